@@ -1,0 +1,52 @@
+// Bundles each entry point with esbuild. `--tests` also bundles the mocha
+// suites and the fixture workers into out/test, mirroring test/.
+import { build } from 'esbuild';
+import { globbySync } from 'globby';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const withTests = process.argv.includes('--tests');
+
+/**
+ * Loaded at run time rather than bundled: tools resolved from the user's
+ * project, or large packages (TypeScript) that must stay one copy.
+ */
+const external = [
+  'vscode',
+  'eslint',
+  '@eslint/js',
+  'typescript-eslint',
+  'typescript',
+  '@typescript-eslint/*',
+  'prettier',
+  'jscodeshift',
+  'jiti',
+  'globals',
+  'mocha',
+];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+await rm(path.join(root, 'dist'), { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { cli: 'src/cli/main.ts', worker: 'src/worker/index.ts' },
+  outdir: 'dist',
+  banner: { js: '#!/usr/bin/env node' },
+});
+
+if (withTests) {
+  await rm(path.join(root, 'out'), { recursive: true, force: true });
+  const entries = globbySync(['test/unit/**/*.test.ts', 'test/fixtures/workers/*.ts'], { cwd: root });
+  await build({ ...common, entryPoints: entries, outdir: 'out', outbase: '.' });
+}

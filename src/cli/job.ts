@@ -1,0 +1,101 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runJob, type JobResult } from '../core/engine';
+import type { Executor } from '../core/executor';
+import { InProcessExecutor } from '../core/in-process-executor';
+import { RunState } from '../core/run-state';
+import { ThreadExecutor } from '../core/thread-executor';
+import { UsageError } from '../core/errors';
+import { runBatch } from '../worker/run-batch';
+import { taskHandlers } from '../worker/handlers';
+import { ProgressDisplay } from './progress';
+
+/** Options every command shares. */
+export interface CommonOptions {
+  readonly workers?: string;
+  readonly timeout: string;
+  readonly include?: string[];
+  readonly exclude?: string[];
+  readonly gitignore: boolean;
+  readonly maxFileSize: string;
+  readonly progress: boolean;
+}
+
+export interface CliJob {
+  readonly kind: string;
+  readonly paths: readonly string[];
+  readonly options: unknown;
+  readonly defaultInclude: readonly string[];
+}
+
+export const JS_TS_FILES = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}';
+
+export function parseCount(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
+function createExecutor(workers: number): Executor {
+  if (workers === 0) {
+    return new InProcessExecutor((request, emit, shouldStop) => runBatch(taskHandlers, request, emit, { shouldStop }));
+  }
+  return new ThreadExecutor({ script: path.join(__dirname, 'worker.js'), workers, maxOldGenerationSizeMb: 4096 });
+}
+
+/**
+ * Runs a job from the command line: picks the executor, shows progress on a
+ * terminal, turns Ctrl+C into a graceful cancel (a second Ctrl+C exits at
+ * once), and always terminates the pool.
+ */
+export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<JobResult<R>> {
+  const cwd = process.cwd();
+  const workers = common.workers === undefined ? os.availableParallelism() : parseCount(common.workers, '--workers');
+  const timeoutSeconds = Number(common.timeout);
+  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${common.timeout}"`);
+  const maxFileSize = parseCount(common.maxFileSize, '--max-file-size');
+
+  const executor = createExecutor(workers);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write('\nCancelling… (press Ctrl+C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  const state = new RunState<R>();
+  let progress: ProgressDisplay<R> | undefined;
+  const subscription = state.subscribe((event) => {
+    if (event.type === 'run-start' && common.progress && process.stderr.isTTY) progress = new ProgressDisplay(state, cwd);
+    if (event.type === 'output') process.stderr.write(event.text);
+  });
+  try {
+    return await runJob<R>(
+      executor,
+      {
+        kind: job.kind,
+        root: cwd,
+        options: job.options,
+        discovery: {
+          cwd,
+          paths: job.paths,
+          include: common.include?.length ? common.include : job.defaultInclude,
+          exclude: common.exclude ?? [],
+          gitignore: common.gitignore,
+          maxFileSize,
+        },
+        scheduler: { fileTimeoutMs: timeoutSeconds * 1000, cancelGraceMs: 2000 },
+        signal: controller.signal,
+      },
+      state,
+    );
+  } finally {
+    progress?.stop();
+    subscription.dispose();
+    process.off('SIGINT', onSigint);
+    await executor.terminate();
+  }
+}

@@ -1,0 +1,71 @@
+import type { ESLint } from 'eslint';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from '../core/errors';
+import type { FileRecord } from '../core/run-state';
+import { toSarif } from '../tasks/lint/sarif';
+import type { LintOptions, LintValue, RuleDocs } from '../tasks/lint/types';
+import { bundledToolEntry, importModule } from '../tasks/resolve-tool';
+import { JS_TS_FILES, runCliJob, type CommonOptions } from './job';
+import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED } from './summary';
+
+export interface LintCommandOptions extends CommonOptions {
+  readonly format: string;
+  readonly config?: string;
+}
+
+const FORMATS = ['pretty', 'json', 'sarif'];
+
+export async function lintCommand(paths: string[], options: LintCommandOptions): Promise<number> {
+  if (!FORMATS.includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} for lint`);
+  if (options.config && !existsSync(path.resolve(options.config))) throw new UsageError(`--config file not found: ${options.config}`);
+  const lintOptions: LintOptions = options.config ? { configFile: path.resolve(options.config) } : {};
+  const result = await runCliJob<LintValue>({ kind: 'lint', paths, options: lintOptions, defaultInclude: [JS_TS_FILES] }, options);
+  assertNotFailed(result);
+
+  const records = result.state.results();
+  const results = records.flatMap(toLintResult).sort(compareByFilePath);
+  const rules: Record<string, RuleDocs> = {};
+  for (const record of records) if (record.outcome?.status === 'ok') Object.assign(rules, record.outcome.value.rules);
+
+  const { ESLint: ESLintClass } = await importModule<{ ESLint: typeof ESLint }>(bundledToolEntry('eslint'));
+  if (options.format === 'sarif') {
+    process.stdout.write(`${JSON.stringify(toSarif(results, rules, ESLintClass.version), null, 2)}\n`);
+  } else {
+    // ESLint's own formatters, so the output is exactly what `eslint` prints.
+    const formatter = await new ESLintClass({ cwd: process.cwd(), overrideConfigFile: true }).loadFormatter(options.format === 'json' ? 'json' : 'stylish');
+    const text = await formatter.format(results, {});
+    if (text) process.stdout.write(options.format === 'json' ? text : `${text}\n`);
+    if (options.format === 'pretty') {
+      for (const line of describeProblems(records, false)) process.stderr.write(`${line}\n`);
+      process.stderr.write(`${describeRun('Linted', result)}\n`);
+    }
+  }
+  if (result.outcome.phase === 'cancelled') return EXIT_CANCELLED;
+  return results.some((r) => r.errorCount > 0) ? 1 : 0;
+}
+
+/** A file the run could not lint is reported the way ESLint reports a file it cannot parse: one fatal message. */
+function toLintResult(record: FileRecord<LintValue>): ESLint.LintResult[] {
+  const outcome = record.outcome;
+  if (outcome?.status === 'ok') return [outcome.value.result];
+  if (outcome?.status !== 'error') return [];
+  return [
+    {
+      filePath: record.path,
+      messages: [{ ruleId: null, fatal: true, severity: 2, message: `Parallel Tasks: ${outcome.message}`, line: 0, column: 0 }],
+      suppressedMessages: [],
+      errorCount: 1,
+      fatalErrorCount: 1,
+      warningCount: 0,
+      fixableErrorCount: 0,
+      fixableWarningCount: 0,
+      usedDeprecatedRules: [],
+    },
+  ];
+}
+
+/** ESLint's own order for results. */
+function compareByFilePath(a: ESLint.LintResult, b: ESLint.LintResult): number {
+  return a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0;
+}

@@ -1,0 +1,79 @@
+import { Command, CommanderError, Option } from 'commander';
+import { errorMessage, errorName } from '../core/errors';
+import { analyzeCommand } from './analyze-command';
+import { lintCommand } from './lint-command';
+import { transformCommand } from './transform-command';
+
+/** Exit codes follow ESLint: 0 clean, 1 problems, 2 usage or configuration error. */
+const EXIT_USAGE = 2;
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('-w, --workers <n>', 'worker threads (0 = run in-process, no pool)', undefined)
+    .option('--timeout <seconds>', 'per-file time limit; a worker over it is terminated', '60')
+    .option('--include <glob...>', 'globs a file inside a given folder must match')
+    .option('--exclude <glob...>', 'globs of files to leave out')
+    .option('--no-gitignore', 'do not honour .gitignore files')
+    .option('--max-file-size <bytes>', 'skip files larger than this', String(2 * 1024 * 1024))
+    .option('--no-progress', 'no live progress display, even on a terminal');
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('parallel-tasks')
+    .description('Run lint, transform and analyze jobs over many files on a pool of worker threads.')
+    .version(process.env.PARALLEL_TASKS_VERSION ?? '0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  withCommonOptions(program.command('lint').description('lint files with ESLint (the project\'s own config)').argument('[paths...]', 'files, folders or globs', []))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'sarif']).default('pretty'))
+    .option('-c, --config <file>', 'use this ESLint flat config file')
+    .action(async (paths: string[], options) => setExit(await lintCommand(paths, options)));
+
+  withCommonOptions(program.command('transform').description('rewrite files: Prettier, ESLint autofix, a codemod, or search and replace').argument('[paths...]', 'files, folders or globs', []))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .option('--prettier', 'format with Prettier')
+    .option('--eslint-fix', 'apply ESLint autofixes')
+    .option('-c, --config <file>', 'ESLint flat config file for --eslint-fix')
+    .option('--codemod <file>', 'run a jscodeshift-compatible transform module (JS or TS)')
+    .option('--replace <pattern>', 'regular expression to search for')
+    .option('--with <text>', 'replacement for --replace ($1, $<name> refer to groups)')
+    .option('--flags <flags>', 'regular expression flags for --replace', 'g')
+    .option('--check', 'exit 1 if any file would change')
+    .option('--diff', 'print a unified diff of the changes')
+    .option('--write', 'write the changes (atomically; files changed meanwhile are left alone)')
+    .action(async (paths: string[], options) => setExit(await transformCommand(paths, options)));
+
+  withCommonOptions(program.command('analyze').description('measure lines, complexity, nesting, imports and TODOs').argument('[paths...]', 'files, folders or globs', []))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .action(async (paths: string[], options) => setExit(await analyzeCommand(paths, options)));
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its one-line message (or the help text).
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    const name = errorName(error);
+    if (name === 'UsageError' || name === 'ConfigError') {
+      process.stderr.write(`parallel-tasks: ${errorMessage(error)}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`parallel-tasks: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,41 @@
+import * as path from 'node:path';
+import type { JobResult } from '../core/engine';
+import { ConfigError } from '../core/errors';
+import type { FileRecord } from '../core/run-state';
+
+/** Exit code for a run stopped by Ctrl+C, as shells report SIGINT. */
+export const EXIT_CANCELLED = 130;
+
+/** A one-line account of the run for stderr: what ran, how fast, and what did not. */
+export function describeRun<R>(verb: string, result: JobResult<R>): string {
+  const snapshot = result.state.snapshot();
+  const { counts, timings } = snapshot;
+  const workers = snapshot.executor === 'in-process' ? 'in-process' : `${snapshot.workers.length} worker${snapshot.workers.length === 1 ? '' : 's'}`;
+  const parts = [
+    `${verb} ${counts.done + counts.failed} file${counts.done + counts.failed === 1 ? '' : 's'} with ${workers} in ${(timings.wallMs / 1000).toFixed(2)} s`,
+    `${timings.filesPerSecond.toFixed(1)} files/s, speedup ${timings.speedup.toFixed(2)}×`,
+  ];
+  if (counts.skipped) parts.push(`${counts.skipped} skipped`);
+  if (counts.failed) parts.push(`${counts.failed} failed`);
+  if (counts.cancelled) parts.push(`${counts.cancelled} cancelled`);
+  return parts.join('; ');
+}
+
+/** Stops a run that failed as a whole (a broken config) with exit code 2. */
+export function assertNotFailed<R>(result: JobResult<R>): void {
+  if (result.outcome.phase === 'failed') throw new ConfigError(result.outcome.error ?? 'the run failed');
+}
+
+export function relative(file: string): string {
+  return path.relative(process.cwd(), file) || file;
+}
+
+/** Lines for stderr naming the files that were skipped or failed, with the reason. */
+export function describeProblems<R>(records: readonly FileRecord<R>[], includeSkipped: boolean): string[] {
+  const lines: string[] = [];
+  for (const record of records) {
+    if (record.outcome?.status === 'error') lines.push(`error: ${relative(record.path)}: ${record.outcome.message}`);
+    else if (includeSkipped && record.outcome?.status === 'skipped') lines.push(`skipped: ${relative(record.path)}: ${record.outcome.reason}`);
+  }
+  return lines;
+}

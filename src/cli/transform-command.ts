@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from '../core/errors';
+import { checkUnchanged, unifiedDiff, writeIfUnchanged } from '../tasks/transform/apply';
+import type { TransformOptions, TransformValue } from '../tasks/transform/types';
+import { JS_TS_FILES, runCliJob, type CommonOptions } from './job';
+import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative } from './summary';
+
+export interface TransformCommandOptions extends CommonOptions {
+  readonly format: string;
+  readonly prettier?: boolean;
+  readonly eslintFix?: boolean;
+  readonly codemod?: string;
+  readonly replace?: string;
+  readonly with?: string;
+  readonly flags: string;
+  readonly config?: string;
+  readonly check?: boolean;
+  readonly diff?: boolean;
+  readonly write?: boolean;
+}
+
+/** What `prettier .` formats when given a folder; other modes work on JS and TS. */
+const PRETTIER_FILES = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,json,jsonc,json5,css,scss,less,html,vue,md,markdown,mdx,yaml,yml,graphql,gql}';
+
+interface FileReport {
+  path: string;
+  changed: boolean;
+  error?: string;
+}
+
+export function transformOptionsFrom(options: TransformCommandOptions): { transform: TransformOptions; include: string } {
+  const chosen = [options.prettier, options.eslintFix, options.codemod !== undefined, options.replace !== undefined].filter(Boolean).length;
+  if (chosen !== 1) throw new UsageError('choose exactly one of --prettier, --eslint-fix, --codemod FILE, --replace PATTERN --with TEXT');
+  if (options.prettier) return { transform: { mode: 'prettier' }, include: PRETTIER_FILES };
+  if (options.eslintFix) {
+    if (options.config && !existsSync(path.resolve(options.config))) throw new UsageError(`--config file not found: ${options.config}`);
+    return { transform: { mode: 'eslint-fix', configFile: options.config ? path.resolve(options.config) : undefined }, include: JS_TS_FILES };
+  }
+  if (options.codemod !== undefined) {
+    const codemod = path.resolve(options.codemod);
+    if (!existsSync(codemod)) throw new UsageError(`--codemod file not found: ${options.codemod}`);
+    return { transform: { mode: 'codemod', codemod }, include: JS_TS_FILES };
+  }
+  if (options.with === undefined) throw new UsageError('--replace needs --with TEXT');
+  try {
+    new RegExp(options.replace as string, options.flags);
+  } catch (error) {
+    throw new UsageError(`--replace is not a valid regular expression: ${(error as Error).message}`);
+  }
+  return { transform: { mode: 'replace', pattern: options.replace as string, flags: options.flags, replacement: options.with }, include: '**/*' };
+}
+
+export async function transformCommand(paths: string[], options: TransformCommandOptions): Promise<number> {
+  if (options.format !== 'pretty' && options.format !== 'json') throw new UsageError('--format must be pretty or json for transform');
+  if ([options.check, options.diff, options.write].filter(Boolean).length > 1) throw new UsageError('use only one of --check, --diff, --write');
+  const { transform, include } = transformOptionsFrom(options);
+  const result = await runCliJob<TransformValue>({ kind: 'transform', paths, options: transform, defaultInclude: [include] }, options);
+  assertNotFailed(result);
+
+  const records = result.state.results();
+  const reports: FileReport[] = [];
+  const out: string[] = [];
+  let written = 0;
+  for (const record of records) {
+    const outcome = record.outcome;
+    if (outcome?.status === 'error') {
+      reports.push({ path: record.path, changed: false, error: outcome.message });
+      continue;
+    }
+    if (outcome?.status !== 'ok') continue;
+    const value = outcome.value;
+    const report: FileReport = { path: record.path, changed: value.changed };
+    reports.push(report);
+    if (!value.changed || value.output === undefined) continue;
+    if (options.write) {
+      const applied = await writeIfUnchanged(record.path, value.hash, value.output);
+      if (applied.ok) {
+        written++;
+        out.push(`wrote ${relative(record.path)}`);
+      } else {
+        report.error = applied.reason;
+      }
+    } else if (options.diff) {
+      const current = await checkUnchanged(record.path, value.hash);
+      if (current.ok) out.push(unifiedDiff(relative(record.path), current.before, value.output));
+      else report.error = current.reason;
+    } else {
+      out.push(`${options.check ? 'would change' : 'changed'} ${relative(record.path)}`);
+    }
+  }
+
+  const changed = reports.filter((r) => r.changed).length;
+  const failed = reports.filter((r) => r.error !== undefined);
+  if (options.format === 'json') {
+    const summary = {
+      files: reports.length,
+      changed,
+      unchanged: reports.length - changed - failed.filter((r) => !r.changed).length,
+      failed: failed.length,
+      skipped: records.filter((r) => r.status === 'skipped').length,
+      cancelled: records.filter((r) => r.status === 'cancelled').length,
+      ...(options.write ? { written } : {}),
+    };
+    process.stdout.write(`${JSON.stringify({ files: reports, summary }, null, 2)}\n`);
+  } else {
+    if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
+    for (const line of describeProblems(records, false)) process.stderr.write(`${line}\n`);
+    for (const r of failed) if (r.changed) process.stderr.write(`error: ${relative(r.path)}: ${r.error}\n`);
+    process.stderr.write(`${describeRun('Transformed', result)}; ${changed} changed${options.write ? `, ${written} written` : ''}\n`);
+    if (!options.write && !options.diff && !options.check && changed > 0) process.stderr.write('Nothing was written: use --write to apply, --diff to review.\n');
+  }
+  if (result.outcome.phase === 'cancelled') return EXIT_CANCELLED;
+  if (failed.length > 0) return 1;
+  return options.check && changed > 0 ? 1 : 0;
+}

@@ -1,0 +1,33 @@
+/**
+ * Named error classes. Errors cross the worker boundary as plain objects
+ * (name + message), so classification is by `name`, never by `instanceof`.
+ */
+
+/** Bad command-line usage: exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * A configuration problem that makes the whole run meaningless (an ESLint config
+ * that does not load, a codemod that does not compile): exit code 2.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    return String((error as { message: unknown }).message);
+  }
+  return String(error);
+}
+
+export function errorName(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'name' in error) {
+    const name = (error as { name: unknown }).name;
+    return typeof name === 'string' ? name : undefined;
+  }
+  return undefined;
+}

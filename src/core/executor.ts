@@ -1,0 +1,28 @@
+import type { BatchRequest, WorkerMessage } from './types';
+
+/** One batch in flight. `cancel` stops it as hard as the executor can (a thread executor terminates the worker). */
+export interface BatchExecution {
+  readonly done: Promise<void>;
+  cancel(): void;
+}
+
+/** Lifecycle notices for logs and the UI: a worker started, or exited (on purpose or not). */
+export interface WorkerLifecycleEvent {
+  readonly type: 'worker-started' | 'worker-exited';
+  readonly detail: string;
+}
+
+/**
+ * Where batches run. The scheduler does not care: worker threads, the calling
+ * thread, and later child processes or remote queues all fit this shape,
+ * because a batch and its messages are plain data.
+ */
+export interface Executor {
+  readonly kind: 'thread' | 'in-process';
+  /** How many batches may run at once. */
+  readonly concurrency: number;
+  execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution;
+  /** Busy and pending task counts, for health checks after a run. */
+  stats(): { busy: number; pending: number; workers: number };
+  terminate(): Promise<void>;
+}

@@ -1,0 +1,223 @@
+import { errorMessage } from './errors';
+import type { BatchExecution, Executor } from './executor';
+import type { FailureReason, RunPhase, RunState } from './run-state';
+import type { Batch, DiscoveredFile, WorkerMessage } from './types';
+
+export interface SchedulerOptions {
+  /** A file that runs longer than this is treated as hung: its worker is terminated. */
+  readonly fileTimeoutMs: number;
+  /** On cancel, running batches get this long to finish before their workers are terminated. */
+  readonly cancelGraceMs: number;
+  /** A worker gets this long to start up and begin its first file, on top of the file timeout. */
+  readonly startupAllowanceMs?: number;
+}
+
+export interface ScheduleRequest {
+  readonly kind: string;
+  readonly root: string;
+  readonly options: unknown;
+  readonly batches: readonly Batch[];
+  readonly signal?: AbortSignal;
+}
+
+export interface ScheduleOutcome {
+  readonly phase: Exclude<RunPhase, 'running'>;
+  readonly error?: string;
+}
+
+/** How many times a file may take a worker down before it is reported as an error. */
+const MAX_FAILURES_PER_FILE = 2;
+const DEFAULT_STARTUP_ALLOWANCE_MS = 10_000;
+
+interface InFlight {
+  readonly slot: number;
+  readonly batch: Batch;
+  readonly execution: BatchExecution;
+  readonly pending: Map<string, DiscoveredFile>;
+  current?: string;
+  /** Set when we stopped the batch ourselves, so the rejection is not taken for a crash. */
+  stoppedBecause?: FailureReason;
+  watchdog?: NodeJS.Timeout;
+}
+
+/**
+ * Dispatches batches to an executor: at most `concurrency` at once, largest
+ * first, the next batch going to whichever slot frees up. Failed batches are
+ * split and retried file by file; files that keep killing workers are reported.
+ * All state changes go through `RunState`.
+ */
+export class Scheduler<R> {
+  constructor(
+    private readonly executor: Executor,
+    private readonly state: RunState<R>,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  run(request: ScheduleRequest): Promise<ScheduleOutcome> {
+    return new Promise<ScheduleOutcome>((resolve) => {
+      const queue: Batch[] = [...request.batches];
+      const idle: number[] = [];
+      for (let slot = this.executor.concurrency - 1; slot >= 0; slot--) idle.push(slot);
+      const inFlight = new Map<number, InFlight>();
+      const failures = new Map<string, number>();
+      let nextBatchId = request.batches.reduce((max, b) => Math.max(max, b.id), 0) + 1;
+      let stopping: 'cancelled' | 'failed' | undefined;
+      let fatalError: string | undefined;
+      let graceTimer: NodeJS.Timeout | undefined;
+      let finished = false;
+
+      const finish = (): void => {
+        if (finished) return;
+        finished = true;
+        if (graceTimer) clearTimeout(graceTimer);
+        request.signal?.removeEventListener('abort', onAbort);
+        const phase = stopping ?? 'completed';
+        this.state.apply({ type: 'run-end', phase, error: fatalError });
+        resolve({ phase, error: fatalError });
+      };
+
+      const cancelQueued = (): void => {
+        const files = queue.flatMap((b) => b.files.map((f) => f.path));
+        queue.length = 0;
+        if (files.length > 0) this.state.apply({ type: 'file-cancelled', files });
+      };
+
+      const stopAll = (reason: 'cancelled' | 'failed', graceMs: number): void => {
+        if (stopping) return;
+        stopping = reason;
+        cancelQueued();
+        const terminateRunning = (): void => {
+          for (const flight of inFlight.values()) {
+            flight.stoppedBecause = 'cancelled';
+            flight.execution.cancel();
+          }
+        };
+        if (graceMs > 0 && inFlight.size > 0) graceTimer = setTimeout(terminateRunning, graceMs);
+        else terminateRunning();
+        if (inFlight.size === 0) finish();
+      };
+
+      const onAbort = (): void => stopAll('cancelled', this.options.cancelGraceMs);
+
+      const armWatchdog = (flight: InFlight, ms: number): void => {
+        if (flight.watchdog) clearTimeout(flight.watchdog);
+        flight.watchdog = setTimeout(() => {
+          flight.stoppedBecause = 'timed out';
+          flight.execution.cancel();
+        }, ms);
+      };
+
+      const requeueSingly = (files: readonly DiscoveredFile[]): void => {
+        // Retried files go to the front: they were due already, and running
+        // them alone pins down which one breaks a worker.
+        const singles = files.map((file) => ({ id: nextBatchId++, files: [file], bytes: file.size }));
+        queue.unshift(...singles);
+        for (const file of files) this.state.apply({ type: 'file-retry', file: file.path, attempt: (failures.get(file.path) ?? 0) + 1 });
+      };
+
+      const onBatchFailed = (flight: InFlight, error: unknown): void => {
+        const reason: FailureReason = flight.stoppedBecause ?? 'crashed';
+        const detail = reason === 'crashed' ? errorMessage(error) : reason;
+        this.state.apply({ type: 'worker-failed', slot: flight.slot, reason, file: flight.current, detail });
+        const left = [...flight.pending.values()];
+        if (left.length === 0) return;
+        if (stopping) {
+          this.state.apply({ type: 'file-cancelled', files: left.map((f) => f.path) });
+          return;
+        }
+        // Blame the file the worker was on; if it never began one, blame them all,
+        // so a worker that cannot even start still ends the run.
+        const blamed = flight.current ? left.filter((f) => f.path === flight.current) : left;
+        const retry: DiscoveredFile[] = [];
+        for (const file of left) {
+          if (!blamed.includes(file)) {
+            retry.push(file);
+            continue;
+          }
+          const count = (failures.get(file.path) ?? 0) + 1;
+          failures.set(file.path, count);
+          if (count >= MAX_FAILURES_PER_FILE) {
+            const message =
+              reason === 'timed out'
+                ? `Timed out after ${Math.round(this.options.fileTimeoutMs / 1000)} s, ${count} times; the worker was terminated`
+                : `The worker ${reason} while processing this file, ${count} times (${detail})`;
+            this.state.apply({ type: 'file-done', slot: flight.slot, file: file.path, outcome: { status: 'error', message }, durationMs: 0 });
+          } else {
+            retry.push(file);
+          }
+        }
+        requeueSingly(retry);
+      };
+
+      const dispatch = (): void => {
+        while (!stopping && idle.length > 0 && queue.length > 0) {
+          const slot = idle.pop() as number;
+          const batch = queue.shift() as Batch;
+          start(slot, batch);
+        }
+        if (inFlight.size === 0 && (queue.length === 0 || stopping)) finish();
+      };
+
+      const start = (slot: number, batch: Batch): void => {
+        const files = batch.files.map((f) => f.path);
+        this.state.apply({ type: 'batch-start', slot, batchId: batch.id, files });
+        const pending = new Map(batch.files.map((f) => [f.path, f]));
+        // Messages can only arrive after `execute` returns, so `flight` is set by then.
+        const holder: { flight?: InFlight } = {};
+        const onMessage = (message: WorkerMessage<R>): void => {
+          const flight = holder.flight;
+          if (!flight) return;
+          switch (message.type) {
+            case 'file-start':
+              flight.current = message.file;
+              armWatchdog(flight, this.options.fileTimeoutMs);
+              this.state.apply({ type: 'file-start', slot, file: message.file, threadId: message.threadId });
+              return;
+            case 'file-done':
+              flight.current = undefined;
+              if (!flight.pending.delete(message.file)) return;
+              this.state.apply({ type: 'file-done', slot, file: message.file, outcome: message.outcome, durationMs: message.durationMs });
+              if (message.outcome.status === 'error' && message.outcome.fatal) {
+                fatalError = message.outcome.message;
+                stopAll('failed', 0);
+              }
+              return;
+            case 'output':
+              this.state.apply({ type: 'output', stream: message.stream, text: message.text });
+              return;
+          }
+        };
+        const execution = this.executor.execute<R>(
+          { kind: request.kind, root: request.root, options: request.options, files },
+          onMessage,
+        );
+        const current: InFlight = { slot, batch, execution, pending };
+        holder.flight = current;
+        inFlight.set(slot, current);
+        armWatchdog(current, this.options.fileTimeoutMs + (this.options.startupAllowanceMs ?? DEFAULT_STARTUP_ALLOWANCE_MS));
+        execution.done.then(
+          () => {
+            // A batch that returned without reporting some files lost them
+            // somewhere; treat that like a crash so they are retried.
+            if (current.pending.size > 0 && !current.stoppedBecause) onBatchFailed(current, new Error('worker returned without results'));
+            else if (current.pending.size > 0) onBatchFailed(current, new Error(current.stoppedBecause));
+            else this.state.apply({ type: 'batch-end', slot, batchId: batch.id });
+          },
+          (error: unknown) => onBatchFailed(current, error),
+        ).finally(() => {
+          if (current.watchdog) clearTimeout(current.watchdog);
+          inFlight.delete(slot);
+          idle.push(slot);
+          dispatch();
+        });
+      };
+
+      if (request.signal?.aborted) {
+        stopAll('cancelled', 0);
+        return;
+      }
+      request.signal?.addEventListener('abort', onAbort);
+      dispatch();
+    });
+  }
+}

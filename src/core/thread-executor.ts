@@ -1,0 +1,86 @@
+import * as workerpool from 'workerpool';
+import type { BatchExecution, Executor, WorkerLifecycleEvent } from './executor';
+import type { BatchRequest, WorkerMessage } from './types';
+
+export interface ThreadExecutorOptions {
+  /** Path of the bundled worker script that calls `serveBatches`. */
+  readonly script: string;
+  readonly workers: number;
+  /** Memory cap per worker thread, so one runaway file cannot take the process down. */
+  readonly maxOldGenerationSizeMb?: number;
+  readonly onLifecycle?: (event: WorkerLifecycleEvent) => void;
+}
+
+/** How long a worker gets to exit cleanly before it is killed. */
+const TERMINATE_TIMEOUT_MS = 1000;
+
+/** Runs batches on a `workerpool` pool of worker threads. */
+export class ThreadExecutor implements Executor {
+  readonly kind = 'thread';
+  readonly concurrency: number;
+  private readonly pool: workerpool.Pool;
+
+  constructor(options: ThreadExecutorOptions) {
+    this.concurrency = Math.max(1, options.workers);
+    const onLifecycle = options.onLifecycle;
+    this.pool = workerpool.pool(options.script, {
+      workerType: 'thread',
+      maxWorkers: this.concurrency,
+      workerTerminateTimeout: TERMINATE_TIMEOUT_MS,
+      // Worker output (a plugin's console.log) must not mix with the CLI's
+      // stdout, so it is captured and passed on as messages.
+      emitStdStreams: true,
+      workerThreadOpts: options.maxOldGenerationSizeMb
+        ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } }
+        : undefined,
+      onCreateWorker: () => {
+        onLifecycle?.({ type: 'worker-started', detail: 'worker thread created' });
+        return undefined;
+      },
+      onTerminateWorker: () => {
+        onLifecycle?.({ type: 'worker-exited', detail: 'worker thread terminated' });
+      },
+    });
+  }
+
+  execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution {
+    const task = this.pool.exec('runBatch', [request], {
+      on: (payload: unknown) => {
+        const message = toWorkerMessage<R>(payload);
+        if (message) onMessage(message);
+      },
+    });
+    return {
+      done: new Promise<void>((resolve, reject) => {
+        task.then(
+          () => resolve(),
+          (error: unknown) => reject(error),
+        );
+      }),
+      cancel: () => {
+        task.cancel();
+      },
+    };
+  }
+
+  stats(): { busy: number; pending: number; workers: number } {
+    const stats = this.pool.stats();
+    return { busy: stats.busyWorkers, pending: stats.pendingTasks, workers: stats.totalWorkers };
+  }
+
+  async terminate(): Promise<void> {
+    await this.pool.terminate(true, TERMINATE_TIMEOUT_MS);
+  }
+}
+
+/** Messages from a worker are untyped at the boundary: accept only the shapes we know. */
+function toWorkerMessage<R>(payload: unknown): WorkerMessage<R> | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const record = payload as Record<string, unknown>;
+  if (typeof record.stdout === 'string') return { type: 'output', stream: 'stdout', text: record.stdout };
+  if (typeof record.stderr === 'string') return { type: 'output', stream: 'stderr', text: record.stderr };
+  if ((record.type === 'file-start' || record.type === 'file-done') && typeof record.file === 'string') {
+    return payload as WorkerMessage<R>;
+  }
+  return undefined;
+}

@@ -1,0 +1,49 @@
+import * as path from 'node:path';
+import { parse } from '@typescript-eslint/typescript-estree';
+import type { FileOutcome } from '../../core/types';
+import type { FileHandler } from '../../worker/run-batch';
+import { isSourceText, readSource } from '../../worker/source-file';
+import { countLines } from './lines';
+import { measureAst } from './metrics';
+import type { FileAnalysis } from './types';
+
+const TODO = /\b(?:TODO|FIXME)\b/g;
+/** TypeScript files without an x cannot contain JSX (`<T>x` is a type assertion there). */
+const NO_JSX = new Set(['.ts', '.mts', '.cts']);
+
+export const analyzeFile: FileHandler = async (file): Promise<FileOutcome<FileAnalysis>> => {
+  const source = await readSource(file);
+  if (!isSourceText(source)) return source;
+  return analyzeText(file, source.text);
+};
+
+export function analyzeText(file: string, text: string): FileOutcome<FileAnalysis> {
+  let ast: ReturnType<typeof parse<{ comment: true; tokens: true; loc: true; range: true; jsx: boolean }>>;
+  try {
+    ast = parse(text, {
+      comment: true,
+      tokens: true,
+      loc: true,
+      range: true,
+      jsx: !NO_JSX.has(path.extname(file).toLowerCase()),
+    });
+  } catch (error) {
+    const where = error as { lineNumber?: number; column?: number; message?: string };
+    const at = where.lineNumber ? ` at ${where.lineNumber}:${(where.column ?? 0) + 1}` : '';
+    return { status: 'error', message: `Parse error${at}: ${where.message ?? String(error)}` };
+  }
+  const comments = ast.comments ?? [];
+  const metrics = measureAst(ast, ast.tokens ?? []);
+  let todos = 0;
+  for (const comment of comments) todos += comment.value.match(TODO)?.length ?? 0;
+  return {
+    status: 'ok',
+    value: {
+      lines: countLines(text, ast.tokens ?? [], comments),
+      functions: metrics.functions,
+      maxNesting: metrics.maxNesting,
+      imports: metrics.imports,
+      todos,
+    },
+  };
+}

@@ -1,0 +1,219 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import type { FunctionMetrics } from './types';
+
+type Node = TSESTree.Node;
+
+interface Scope {
+  complexity: number;
+  depth: number;
+  readonly report?: { name: string; line: number; column: number };
+}
+
+export interface AstMetrics {
+  readonly functions: FunctionMetrics[];
+  readonly maxNesting: number;
+  readonly imports: string[];
+}
+
+const LOGICAL_ASSIGNMENT = new Set(['&&=', '||=', '??=']);
+
+/** Statements that open a nesting level, as ESLint's `max-depth` rule counts them. */
+const NESTING = new Set([
+  'IfStatement',
+  'SwitchStatement',
+  'TryStatement',
+  'DoWhileStatement',
+  'WhileStatement',
+  'WithStatement',
+  'ForStatement',
+  'ForInStatement',
+  'ForOfStatement',
+]);
+
+/**
+ * One pass over the tree collecting per-function complexity, nesting depth and
+ * imports. Complexity follows ESLint's `complexity` rule (classic variant) node
+ * for node: every function, class field initializer and static block is its own
+ * scope starting at 1, and each branch point adds 1 to the innermost scope.
+ */
+export function measureAst(program: TSESTree.Program, tokens: readonly TSESTree.Token[]): AstMetrics {
+  const functions: FunctionMetrics[] = [];
+  const imports = new Set<string>();
+  let maxNesting = 0;
+  const scopes: Scope[] = [{ complexity: 1, depth: 0 }];
+  const top = (): Scope => scopes[scopes.length - 1] as Scope;
+
+  const visit = (node: Node, parent: Node | undefined): void => {
+    let opened = 0;
+    if (parent?.type === 'PropertyDefinition' && parent.value === node) {
+      scopes.push({ complexity: 1, depth: 0, report: { name: '<class field initializer>', ...position(node.loc.start) } });
+      opened++;
+    }
+    if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') {
+      scopes.push({ complexity: 1, depth: 0, report: { name: functionName(node, parent), ...position(headStart(node, parent, tokens)) } });
+      opened++;
+    } else if (node.type === 'StaticBlock') {
+      scopes.push({ complexity: 1, depth: 0, report: { name: '<static block>', ...position(node.loc.start) } });
+      opened++;
+    }
+
+    if (addsComplexity(node)) top().complexity++;
+    collectImport(node, imports);
+
+    // `else if` continues the chain rather than nesting deeper, as in `max-depth`.
+    const nests = NESTING.has(node.type) && !(node.type === 'IfStatement' && parent?.type === 'IfStatement');
+    if (nests) {
+      top().depth++;
+      maxNesting = Math.max(maxNesting, top().depth);
+    }
+
+    for (const key of visitorKeys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        for (const item of child) if (isNode(item)) visit(item, node);
+      } else if (isNode(child)) {
+        visit(child, node);
+      }
+    }
+
+    if (nests) top().depth--;
+    for (; opened > 0; opened--) {
+      const scope = scopes.pop() as Scope;
+      if (scope.report) functions.push({ ...scope.report, complexity: scope.complexity });
+    }
+  };
+
+  visit(program, undefined);
+  functions.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { functions, maxNesting, imports: [...imports] };
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+function addsComplexity(node: Node): boolean {
+  switch (node.type) {
+    case 'CatchClause':
+    case 'ConditionalExpression':
+    case 'LogicalExpression':
+    case 'ForStatement':
+    case 'ForInStatement':
+    case 'ForOfStatement':
+    case 'IfStatement':
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'AssignmentPattern':
+      return true;
+    case 'SwitchCase':
+      return node.test !== null;
+    case 'AssignmentExpression':
+      return LOGICAL_ASSIGNMENT.has(node.operator);
+    case 'MemberExpression':
+    case 'CallExpression':
+      return node.optional;
+    default:
+      return false;
+  }
+}
+
+function collectImport(node: Node, imports: Set<string>): void {
+  switch (node.type) {
+    case 'ImportDeclaration':
+    case 'ExportAllDeclaration':
+      imports.add(node.source.value);
+      return;
+    case 'ExportNamedDeclaration':
+      if (node.source) imports.add(node.source.value);
+      return;
+    case 'ImportExpression':
+      if (node.source.type === 'Literal' && typeof node.source.value === 'string') imports.add(node.source.value);
+      return;
+    case 'CallExpression': {
+      const [first] = node.arguments;
+      if (node.callee.type === 'Identifier' && node.callee.name === 'require' && first?.type === 'Literal' && typeof first.value === 'string') {
+        imports.add(first.value);
+      }
+      return;
+    }
+    case 'TSExternalModuleReference':
+      if (node.expression.type === 'Literal' && typeof node.expression.value === 'string') imports.add(node.expression.value);
+      return;
+    default:
+      return;
+  }
+}
+
+type FunctionNode = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
+
+/** Where ESLint reports a function: at its key for methods and properties, at `=>` for arrows, else at its start. */
+function headStart(node: FunctionNode, parent: Node | undefined, tokens: readonly TSESTree.Token[]): TSESTree.Position {
+  if (parent && (parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition')) {
+    return parent.loc.start;
+  }
+  if (node.type === 'ArrowFunctionExpression') {
+    const arrow = lastTokenBefore(tokens, node.body.range[0], (t) => t.type === 'Punctuator' && t.value === '=>');
+    if (arrow) return arrow.loc.start;
+  }
+  return node.loc.start;
+}
+
+function lastTokenBefore(
+  tokens: readonly TSESTree.Token[],
+  offset: number,
+  match: (token: TSESTree.Token) => boolean,
+): TSESTree.Token | undefined {
+  // Binary search for the last token ending at or before `offset`, then walk back to a match.
+  let lo = 0;
+  let hi = tokens.length - 1;
+  let index = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((tokens[mid] as TSESTree.Token).range[1] <= offset) {
+      index = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  for (let i = index; i >= 0; i--) {
+    const token = tokens[i] as TSESTree.Token;
+    if (match(token)) return token;
+  }
+  return undefined;
+}
+
+function position(pos: TSESTree.Position): { line: number; column: number } {
+  return { line: pos.line, column: pos.column + 1 };
+}
+
+function keyName(key: Node, computed: boolean): string | undefined {
+  if (key.type === 'PrivateIdentifier') return `#${key.name}`;
+  if (!computed && key.type === 'Identifier') return key.name;
+  if (key.type === 'Literal') return String(key.value);
+  return undefined;
+}
+
+/** A readable name: its own, else the key, variable or property it is assigned to. */
+function functionName(node: FunctionNode, parent: Node | undefined): string {
+  if (node.id) return node.id.name;
+  if (parent) {
+    switch (parent.type) {
+      case 'Property':
+      case 'MethodDefinition':
+      case 'PropertyDefinition':
+        return keyName(parent.key, parent.computed) ?? '<computed>';
+      case 'VariableDeclarator':
+        if (parent.id.type === 'Identifier') return parent.id.name;
+        break;
+      case 'AssignmentExpression':
+        if (parent.left.type === 'Identifier') return parent.left.name;
+        if (parent.left.type === 'MemberExpression') return keyName(parent.left.property, parent.left.computed) ?? '<anonymous>';
+        break;
+      default:
+        break;
+    }
+  }
+  return '<anonymous>';
+}

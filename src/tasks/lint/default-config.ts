@@ -1,0 +1,29 @@
+import type { Linter } from 'eslint';
+
+/**
+ * The config used when a project has no ESLint config of its own: ESLint's and
+ * typescript-eslint's recommended rules, with browser and Node globals so that
+ * `console` or `window` are not reported as undefined.
+ */
+export function defaultLintConfig(): Linter.Config[] {
+  // Loaded lazily: typescript-eslint pulls in TypeScript, which only this path needs.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const js = require('@eslint/js') as typeof import('@eslint/js');
+  const tseslint = require('typescript-eslint') as typeof import('typescript-eslint');
+  const globals = require('globals') as typeof import('globals');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const languageOptions: Linter.LanguageOptions = {
+    ecmaVersion: 'latest',
+    sourceType: 'module',
+    globals: { ...globals.browser, ...globals.node },
+    parserOptions: { ecmaFeatures: { jsx: true } },
+  };
+  return [
+    { files: ['**/*.{js,mjs,cjs,jsx}'], ...js.configs.recommended, languageOptions },
+    ...tseslint.configs.recommended.map((config) => ({
+      ...config,
+      files: ['**/*.{ts,tsx,mts,cts}'],
+    })) as Linter.Config[],
+    { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { globals: languageOptions.globals } },
+  ];
+}

@@ -1,0 +1,89 @@
+import * as path from 'node:path';
+import type { ESLint } from 'eslint';
+import { ConfigError, errorMessage } from '../../core/errors';
+import { bundledToolEntry, importModule, resolveTool } from '../resolve-tool';
+import { defaultLintConfig } from './default-config';
+
+interface ESLintModule {
+  readonly ESLint: typeof ESLint;
+  readonly loadESLint?: (options: { useFlatConfig: boolean }) => Promise<typeof ESLint>;
+}
+
+export interface LoadedESLint {
+  readonly eslint: ESLint;
+  readonly source: 'workspace' | 'bundled' | 'bundled-default-config';
+}
+
+export interface ESLintRequest {
+  readonly root: string;
+  readonly configFile?: string;
+  readonly fix: boolean;
+}
+
+/**
+ * Warm state: one ESLint instance per (root, config, fix) for the life of the
+ * worker. Building one loads the config and every plugin, which costs far more
+ * than linting a typical file.
+ */
+const instances = new Map<string, Promise<LoadedESLint>>();
+
+async function eslintClass(entry: string): Promise<typeof ESLint> {
+  const mod = await importModule<ESLintModule>(entry);
+  // ESLint 8.57 and 9 can do both config systems; ask for flat config explicitly.
+  return mod.loadESLint ? mod.loadESLint({ useFlatConfig: true }) : mod.ESLint;
+}
+
+function supportsConcurrencyOption(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 9 || (major === 9 && minor >= 34);
+}
+
+async function create(request: ESLintRequest, useDefaultConfig: boolean): Promise<LoadedESLint> {
+  const tool = useDefaultConfig ? { entry: bundledToolEntry('eslint'), source: 'bundled' as const } : resolveTool('eslint', request.root);
+  const ESLintCtor = await eslintClass(tool.entry);
+  const options: ESLint.Options = {
+    cwd: request.root,
+    fix: request.fix,
+    cache: false,
+    ...(useDefaultConfig
+      ? { overrideConfigFile: true, overrideConfig: defaultLintConfig() }
+      : request.configFile
+        ? { overrideConfigFile: path.resolve(request.root, request.configFile) }
+        : {}),
+  };
+  // We already run in a worker; ESLint's own threads would only compete with ours.
+  if (supportsConcurrencyOption(ESLintCtor.version)) Object.assign(options, { concurrency: 'off' });
+  return { eslint: new ESLintCtor(options), source: useDefaultConfig ? 'bundled-default-config' : tool.source };
+}
+
+function cached(request: ESLintRequest, useDefaultConfig: boolean): Promise<LoadedESLint> {
+  const key = JSON.stringify([request.root, request.configFile ?? null, request.fix, useDefaultConfig]);
+  let instance = instances.get(key);
+  if (!instance) {
+    instance = create(request, useDefaultConfig);
+    instances.set(key, instance);
+    // A failed load is not cached, so a fixed config is picked up by the next run.
+    instance.catch(() => instances.delete(key));
+  }
+  return instance;
+}
+
+/**
+ * The ESLint that lints `file`: the project's own with its config, or, when
+ * there is no config for the file, the bundled ESLint with the default config.
+ * A config that fails to load is a `ConfigError`, which stops the run.
+ */
+export async function eslintForFile(request: ESLintRequest, file: string): Promise<LoadedESLint> {
+  try {
+    const loaded = await cached(request, false);
+    if (!request.configFile && typeof loaded.eslint.findConfigFile === 'function') {
+      const configFile = await loaded.eslint.findConfigFile(file);
+      if (!configFile) return await cached(request, true);
+    }
+    // Loads (and caches) the config now, so that a broken config is reported as such.
+    await loaded.eslint.calculateConfigForFile(file);
+    return loaded;
+  } catch (error) {
+    throw new ConfigError(`ESLint configuration could not be loaded: ${errorMessage(error)}`);
+  }
+}

@@ -1,0 +1,41 @@
+import type { ESLint } from 'eslint';
+import { errorMessage } from '../../core/errors';
+import type { FileOutcome } from '../../core/types';
+import type { FileHandler } from '../../worker/run-batch';
+import { isSourceText, readSource } from '../../worker/source-file';
+import { eslintForFile } from './eslint-loader';
+import type { LintOptions, LintValue, RuleDocs } from './types';
+
+export const lintFile: FileHandler = async (file, request): Promise<FileOutcome<LintValue>> => {
+  const options = request.options as LintOptions;
+  const source = await readSource(file);
+  if (!isSourceText(source)) return source;
+  const { eslint, source: origin } = await eslintForFile({ root: request.root, configFile: options.configFile, fix: false }, file);
+  let results: ESLint.LintResult[];
+  try {
+    results = await eslint.lintText(source.text, { filePath: file, warnIgnored: false });
+  } catch (error) {
+    // A parse error is a message in the result; a throw here is a rule or plugin crashing.
+    return { status: 'error', message: `ESLint failed on this file: ${errorMessage(error)}` };
+  }
+  const result = results[0];
+  if (!result) return { status: 'skipped', reason: 'ignored by the ESLint configuration' };
+  return { status: 'ok', value: { result: toPlain(result), rules: ruleDocs(eslint, results), eslint: origin } };
+};
+
+/** ESLint defines some result fields as getters; the json formatter prints their values, and so must we. */
+function toPlain(result: ESLint.LintResult): ESLint.LintResult {
+  return JSON.parse(JSON.stringify(result)) as ESLint.LintResult;
+}
+
+function ruleDocs(eslint: ESLint, results: ESLint.LintResult[]): Record<string, RuleDocs> {
+  const docs: Record<string, RuleDocs> = {};
+  try {
+    for (const [id, meta] of Object.entries(eslint.getRulesMetaForResults(results))) {
+      docs[id] = { description: meta.docs?.description, url: meta.docs?.url };
+    }
+  } catch {
+    // Rule docs are a nicety (links in reports); never fail a file over them.
+  }
+  return docs;
+}

@@ -1,0 +1,20 @@
+import type { ESLint } from 'eslint';
+
+export interface LintOptions {
+  /** An explicit flat config file (`--config`); otherwise configs are looked up as the eslint CLI does. */
+  readonly configFile?: string;
+}
+
+/** What the docs of a rule say, for links in diagnostics and SARIF. */
+export interface RuleDocs {
+  readonly description?: string;
+  readonly url?: string;
+}
+
+export interface LintValue {
+  /** Exactly ESLint's result object for the file, as its `json` formatter prints it. */
+  readonly result: ESLint.LintResult;
+  readonly rules: Readonly<Record<string, RuleDocs>>;
+  /** Whether the workspace's own ESLint ran, or the bundled one. */
+  readonly eslint: 'workspace' | 'bundled' | 'bundled-default-config';
+}
