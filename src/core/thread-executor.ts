@@ -19,6 +19,8 @@ export class ThreadExecutor implements Executor {
   readonly kind = 'thread';
   readonly concurrency: number;
   private readonly pool: workerpool.Pool;
+  /** Batches handed to the pool and not yet settled. */
+  private active = 0;
 
   constructor(options: ThreadExecutorOptions) {
     this.concurrency = Math.max(1, options.workers);
@@ -44,23 +46,44 @@ export class ThreadExecutor implements Executor {
   }
 
   execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution {
+    let cancelled = false;
+    this.active++;
     const task = this.pool.exec('runBatch', [request], {
       on: (payload: unknown) => {
         const message = toWorkerMessage<R>(payload);
         if (message) onMessage(message);
       },
     });
+    const done = new Promise<void>((resolve, reject) => {
+      task.then(
+        () => {
+          this.active--;
+          resolve();
+        },
+        async (error: unknown) => {
+          // workerpool rejects a cancelled task at once but terminates its
+          // worker afterwards; report the batch as over only when the worker
+          // is gone, so "done" really means the slot is free.
+          if (cancelled) await this.waitForRelease();
+          this.active--;
+          reject(error);
+        },
+      );
+    });
     return {
-      done: new Promise<void>((resolve, reject) => {
-        task.then(
-          () => resolve(),
-          (error: unknown) => reject(error),
-        );
-      }),
+      done,
       cancel: () => {
+        cancelled = true;
         task.cancel();
       },
     };
+  }
+
+  private async waitForRelease(): Promise<void> {
+    const deadline = Date.now() + 3 * TERMINATE_TIMEOUT_MS;
+    while (this.pool.stats().busyWorkers > this.active - 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   stats(): { busy: number; pending: number; workers: number } {

@@ -1,0 +1,25 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** Repository root, from out/test/unit where the compiled tests run. */
+export const repoRoot = path.resolve(__dirname, '../../..');
+export const workerScript = path.join(repoRoot, 'dist', 'worker.js');
+export const cliScript = path.join(repoRoot, 'dist', 'cli.js');
+export const behaviourWorker = path.resolve(__dirname, '../fixtures/workers/behaviours.js');
+export const fixturesDir = path.join(repoRoot, 'test', 'fixtures', 'projects');
+
+/** A temporary folder outside the repository (so no config of ours is found from it), removed by `cleanup`. */
+export function tempDir(prefix = 'pt-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function writeFiles(dir: string, files: Record<string, string | Buffer>): string[] {
+  return Object.entries(files).map(([name, content]) => {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    return file;
+  });
+}
