@@ -1,0 +1,62 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { discoverFiles, type DiscoveryOptions } from '../../src/core/discovery';
+import { tempDir, writeFiles } from './helpers';
+
+describe('discoverFiles', () => {
+  let dir: string;
+  let cleanup: () => void;
+
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir());
+    writeFiles(dir, {
+      '.gitignore': 'build/\n*.generated.js\n',
+      'src/a.js': 'a',
+      'src/b.ts': 'b',
+      'src/c.generated.js': 'generated',
+      'src/readme.md': '# hi',
+      'build/out.js': 'built',
+      'node_modules/dep/index.js': 'dep',
+      'src/image.js': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3]),
+      'src/huge.js': 'x'.repeat(5000),
+      'sub/.gitignore': 'local.js\n',
+      'sub/local.js': 'local',
+      'sub/kept.js': 'kept',
+    });
+  });
+  afterEach(() => cleanup());
+
+  const options = (over: Partial<DiscoveryOptions> = {}): DiscoveryOptions => ({
+    cwd: dir,
+    paths: [],
+    include: ['**/*.{js,ts}'],
+    exclude: [],
+    gitignore: true,
+    maxFileSize: 1000,
+    ...over,
+  });
+  const rel = (files: readonly { path: string }[]): string[] => files.map((f) => path.relative(dir, f.path)).sort();
+
+  it('honours .gitignore files (nested ones too), include globs and never enters node_modules', async () => {
+    const result = await discoverFiles(options());
+    assert.deepEqual(rel(result.files), ['src/a.js', 'src/b.ts', 'sub/kept.js']);
+  });
+
+  it('reports binary and oversized files as skipped, with the reason', async () => {
+    const result = await discoverFiles(options());
+    const reasons = Object.fromEntries(result.skipped.map((s) => [path.relative(dir, s.path), s.reason]));
+    assert.equal(reasons['src/image.js'], 'binary file');
+    assert.match(reasons['src/huge.js'] ?? '', /larger than the size limit \(5000 > 1000 bytes\)/);
+  });
+
+  it('applies exclude globs and can ignore .gitignore', async () => {
+    const result = await discoverFiles(options({ exclude: ['**/*.ts'], gitignore: false }));
+    assert.deepEqual(rel(result.files), ['build/out.js', 'src/a.js', 'src/c.generated.js', 'sub/kept.js', 'sub/local.js']);
+  });
+
+  it('takes explicit files and globs, and reports paths that do not exist', async () => {
+    const result = await discoverFiles(options({ paths: ['src/readme.md', 'sub/*.js', 'nope'] }));
+    assert.deepEqual(rel(result.files), ['src/readme.md', 'sub/kept.js']);
+    assert.deepEqual(result.missing, ['nope']);
+  });
+});
