@@ -35,7 +35,8 @@ export async function lintCommand(paths: string[], options: LintCommandOptions):
     // ESLint's own formatters, so the output is exactly what `eslint` prints.
     const formatter = await new ESLintClass({ cwd: process.cwd(), overrideConfigFile: true }).loadFormatter(options.format === 'json' ? 'json' : 'stylish');
     const text = await formatter.format(results, {});
-    if (text) process.stdout.write(options.format === 'json' ? text : `${text}\n`);
+    // The eslint CLI prints the formatter's text followed by a newline.
+    if (text) process.stdout.write(`${text}\n`);
     if (options.format === 'pretty') {
       for (const line of describeProblems(records, false)) process.stderr.write(`${line}\n`);
       process.stderr.write(`${describeRun('Linted', result)}\n`);

@@ -1,0 +1,193 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { cliScript, fixturesDir, repoRoot, tempDir, writeFiles } from './helpers';
+import { runTool } from './tasks-helpers';
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], cwd: string): Run {
+  const result = spawnSync(process.execPath, [cliScript, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const lintFixture = path.join(fixturesDir, 'lint-basic');
+const codemod = (name: string): string => path.join(repoRoot, 'test/fixtures/codemods', name);
+
+describe('the parallel-tasks CLI (spawned)', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  function scratch(files: Record<string, string>): string {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    writeFiles(dir, files);
+    return dir;
+  }
+
+  it('lint --format json prints exactly what `eslint --format json` prints, and exits 1 on errors', () => {
+    const ours = cli(['lint', '--format', 'json', '--workers', '2'], lintFixture);
+    const eslint = runTool('eslint/bin/eslint.js', ['--format', 'json', '.'], lintFixture);
+    assert.equal(ours.status, 1, ours.stderr);
+    assert.equal(ours.stdout, eslint.stdout);
+    assert.equal(ours.stderr, '', 'nothing but the report is printed off a terminal');
+  });
+
+  it('gives the same lint output in-process (--workers 0) and with one worker', () => {
+    const inProcess = cli(['lint', '--format', 'json', '--workers', '0'], lintFixture);
+    const oneWorker = cli(['lint', '--format', 'json', '--workers', '1'], lintFixture);
+    assert.equal(inProcess.stdout, oneWorker.stdout);
+    assert.equal(inProcess.status, 1);
+  });
+
+  it('lint prints ESLint\'s stylish report by default and exits 0 on a clean file', () => {
+    const dirty = cli(['lint', 'src/problems.js'], lintFixture);
+    const eslint = runTool('eslint/bin/eslint.js', ['src/problems.js'], lintFixture);
+    assert.equal(dirty.stdout, eslint.stdout);
+    const clean = cli(['lint', 'src/clean.js'], lintFixture);
+    assert.equal(clean.status, 0);
+    assert.equal(clean.stdout, '');
+    assert.match(clean.stderr, /Linted 1 file with \d+ workers? in/);
+  });
+
+  it('lint --format sarif writes SARIF 2.1.0 with one result per ESLint message', () => {
+    const run = cli(['lint', '--format', 'sarif'], lintFixture);
+    const sarif = JSON.parse(run.stdout) as { version: string; runs: { results: { ruleId: string }[]; tool: { driver: { rules: { id: string; helpUri?: string }[] } } }[] };
+    const eslint = JSON.parse(cli(['lint', '--format', 'json'], lintFixture).stdout) as { messages: unknown[] }[];
+    assert.equal(sarif.version, '2.1.0');
+    assert.equal(sarif.runs[0]?.results.length, eslint.reduce((n, r) => n + r.messages.length, 0));
+    assert.ok(sarif.runs[0]?.tool.driver.rules.some((r) => r.id === 'eqeqeq' && r.helpUri?.includes('eqeqeq')));
+  });
+
+  it('exits 2 with a one-line explanation on usage and configuration errors', () => {
+    const dir = scratch({ 'a.js': 'let a = 1;\n' });
+    const cases: [string[], RegExp][] = [
+      [['lint', '--bogus'], /unknown option '--bogus'/],
+      [['lint', '--workers', 'many'], /--workers must be a whole number/],
+      [['lint', '--format', 'xml'], /Allowed choices are pretty, json, sarif/],
+      [['lint', '--config', 'missing.mjs'], /--config file not found: missing.mjs/],
+      [['transform'], /choose exactly one of --prettier/],
+      [['transform', '--replace', '(', '--with', 'x'], /not a valid regular expression/],
+      [['transform', '--prettier', '--check', '--write'], /only one of --check, --diff, --write/],
+      [['transform', '--codemod', 'nope.js'], /--codemod file not found/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
+    ];
+    for (const [args, message] of cases) {
+      const run = cli(args, dir);
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, message, args.join(' '));
+    }
+    writeFileSync(path.join(dir, 'eslint.config.mjs'), 'export default [{ rules: { semi: ["error", "sometimes-maybe"] } }];\n');
+    const broken = cli(['lint'], dir);
+    assert.equal(broken.status, 2);
+    assert.match(broken.stderr, /^parallel-tasks: ESLint configuration could not be loaded: /);
+  });
+
+  it('analyze --format json has the documented shape, with absolute paths', () => {
+    const dir = path.join(fixturesDir, 'analyze');
+    const run = cli(['analyze', '--format', 'json'], dir);
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as {
+      files: { path: string; lines: Record<string, number>; functions: { name: string; line: number; column: number; complexity: number }[]; maxNesting: number; imports: string[]; todos: number }[];
+      totals: { files: number; functions: number; hotspots: unknown[] };
+    };
+    assert.equal(report.files.length, 3);
+    for (const file of report.files) {
+      assert.ok(path.isAbsolute(file.path));
+      assert.deepEqual(Object.keys(file), ['path', 'lines', 'functions', 'maxNesting', 'imports', 'todos']);
+      assert.deepEqual(Object.keys(file.lines), ['total', 'code', 'comment', 'blank']);
+      for (const fn of file.functions) assert.deepEqual(Object.keys(fn), ['name', 'line', 'column', 'complexity']);
+    }
+    assert.equal(report.totals.files, 3);
+    assert.equal(report.totals.functions, report.files.reduce((n, f) => n + f.functions.length, 0));
+    assert.ok(report.totals.hotspots.length > 0);
+  });
+
+  it('analyze exits 1 and names the file when a file cannot be parsed', () => {
+    const dir = scratch({ 'ok.js': 'export const a = 1;\n', 'bad.js': 'const = ;\n' });
+    const run = cli(['analyze'], dir);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /error: bad\.js: Parse error at 1:\d+/);
+  });
+
+  it('transform --check exits 1 when a file would change and 0 when none would', () => {
+    const dir = scratch({ 'a.js': 'const a = {b:1}\n', 'b.js': 'const b = 1;\n' });
+    const check = cli(['transform', '--prettier', '--check', 'a.js', 'b.js'], dir);
+    assert.equal(check.status, 1);
+    assert.equal(check.stdout, 'would change a.js\n');
+    const clean = cli(['transform', '--prettier', '--check', 'b.js'], dir);
+    assert.equal(clean.status, 0, clean.stderr);
+    assert.equal(readFileSync(path.join(dir, 'a.js'), 'utf8'), 'const a = {b:1}\n', '--check writes nothing');
+  });
+
+  it('transform --diff prints a unified diff and --format json the documented shape', () => {
+    const dir = scratch({ 'a.js': 'const a = {b:1}\n', 'b.js': 'const b = 1;\n' });
+    const diff = cli(['transform', '--prettier', '--diff'], dir);
+    assert.equal(diff.status, 0);
+    assert.match(diff.stdout, /^--- a\/a\.js\n\+\+\+ b\/a\.js\n@@ -1,1 \+1,1 @@\n-const a = \{b:1\}\n\+const a = \{ b: 1 \};\n$/m);
+    const json = JSON.parse(cli(['transform', '--prettier', '--format', 'json'], dir).stdout) as { files: { path: string; changed: boolean }[]; summary: Record<string, number> };
+    assert.deepEqual(json.files, [
+      { path: path.join(dir, 'a.js'), changed: true },
+      { path: path.join(dir, 'b.js'), changed: false },
+    ]);
+    assert.equal(json.summary.changed, 1);
+    assert.equal(json.summary.failed, 0);
+  });
+
+  it('transform --write writes atomically and keeps the file mode', () => {
+    const dir = scratch({ 'tool.js': 'const old = 1;\n' });
+    chmodSync(path.join(dir, 'tool.js'), 0o755);
+    const run = cli(['transform', '--replace', 'old', '--with', 'fresh', '--write'], dir);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(readFileSync(path.join(dir, 'tool.js'), 'utf8'), 'const fresh = 1;\n');
+    assert.equal(statSync(path.join(dir, 'tool.js')).mode & 0o777, 0o755);
+  });
+
+  it('transform --write refuses a file that changed on disk after it was read, and says so', () => {
+    const dir = scratch({ 'edited.js': '// EDIT_ME old\n', 'other.js': 'const old = 2;\n' });
+    const run = cli(['transform', '--codemod', codemod('edit-underneath.js'), '--write', '--format', 'json'], dir);
+    assert.equal(run.status, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as { files: { path: string; changed: boolean; error?: string }[] };
+    const edited = report.files.find((f) => f.path.endsWith('edited.js'));
+    assert.match(edited?.error ?? '', /changed on disk since it was read; not written/);
+    assert.equal(readFileSync(path.join(dir, 'edited.js'), 'utf8'), '// the user edited this\n', "the user's edit survives");
+    assert.equal(readFileSync(path.join(dir, 'other.js'), 'utf8'), 'const new = 2;\n');
+  });
+
+  it('survives a codemod that kills its worker: the other files are transformed and that file is reported', () => {
+    const files: Record<string, string> = { 'killer.js': '// EXIT_HERE old\n' };
+    for (let i = 0; i < 12; i++) files[`f${i}.js`] = `const old${i} = ${i};\n`;
+    const dir = scratch(files);
+    const run = cli(['transform', '--codemod', codemod('exit-on-marker.js'), '--write', '--workers', '2'], dir);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /error: killer\.js: The worker crashed while processing this file, 2 times/);
+    for (let i = 0; i < 12; i++) assert.equal(readFileSync(path.join(dir, `f${i}.js`), 'utf8'), `const new${i} = ${i};\n`);
+    assert.equal(readFileSync(path.join(dir, 'killer.js'), 'utf8'), '// EXIT_HERE old\n');
+  });
+
+  it('stops a codemod that cannot be loaded with exit 2', () => {
+    const dir = scratch({ 'a.js': 'x\n', 'mod.js': 'module.exports = function (' });
+    const run = cli(['transform', '--codemod', 'mod.js', 'a.js'], dir);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /Codemod .*mod\.js could not be loaded/);
+  });
+
+  it('shows a live progress display with one line per worker on a terminal, and none off it', () => {
+    const dir = path.join(fixturesDir, 'analyze');
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliScript)} analyze --workers 2`;
+    const tty = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(tty.status, 0, tty.stderr);
+    assert.match(tty.stdout, /files\/s/);
+    assert.match(tty.stdout, /worker 1:/);
+    assert.match(tty.stdout, /worker 2:/);
+    const piped = cli(['analyze', '--workers', '2'], dir);
+    assert.doesNotMatch(piped.stdout + piped.stderr, /worker 1:/);
+  });
+});
+
