@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The engine and the worker must run outside VS Code (CLI, CI).
     files: ['src/core/**', 'src/worker/**', 'src/tasks/**', 'src/cli/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The engine and worker never import vscode.' }] }] },

@@ -15,6 +15,8 @@ export function describeRun<R>(verb: string, result: JobResult<R>): string {
     `${verb} ${counts.done + counts.failed} file${counts.done + counts.failed === 1 ? '' : 's'} with ${workers} in ${(timings.wallMs / 1000).toFixed(2)} s`,
     `${timings.filesPerSecond.toFixed(1)} files/s, speedup ${timings.speedup.toFixed(2)}×`,
   ];
+  const restarts = snapshot.workers.reduce((n, w) => n + w.restarts, 0);
+  if (restarts) parts.push(`${restarts} worker restart${restarts === 1 ? '' : 's'}`);
   if (counts.skipped) parts.push(`${counts.skipped} skipped`);
   if (counts.failed) parts.push(`${counts.failed} failed`);
   if (counts.cancelled) parts.push(`${counts.cancelled} cancelled`);
