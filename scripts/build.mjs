@@ -40,13 +40,18 @@ const common = {
 await rm(path.join(root, 'dist'), { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { cli: 'src/cli/main.ts', worker: 'src/worker/index.ts' },
+  entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist',
   banner: { js: '#!/usr/bin/env node' },
+});
+await build({
+  ...common,
+  entryPoints: { worker: 'src/worker/index.ts', extension: 'src/extension/extension.ts' },
+  outdir: 'dist',
 });
 
 if (withTests) {
   await rm(path.join(root, 'out'), { recursive: true, force: true });
-  const entries = globbySync(['test/unit/**/*.test.ts', 'test/fixtures/workers/*.ts'], { cwd: root });
+  const entries = globbySync(['test/unit/**/*.test.ts', 'test/integration/**/*.ts', 'test/fixtures/workers/*.ts'], { cwd: root });
   await build({ ...common, entryPoints: entries, outdir: 'out', outbase: '.' });
 }

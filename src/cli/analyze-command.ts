@@ -1,7 +1,8 @@
 import { UsageError } from '../core/errors';
 import { summarizeAnalysis, type AnalyzedFile } from '../tasks/analyze/summary';
 import type { FileAnalysis } from '../tasks/analyze/types';
-import { JS_TS_FILES, runCliJob, type CommonOptions } from './job';
+import { JS_TS_FILES } from '../tasks/file-types';
+import { runCliJob, type CommonOptions } from './job';
 import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative } from './summary';
 
 export interface AnalyzeCommandOptions extends CommonOptions {

@@ -28,7 +28,6 @@ export interface CliJob {
   readonly defaultInclude: readonly string[];
 }
 
-export const JS_TS_FILES = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}';
 
 export function parseCount(value: string, name: string): number {
   const n = Number(value);

@@ -6,7 +6,8 @@ import type { FileRecord } from '../core/run-state';
 import { toSarif } from '../tasks/lint/sarif';
 import type { LintOptions, LintValue, RuleDocs } from '../tasks/lint/types';
 import { bundledToolEntry, importModule } from '../tasks/resolve-tool';
-import { JS_TS_FILES, runCliJob, type CommonOptions } from './job';
+import { JS_TS_FILES } from '../tasks/file-types';
+import { runCliJob, type CommonOptions } from './job';
 import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED } from './summary';
 
 export interface LintCommandOptions extends CommonOptions {

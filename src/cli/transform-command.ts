@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { UsageError } from '../core/errors';
 import { checkUnchanged, unifiedDiff, writeIfUnchanged } from '../tasks/transform/apply';
 import type { TransformOptions, TransformValue } from '../tasks/transform/types';
-import { JS_TS_FILES, runCliJob, type CommonOptions } from './job';
+import { JS_TS_FILES, PRETTIER_FILES } from '../tasks/file-types';
+import { runCliJob, type CommonOptions } from './job';
 import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative } from './summary';
 
 export interface TransformCommandOptions extends CommonOptions {
@@ -19,9 +20,6 @@ export interface TransformCommandOptions extends CommonOptions {
   readonly diff?: boolean;
   readonly write?: boolean;
 }
-
-/** What `prettier .` formats when given a folder; other modes work on JS and TS. */
-const PRETTIER_FILES = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,json,jsonc,json5,css,scss,less,html,vue,md,markdown,mdx,yaml,yml,graphql,gql}';
 
 interface FileReport {
   path: string;

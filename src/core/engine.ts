@@ -14,6 +14,8 @@ export interface JobSpec {
   readonly batchBytes?: number;
   readonly batchMaxFiles?: number;
   readonly signal?: AbortSignal;
+  /** Unsaved editor contents by path, used instead of the files on disk. */
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 export interface JobResult<R> {
@@ -49,6 +51,7 @@ export async function runJob<R>(executor: Executor, spec: JobSpec, state = new R
     options: spec.options,
     batches,
     signal: spec.signal,
+    sources: spec.sources,
   });
   return { state, outcome, discovery };
 }

@@ -18,6 +18,8 @@ export interface ScheduleRequest {
   readonly options: unknown;
   readonly batches: readonly Batch[];
   readonly signal?: AbortSignal;
+  /** Unsaved editor contents by path: sent with the batch that holds the file. */
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 export interface ScheduleOutcome {
@@ -187,8 +189,9 @@ export class Scheduler<R> {
               return;
           }
         };
+        const sources = request.sources && batchSources(files, request.sources);
         const execution = this.executor.execute<R>(
-          { kind: request.kind, root: request.root, options: request.options, files },
+          { kind: request.kind, root: request.root, options: request.options, files, ...(sources ? { sources } : {}) },
           onMessage,
         );
         const current: InFlight = { slot, batch, execution, pending };
@@ -220,4 +223,13 @@ export class Scheduler<R> {
       dispatch();
     });
   }
+}
+
+function batchSources(files: readonly string[], sources: ReadonlyMap<string, string>): Record<string, string> | undefined {
+  let picked: Record<string, string> | undefined;
+  for (const file of files) {
+    const text = sources.get(file);
+    if (text !== undefined) (picked ??= {})[file] = text;
+  }
+  return picked;
 }

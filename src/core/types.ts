@@ -29,6 +29,11 @@ export interface BatchRequest<O = unknown> {
   readonly root: string;
   readonly options: O;
   readonly files: readonly string[];
+  /**
+   * Text to use instead of the file on disk, for files of this batch that are
+   * open in an editor with unsaved changes.
+   */
+  readonly sources?: Readonly<Record<string, string>>;
 }
 
 /** The outcome of processing one file. `error` means the tool failed on that file; the worker is fine. */

@@ -17,7 +17,9 @@ export function hashContent(content: string | Buffer): string {
  * Reads a file for a handler. Discovery already skipped binary files, but the
  * file may have changed since, so the check is repeated on the bytes actually read.
  */
-export async function readSource(file: string): Promise<SourceText | FileOutcome<never>> {
+export async function readSource(file: string, unsaved?: string): Promise<SourceText | FileOutcome<never>> {
+  // An editor's unsaved text wins over the disk: that is what the user sees.
+  if (unsaved !== undefined) return { text: unsaved, hash: hashContent(unsaved) };
   let bytes: Buffer;
   try {
     bytes = await readFile(file);

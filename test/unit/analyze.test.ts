@@ -5,7 +5,7 @@ import { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { analyzeText } from '../../src/tasks/analyze/handler';
 import type { FileAnalysis } from '../../src/tasks/analyze/types';
-import { JS_TS_FILES } from '../../src/cli/job';
+import { JS_TS_FILES } from '../../src/tasks/file-types';
 import { fixturesDir } from './helpers';
 import { PoolFixture, runKind } from './tasks-helpers';
 

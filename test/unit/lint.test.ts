@@ -3,7 +3,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ESLint } from 'eslint';
 import type { LintValue } from '../../src/tasks/lint/types';
-import { JS_TS_FILES } from '../../src/cli/job';
+import { JS_TS_FILES } from '../../src/tasks/file-types';
 import { fixturesDir, tempDir, writeFiles } from './helpers';
 import { PoolFixture, runKind, runTool } from './tasks-helpers';
 

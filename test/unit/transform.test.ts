@@ -5,7 +5,7 @@ import type { ESLint } from 'eslint';
 import { createJiti } from 'jiti';
 import type { Transform } from 'jscodeshift';
 import type { TransformOptions, TransformValue } from '../../src/tasks/transform/types';
-import { JS_TS_FILES } from '../../src/cli/job';
+import { JS_TS_FILES } from '../../src/tasks/file-types';
 import type { JobResult } from '../../src/core/engine';
 import { fixturesDir, repoRoot, tempDir, writeFiles } from './helpers';
 import { PoolFixture, runKind, runTool } from './tasks-helpers';

@@ -11,8 +11,8 @@ const TODO = /\b(?:TODO|FIXME)\b/g;
 /** TypeScript files without an x cannot contain JSX (`<T>x` is a type assertion there). */
 const NO_JSX = new Set(['.ts', '.mts', '.cts']);
 
-export const analyzeFile: FileHandler = async (file): Promise<FileOutcome<FileAnalysis>> => {
-  const source = await readSource(file);
+export const analyzeFile: FileHandler = async (file, request): Promise<FileOutcome<FileAnalysis>> => {
+  const source = await readSource(file, request.sources?.[file]);
   if (!isSourceText(source)) return source;
   return analyzeText(file, source.text);
 };

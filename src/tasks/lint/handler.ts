@@ -8,7 +8,7 @@ import type { LintOptions, LintValue, RuleDocs } from './types';
 
 export const lintFile: FileHandler = async (file, request): Promise<FileOutcome<LintValue>> => {
   const options = request.options as LintOptions;
-  const source = await readSource(file);
+  const source = await readSource(file, request.sources?.[file]);
   if (!isSourceText(source)) return source;
   const { eslint, source: origin } = await eslintForFile({ root: request.root, configFile: options.configFile, fix: false }, file);
   let results: ESLint.LintResult[];

@@ -1,0 +1,214 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { JS_TS_FILES, PRETTIER_FILES } from '../tasks/file-types';
+import type { TransformOptions } from '../tasks/transform/types';
+import { showAnalysisReport } from './analysis-report';
+import type { DisposableStore } from './lifecycle';
+import { reportProgress } from './progress';
+import type { RunController } from './run-controller';
+import type { RunKind, RunRequest, RunSummary, RunTarget } from './run-types';
+import { readSettings, SECTION } from './settings';
+
+interface CommandContext {
+  readonly controller: RunController;
+  readonly log: vscode.LogOutputChannel;
+  readonly storage: vscode.Uri;
+}
+
+/** Every workspace folder, whole. */
+function workspaceTargets(): RunTarget[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((folder) => ({ folder, paths: [] }));
+}
+
+/** Selected explorer items grouped by the workspace folder that holds them. */
+function selectionTargets(uris: readonly vscode.Uri[]): RunTarget[] {
+  const byFolder = new Map<string, { folder: vscode.WorkspaceFolder; paths: string[] }>();
+  for (const uri of uris) {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder || uri.scheme !== 'file') continue;
+    const key = folder.uri.toString();
+    const entry = byFolder.get(key) ?? { folder, paths: [] };
+    entry.paths.push(path.relative(folder.uri.fsPath, uri.fsPath) || '.');
+    byFolder.set(key, entry);
+  }
+  return [...byFolder.values()];
+}
+
+function lintRequest(targets: readonly RunTarget[]): RunRequest {
+  const configFile = readSettings(targets[0]?.folder.uri).lintConfigFile;
+  const folder = targets[0]?.folder.uri.fsPath ?? '';
+  return { kind: 'lint', label: 'Lint', options: configFile ? { configFile: path.resolve(folder, configFile) } : {}, targets, needsTrust: true, defaultInclude: [JS_TS_FILES] };
+}
+
+function analyzeRequest(targets: readonly RunTarget[]): RunRequest {
+  return { kind: 'analyze', label: 'Analyze', options: {}, targets, needsTrust: false, defaultInclude: [JS_TS_FILES] };
+}
+
+/** Asks which transform to run; undefined when the user backs out. */
+async function pickTransform(targets: readonly RunTarget[]): Promise<RunRequest | undefined> {
+  type Pick = vscode.QuickPickItem & { mode: TransformOptions['mode'] };
+  const picked = await vscode.window.showQuickPick<Pick>(
+    [
+      { label: '$(symbol-color) Prettier', description: 'format with the project\'s Prettier and its config', mode: 'prettier' },
+      { label: '$(wrench) ESLint autofix', description: 'apply the fixes ESLint can make', mode: 'eslint-fix' },
+      { label: '$(file-code) Codemod file…', description: 'a jscodeshift transform (JS or TS)', mode: 'codemod' },
+      { label: '$(replace-all) Search and replace…', description: 'a regular expression', mode: 'replace' },
+    ],
+    { title: 'Parallel Tasks: Transform', placeHolder: 'What should change?' },
+  );
+  if (!picked) return undefined;
+  const base = { kind: 'transform' as const, targets };
+  switch (picked.mode) {
+    case 'prettier':
+      return { ...base, label: 'Prettier', options: { mode: 'prettier' }, needsTrust: true, defaultInclude: [PRETTIER_FILES] };
+    case 'eslint-fix': {
+      const configFile = readSettings(targets[0]?.folder.uri).lintConfigFile;
+      const folder = targets[0]?.folder.uri.fsPath ?? '';
+      return { ...base, label: 'ESLint autofix', options: { mode: 'eslint-fix', configFile: configFile ? path.resolve(folder, configFile) : undefined }, needsTrust: true, defaultInclude: [JS_TS_FILES] };
+    }
+    case 'codemod': {
+      const folder = targets[0]?.folder;
+      const configured = readSettings(folder?.uri).codemod;
+      const chosen = configured && folder
+        ? vscode.Uri.file(path.resolve(folder.uri.fsPath, configured))
+        : (await vscode.window.showOpenDialog({ title: 'Choose a codemod', canSelectMany: false, defaultUri: folder?.uri, filters: { 'JavaScript or TypeScript': ['js', 'cjs', 'mjs', 'ts', 'cts', 'mts'] } }))?.[0];
+      if (!chosen) return undefined;
+      return { ...base, label: `Codemod ${path.basename(chosen.fsPath)}`, options: { mode: 'codemod', codemod: chosen.fsPath }, needsTrust: true, defaultInclude: [JS_TS_FILES] };
+    }
+    case 'replace': {
+      const pattern = await vscode.window.showInputBox({
+        title: 'Search and replace (1/2)',
+        prompt: 'Regular expression to search for',
+        validateInput: (value) => {
+          try {
+            new RegExp(value, 'g');
+            return value ? undefined : 'Enter a pattern';
+          } catch (error) {
+            return (error as Error).message;
+          }
+        },
+      });
+      if (pattern === undefined) return undefined;
+      const replacement = await vscode.window.showInputBox({ title: 'Search and replace (2/2)', prompt: 'Replacement ($1 or $<name> refer to groups)' });
+      if (replacement === undefined) return undefined;
+      return { ...base, label: `Replace /${pattern}/`, options: { mode: 'replace', pattern, flags: 'g', replacement }, needsTrust: false, defaultInclude: [JS_TS_FILES] };
+    }
+  }
+}
+
+export function registerCommands(store: DisposableStore, context: CommandContext): void {
+  const { controller } = context;
+
+  const start = async (request: RunRequest | undefined): Promise<RunSummary | undefined> => {
+    if (!request) return undefined;
+    if (request.targets.length === 0) {
+      void vscode.window.showWarningMessage('Parallel Tasks needs a folder on disk: open a folder or workspace first.');
+      return undefined;
+    }
+    if (controller.running) {
+      void vscode.window.showWarningMessage('Parallel Tasks is already running. Cancel the run first.', 'Cancel Run').then((c) => c && controller.cancel());
+      return undefined;
+    }
+    const done = controller.run(request);
+    reportProgress(controller, done);
+    const summary = await done;
+    announce(summary, context);
+    return summary;
+  };
+
+  const register = (id: string, fn: (...args: never[]) => unknown): void => {
+    store.add(vscode.commands.registerCommand(id, fn));
+  };
+
+  register('parallelTasks.lintWorkspace', () => start(lintRequest(workspaceTargets())));
+  register('parallelTasks.analyzeWorkspace', () => start(analyzeRequest(workspaceTargets())));
+  register('parallelTasks.transform', async (scope?: vscode.Uri[]) => {
+    const targets = scope && scope.length > 0 ? selectionTargets(scope) : await pickScope();
+    if (!targets) return undefined;
+    return start(await pickTransform(targets));
+  });
+  register('parallelTasks.runOnSelection', async (clicked?: vscode.Uri, selected?: vscode.Uri[]) => {
+    const uris = selected && selected.length > 0 ? selected : clicked ? [clicked] : [];
+    const targets = selectionTargets(uris);
+    if (targets.length === 0) return undefined;
+    const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { run: RunKind }>(
+      [
+        { label: '$(checklist) Lint', run: 'lint' },
+        { label: '$(wand) Transform…', run: 'transform' },
+        { label: '$(graph) Analyze', run: 'analyze' },
+      ],
+      { title: `Parallel Tasks: run on ${uris.length === 1 ? vscode.workspace.asRelativePath(uris[0] as vscode.Uri) : `${uris.length} items`}` },
+    );
+    if (!picked) return undefined;
+    if (picked.run === 'lint') return start(lintRequest(targets));
+    if (picked.run === 'analyze') return start(analyzeRequest(targets));
+    return start(await pickTransform(targets));
+  });
+  register('parallelTasks.cancelRun', () => controller.cancel());
+  register('parallelTasks.retryFailed', async () => {
+    const request = controller.retryRequest();
+    if (!request) {
+      void vscode.window.showInformationMessage('The last run has no failed files to retry.');
+      return undefined;
+    }
+    return start(request);
+  });
+  register('parallelTasks.showPanel', () => vscode.commands.executeCommand('parallelTasks.run.focus'));
+  register('parallelTasks.showLog', () => context.log.show());
+  register('parallelTasks.showAnalysisReport', async () => {
+    if (!controller.analysis) {
+      void vscode.window.showInformationMessage('Run Analyze Workspace first.');
+      return undefined;
+    }
+    return showAnalysisReport(controller.analysis, context.storage);
+  });
+  register('parallelTasks.setWorkerCount', async (count?: number) => {
+    let value = count;
+    if (value === undefined) {
+      const cores = os.availableParallelism();
+      const items = [{ label: 'Automatic', description: `one less than the ${cores} cores`, value: 0 }, ...Array.from({ length: Math.max(cores, 4) }, (_, i) => ({ label: String(i + 1), description: i + 1 === cores ? 'one per core' : '', value: i + 1 }))];
+      const picked = await vscode.window.showQuickPick(items, { title: 'Parallel Tasks: worker threads', placeHolder: `Now: ${vscode.workspace.getConfiguration(SECTION).get('maxWorkers')}` });
+      if (!picked) return undefined;
+      value = picked.value;
+    }
+    const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration(SECTION).update('maxWorkers', value, target);
+    return value;
+  });
+}
+
+async function pickScope(): Promise<RunTarget[] | undefined> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const items: (vscode.QuickPickItem & { scope: 'workspace' | 'file' | 'folder' })[] = [{ label: '$(root-folder) Whole workspace', scope: 'workspace' }];
+  if (active?.scheme === 'file' && vscode.workspace.getWorkspaceFolder(active)) {
+    items.push({ label: '$(file) Current file', description: vscode.workspace.asRelativePath(active), scope: 'file' });
+  }
+  items.push({ label: '$(folder) Folder…', scope: 'folder' });
+  const picked = items.length === 2 && !active ? items[0] : await vscode.window.showQuickPick(items, { title: 'Parallel Tasks: Transform — where?' });
+  if (!picked) return undefined;
+  if (picked.scope === 'workspace') return workspaceTargets();
+  if (picked.scope === 'file' && active) return selectionTargets([active]);
+  const folders = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: true, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+  return folders ? selectionTargets(folders) : undefined;
+}
+
+function announce(summary: RunSummary, context: CommandContext): void {
+  if (summary.phase === 'refused') return;
+  if (summary.phase === 'failed') {
+    void vscode.window.showErrorMessage(`Parallel Tasks: ${summary.label} failed: ${summary.error ?? 'unknown error'}`, 'Show Log').then((c) => c && context.log.show());
+    return;
+  }
+  if (summary.kind === 'analyze' && summary.phase === 'completed') {
+    void vscode.window.showInformationMessage(`Parallel Tasks: analyzed ${summary.done} files.`, 'Open Report').then((c) => c && vscode.commands.executeCommand('parallelTasks.showAnalysisReport'));
+  }
+  if (summary.kind === 'transform' && summary.leftAlone && summary.leftAlone.length > 0) {
+    void vscode.window.showWarningMessage(`Parallel Tasks: ${summary.leftAlone.length} file(s) changed while the transform ran and were left alone.`, 'Show Log').then((c) => c && context.log.show());
+  }
+  if (summary.failed > 0) {
+    void vscode.window.showWarningMessage(`Parallel Tasks: ${summary.failed} file(s) failed in ${summary.label}.`, 'Retry Failed', 'Show Log').then((c) => {
+      if (c === 'Retry Failed') void vscode.commands.executeCommand('parallelTasks.retryFailed');
+      else if (c) context.log.show();
+    });
+  }
+}

@@ -1,0 +1,87 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Linter } from 'eslint';
+import type { FileRecord } from '../core/run-state';
+import type { LintValue, RuleDocs } from '../tasks/lint/types';
+
+/**
+ * Lint results in the Problems panel: one diagnostic per ESLint message, for
+ * every file of the run whether it is open or not. A re-run replaces a file's
+ * entries; a deleted file loses them.
+ */
+export class LintDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('parallel-tasks');
+  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+
+  constructor() {
+    this.watcher.onDidDelete((uri) => this.forget(uri));
+  }
+
+  /** Replaces the entries of every file in `records`; returns the number of error and warning diagnostics set. */
+  update(records: readonly FileRecord<LintValue>[]): { errors: number; warnings: number } {
+    let errors = 0;
+    let warnings = 0;
+    for (const record of records) {
+      const uri = vscode.Uri.file(record.path);
+      const outcome = record.outcome;
+      if (outcome?.status === 'ok') {
+        const diagnostics = outcome.value.result.messages.map((m) => toDiagnostic(m, outcome.value.rules));
+        for (const d of diagnostics) {
+          if (d.severity === vscode.DiagnosticSeverity.Error) errors++;
+          else warnings++;
+        }
+        this.collection.set(uri, diagnostics);
+      } else if (outcome?.status === 'error') {
+        const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `Parallel Tasks could not lint this file: ${outcome.message}`, vscode.DiagnosticSeverity.Error);
+        diagnostic.source = 'parallel-tasks';
+        errors++;
+        this.collection.set(uri, [diagnostic]);
+      } else if (record.status === 'skipped') {
+        this.collection.delete(uri);
+      }
+    }
+    return { errors, warnings };
+  }
+
+  count(): number {
+    let n = 0;
+    this.collection.forEach((_uri, diagnostics) => {
+      n += diagnostics.length;
+    });
+    return n;
+  }
+
+  private forget(deleted: vscode.Uri): void {
+    // A deleted folder takes the entries of every file inside it along.
+    const prefix = deleted.fsPath + path.sep;
+    const gone: vscode.Uri[] = [];
+    this.collection.forEach((uri) => {
+      if (uri.fsPath === deleted.fsPath || uri.fsPath.startsWith(prefix)) gone.push(uri);
+    });
+    for (const uri of gone) this.collection.delete(uri);
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
+    this.collection.dispose();
+  }
+}
+
+export function toDiagnostic(message: Linter.LintMessage, rules: Readonly<Record<string, RuleDocs>>): vscode.Diagnostic {
+  // ESLint counts lines and columns from 1; a message without a position (line 0) goes at the start.
+  const line = Math.max(0, (message.line ?? 1) - 1);
+  const column = Math.max(0, (message.column ?? 1) - 1);
+  const endLine = message.endLine !== undefined ? Math.max(0, message.endLine - 1) : line;
+  const endColumn = message.endColumn !== undefined ? Math.max(0, message.endColumn - 1) : column;
+  const diagnostic = new vscode.Diagnostic(
+    new vscode.Range(line, column, endLine, endColumn),
+    message.message,
+    message.severity === 2 ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+  );
+  diagnostic.source = 'eslint';
+  if (message.ruleId) {
+    const url = rules[message.ruleId]?.url;
+    diagnostic.code = url ? { value: message.ruleId, target: vscode.Uri.parse(url) } : message.ruleId;
+  }
+  return diagnostic;
+}

@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import type { RunController } from './run-controller';
+
+/** Runs shorter than this finish before a notification would be worth showing. */
+const SHOW_AFTER_MS = 1000;
+
+/**
+ * A cancellable progress notification for long runs. Its cancel button is
+ * wired to the same cancellation as the Cancel Run command.
+ */
+export function reportProgress(controller: RunController, done: Promise<unknown>): void {
+  const timer = setTimeout(() => {
+    if (!controller.running) return;
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Parallel Tasks', cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => controller.cancel());
+        let reported = 0;
+        const update = (): void => {
+          const view = controller.view();
+          if (!view?.running) return;
+          const { counts } = view.snapshot;
+          const finished = counts.done + counts.failed + counts.skipped + counts.cancelled;
+          const percent = counts.total > 0 ? (finished / counts.total) * 100 : 0;
+          progress.report({ message: `${view.request.label}: ${finished}/${counts.total} files`, increment: Math.max(0, percent - reported) });
+          reported = Math.max(reported, percent);
+        };
+        const subscription = controller.onDidChange(update);
+        update();
+        try {
+          await done;
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+  }, SHOW_AFTER_MS);
+  void done.finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,237 @@
+import * as vscode from 'vscode';
+import { runJob, type JobResult } from '../core/engine';
+import { errorMessage } from '../core/errors';
+import { RunState, type FileRecord, type RunSnapshot } from '../core/run-state';
+import { summarizeAnalysis, type AnalyzedFile } from '../tasks/analyze/summary';
+import type { FileAnalysis } from '../tasks/analyze/types';
+import type { LintValue } from '../tasks/lint/types';
+import type { TransformValue } from '../tasks/transform/types';
+import type { AnalysisResult } from './analysis-report';
+import type { LintDiagnostics } from './diagnostics';
+import type { PoolManager } from './pool';
+import type { RunRequest, RunSummary } from './run-types';
+import { readSettings } from './settings';
+import { throttle } from './throttle';
+import { applyTransformResults, openDocumentSources } from './transform-edits';
+
+export interface RunView {
+  readonly request: RunRequest;
+  readonly snapshot: RunSnapshot;
+  readonly folder: string;
+  readonly running: boolean;
+  readonly summary?: RunSummary;
+  readonly failedFiles: readonly { path: string; message: string }[];
+}
+
+/** How often the UI hears about a running job: often enough to look live, rarely enough to stay cheap. */
+const UI_INTERVAL_MS = 100;
+
+/**
+ * Runs one job at a time, folder by folder, on the shared pool, and routes the
+ * results: Problems for lint, a WorkspaceEdit for transforms, the report for
+ * analyze. The status bar, progress notification and run view read `view()`.
+ */
+export class RunController implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly notify = throttle(() => this.changed.fire(), UI_INTERVAL_MS);
+  private active: { request: RunRequest; state: RunState<unknown>; abort: AbortController; folder: string } | undefined;
+  private last: RunView | undefined;
+  private lastFailed = new Map<string, string[]>();
+  analysis: AnalysisResult | undefined;
+
+  constructor(
+    private readonly pool: PoolManager,
+    private readonly diagnostics: LintDiagnostics,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get running(): boolean {
+    return this.active !== undefined;
+  }
+
+  view(): RunView | undefined {
+    if (this.active) {
+      const snapshot = this.active.state.snapshot();
+      return { request: this.active.request, snapshot, folder: this.active.folder, running: true, failedFiles: failedFiles(this.active.state.results()) };
+    }
+    return this.last;
+  }
+
+  cancel(): boolean {
+    if (!this.active) return false;
+    this.log.info(`Cancelling ${this.active.request.label}`);
+    this.active.abort.abort();
+    return true;
+  }
+
+  /** The last run again, on the files that failed in it only. */
+  retryRequest(): RunRequest | undefined {
+    if (!this.last || this.lastFailed.size === 0) return undefined;
+    const targets = this.last.request.targets
+      .map((t) => ({ folder: t.folder, paths: this.lastFailed.get(t.folder.uri.toString()) ?? [] }))
+      .filter((t) => t.paths.length > 0);
+    return { ...this.last.request, targets };
+  }
+
+  hasFailed(): boolean {
+    return this.lastFailed.size > 0;
+  }
+
+  async run(request: RunRequest): Promise<RunSummary> {
+    if (this.active) throw new Error(`${this.active.request.label} is still running; cancel it first`);
+    if (request.needsTrust && !vscode.workspace.isTrusted) {
+      return this.refuse(request, `${request.label} loads code from the workspace (configs, plugins, transforms), so it does not run in an untrusted workspace.`);
+    }
+    const abort = new AbortController();
+    const started = Date.now();
+    const failed = new Map<string, string[]>();
+    const totals = { files: 0, done: 0, failed: 0, skipped: 0, cancelled: 0, restarts: 0, errors: 0, warnings: 0, changed: 0, applied: 0 };
+    const leftAlone: string[] = [];
+    const analyzed: AnalyzedFile[] = [];
+    let phase: RunSummary['phase'] = 'completed';
+    let error: string | undefined;
+    let workers = 0;
+    let lastState: RunState<unknown> | undefined;
+    this.log.info(`${request.label}: starting on ${request.targets.map((t) => t.folder.name).join(', ')}`);
+    await vscode.commands.executeCommand('setContext', 'parallelTasks.running', true);
+
+    try {
+      for (const target of request.targets) {
+        if (abort.signal.aborted) break;
+        const settings = readSettings(target.folder.uri);
+        const executor = await this.pool.acquire(settings.workers);
+        workers = executor.concurrency;
+        const state = new RunState<unknown>();
+        lastState = state;
+        this.active = { request, state, abort, folder: target.folder.name };
+        const subscription = state.subscribe((event) => {
+          if (event.type === 'worker-failed') this.log.warn(`Worker ${event.slot + 1} ${event.reason}${event.file ? ` on ${event.file}` : ''}: ${event.detail}; it is replaced`);
+          else if (event.type === 'file-retry') this.log.info(`Retrying ${event.file} on a fresh worker (attempt ${event.attempt})`);
+          else if (event.type === 'output') this.log.info(`[worker ${event.stream}] ${event.text.trimEnd()}`);
+          this.notify();
+        });
+        let result: JobResult<unknown>;
+        try {
+          result = await runJob<unknown>(
+            executor,
+            {
+              kind: request.kind,
+              root: target.folder.uri.fsPath,
+              options: request.options,
+              discovery: {
+                cwd: target.folder.uri.fsPath,
+                paths: target.paths,
+                include: settings.include.length > 0 ? settings.include : request.defaultInclude,
+                exclude: settings.exclude,
+                gitignore: settings.useGitignore,
+                maxFileSize: settings.maxFileSize,
+              },
+              scheduler: { fileTimeoutMs: settings.fileTimeoutMs, cancelGraceMs: 2000 },
+              batchBytes: settings.batchBytes,
+              signal: abort.signal,
+              sources: request.kind === 'analyze' ? undefined : openDocumentSources(),
+            },
+            state,
+          );
+        } finally {
+          subscription.dispose();
+        }
+        const snapshot = result.state.snapshot();
+        const records = result.state.results();
+        this.log.info(
+          `${request.label} on ${target.folder.name}: ${snapshot.counts.done} done, ${snapshot.counts.failed} failed, ${snapshot.counts.skipped} skipped, ${snapshot.counts.cancelled} cancelled in ${(snapshot.timings.wallMs / 1000).toFixed(2)} s (${snapshot.timings.filesPerSecond.toFixed(1)} files/s, speedup ${snapshot.timings.speedup.toFixed(2)}×)`,
+        );
+        for (const record of records) if (record.outcome?.status === 'error') this.log.error(`${record.path}: ${record.outcome.message}`);
+        totals.files += snapshot.counts.total;
+        totals.done += snapshot.counts.done;
+        totals.failed += snapshot.counts.failed;
+        totals.skipped += snapshot.counts.skipped;
+        totals.cancelled += snapshot.counts.cancelled;
+        totals.restarts += snapshot.workers.reduce((n, w) => n + w.restarts, 0);
+        const failedHere = records.filter((r) => r.status === 'failed').map((r) => r.path);
+        if (failedHere.length > 0) failed.set(target.folder.uri.toString(), failedHere);
+
+        if (result.outcome.phase === 'failed') {
+          phase = 'failed';
+          error = result.outcome.error;
+          break;
+        }
+        if (result.outcome.phase === 'cancelled') phase = 'cancelled';
+        if (request.kind === 'lint') {
+          const counts = this.diagnostics.update(records as readonly FileRecord<LintValue>[]);
+          totals.errors += counts.errors;
+          totals.warnings += counts.warnings;
+        } else if (request.kind === 'analyze') {
+          for (const record of records as readonly FileRecord<FileAnalysis>[]) {
+            if (record.outcome?.status === 'ok') analyzed.push({ path: record.path, ...record.outcome.value });
+          }
+        } else if (phase !== 'cancelled') {
+          const transformRecords = records as readonly FileRecord<TransformValue>[];
+          totals.changed += transformRecords.filter((r) => r.outcome?.status === 'ok' && r.outcome.value.changed).length;
+          const outcome = await applyTransformResults(transformRecords, `Parallel Tasks: ${request.label}`, settings.transformPreview);
+          totals.applied += outcome.applied;
+          leftAlone.push(...outcome.leftAlone);
+          for (const file of outcome.leftAlone) this.log.warn(`${file} changed after it was transformed; left alone`);
+        }
+      }
+    } catch (caught) {
+      phase = 'failed';
+      error = errorMessage(caught);
+      this.log.error(`${request.label} failed: ${error}`);
+    } finally {
+      this.active = undefined;
+    }
+
+    if (request.kind === 'analyze' && phase !== 'failed') {
+      this.analysis = { generatedAt: new Date(), files: analyzed, totals: summarizeAnalysis(analyzed, readSettings().hotspots) };
+      await vscode.commands.executeCommand('setContext', 'parallelTasks.hasAnalysis', true);
+    }
+    const base = {
+      kind: request.kind,
+      label: request.label,
+      phase,
+      error,
+      files: totals.files,
+      done: totals.done,
+      failed: totals.failed,
+      skipped: totals.skipped,
+      cancelled: totals.cancelled,
+      restarts: totals.restarts,
+      wallMs: Date.now() - started,
+      workers,
+    };
+    const summary: RunSummary =
+      request.kind === 'lint'
+        ? { ...base, errors: totals.errors, warnings: totals.warnings }
+        : request.kind === 'transform'
+          ? { ...base, changed: totals.changed, applied: totals.applied, leftAlone }
+          : base;
+    this.lastFailed = failed;
+    const state = lastState ?? new RunState<unknown>();
+    this.last = { request, snapshot: state.snapshot(), folder: request.targets.map((t) => t.folder.name).join(', '), running: false, summary, failedFiles: failedFiles(state.results()) };
+    await vscode.commands.executeCommand('setContext', 'parallelTasks.running', false);
+    await vscode.commands.executeCommand('setContext', 'parallelTasks.hasFailed', failed.size > 0);
+    this.notify.flush();
+    this.log.info(`${request.label}: ${phase} in ${(summary.wallMs / 1000).toFixed(2)} s`);
+    return summary;
+  }
+
+  private async refuse(request: RunRequest, reason: string): Promise<RunSummary> {
+    this.log.warn(reason);
+    void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return { kind: request.kind, label: request.label, phase: 'refused', error: reason, files: 0, done: 0, failed: 0, skipped: 0, cancelled: 0, wallMs: 0, workers: 0, restarts: 0 };
+  }
+
+  dispose(): void {
+    this.active?.abort.abort();
+    this.notify.cancel();
+    this.changed.dispose();
+  }
+}
+
+function failedFiles(records: readonly FileRecord<unknown>[]): { path: string; message: string }[] {
+  return records.flatMap((r) => (r.outcome?.status === 'error' ? [{ path: r.path, message: r.outcome.message }] : []));
+}

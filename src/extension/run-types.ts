@@ -1,0 +1,44 @@
+import type * as vscode from 'vscode';
+
+export type RunKind = 'lint' | 'transform' | 'analyze';
+
+/** One workspace folder of a run and the paths in it (empty: the whole folder). Multi-root runs go folder by folder. */
+export interface RunTarget {
+  readonly folder: vscode.WorkspaceFolder;
+  readonly paths: readonly string[];
+}
+
+export interface RunRequest {
+  readonly kind: RunKind;
+  /** What the user asked for, in a few words: "Lint", "Prettier", "Codemod rename.ts". */
+  readonly label: string;
+  readonly options: unknown;
+  readonly targets: readonly RunTarget[];
+  /** Whether the run loads workspace code (configs, plugins, codemods) and so needs a trusted workspace. */
+  readonly needsTrust: boolean;
+  /** Globs used when the `include` setting is empty. */
+  readonly defaultInclude: readonly string[];
+}
+
+/** The outcome of a run as commands return it (tests read it too). Plain data only. */
+export interface RunSummary {
+  readonly kind: RunKind;
+  readonly label: string;
+  readonly phase: 'completed' | 'cancelled' | 'failed' | 'refused';
+  readonly error?: string;
+  readonly files: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly cancelled: number;
+  readonly wallMs: number;
+  readonly workers: number;
+  readonly restarts: number;
+  /** Lint: ESLint messages by severity. */
+  readonly errors?: number;
+  readonly warnings?: number;
+  /** Transform: files with new content, applied through the edit, and left alone because they changed meanwhile. */
+  readonly changed?: number;
+  readonly applied?: number;
+  readonly leftAlone?: readonly string[];
+}

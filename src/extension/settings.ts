@@ -1,0 +1,41 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+
+/** The extension's settings, read afresh for every run so that changes apply without a reload. */
+export interface Settings {
+  readonly workers: number;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly useGitignore: boolean;
+  readonly batchBytes: number;
+  readonly fileTimeoutMs: number;
+  readonly maxFileSize: number;
+  readonly lintConfigFile: string;
+  readonly codemod: string;
+  readonly transformPreview: boolean;
+  readonly hotspots: number;
+}
+
+export const SECTION = 'parallelTasks';
+
+/** `0` means automatic: one core is left for the editor itself. */
+export function effectiveWorkers(setting: number): number {
+  return setting > 0 ? Math.floor(setting) : Math.max(1, os.availableParallelism() - 1);
+}
+
+export function readSettings(scope?: vscode.Uri): Settings {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  return {
+    workers: effectiveWorkers(config.get<number>('maxWorkers', 0)),
+    include: config.get<string[]>('include', []),
+    exclude: config.get<string[]>('exclude', []),
+    useGitignore: config.get<boolean>('useGitignore', true),
+    batchBytes: config.get<number>('batchBytes', 0),
+    fileTimeoutMs: Math.max(1, config.get<number>('fileTimeoutSeconds', 60)) * 1000,
+    maxFileSize: config.get<number>('maxFileSizeBytes', 2 * 1024 * 1024),
+    lintConfigFile: config.get<string>('lint.configFile', ''),
+    codemod: config.get<string>('transform.codemod', ''),
+    transformPreview: config.get<boolean>('transform.preview', true),
+    hotspots: config.get<number>('analyze.hotspots', 10),
+  };
+}

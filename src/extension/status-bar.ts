@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import type { RunController, RunView } from './run-controller';
+
+const KIND_TITLE = { lint: 'Lint', transform: 'Transform', analyze: 'Analyze' } as const;
+
+/**
+ * One status-bar item on the left: hidden until the first run, live counts
+ * while a run goes, the outcome in a few words afterwards. Clicking it opens
+ * the panel.
+ */
+export class RunStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('parallelTasks.status', vscode.StatusBarAlignment.Left, 10);
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly controller: RunController) {
+    this.item.name = 'Parallel Tasks';
+    this.item.command = 'parallelTasks.showPanel';
+    this.subscription = controller.onDidChange(() => this.render());
+  }
+
+  private render(): void {
+    const view = this.controller.view();
+    if (!view) {
+      this.item.hide();
+      return;
+    }
+    const { text, tooltip, accessibility } = describe(view);
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label: accessibility };
+    this.item.backgroundColor =
+      !view.running && (view.summary?.phase === 'failed' || (view.summary?.failed ?? 0) > 0)
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}
+
+function describe(view: RunView): { text: string; tooltip: vscode.MarkdownString; accessibility: string } {
+  const { counts, timings, workers } = view.snapshot;
+  const title = view.request.kind === 'transform' ? view.request.label : KIND_TITLE[view.request.kind];
+  const finished = counts.done + counts.failed + counts.skipped + counts.cancelled;
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  if (view.running) {
+    const busy = workers.filter((w) => w.state === 'busy').length;
+    const eta = timings.etaMs === undefined ? '…' : `${Math.ceil(timings.etaMs / 1000)} s`;
+    tooltip.appendMarkdown(`**Parallel Tasks: ${title}** in ${view.folder}\n\n`);
+    tooltip.appendMarkdown(`${finished} of ${counts.total} files · ${timings.filesPerSecond.toFixed(1)} files/s · ETA ${eta}\n\n`);
+    tooltip.appendMarkdown(`${busy} of ${workers.length} workers busy · ${counts.failed} failed · ${counts.skipped} skipped\n\n`);
+    tooltip.appendMarkdown('Click to open the panel.');
+    return {
+      text: `$(sync~spin) ${title} ${finished}/${counts.total} · ${busy}/${workers.length} busy`,
+      tooltip,
+      accessibility: `Parallel Tasks ${title}: ${finished} of ${counts.total} files, ${busy} workers busy`,
+    };
+  }
+  const summary = view.summary;
+  const outcome = summary ? outcomeText(summary) : 'done';
+  const icon = summary?.phase === 'completed' && summary.failed === 0 ? (summary.errors || summary.warnings ? '$(warning)' : '$(check)') : summary?.phase === 'cancelled' ? '$(circle-slash)' : '$(error)';
+  tooltip.appendMarkdown(`**Parallel Tasks: ${title}** — ${outcome}\n\n`);
+  if (summary) {
+    tooltip.appendMarkdown(`${summary.files} files in ${(summary.wallMs / 1000).toFixed(1)} s on ${summary.workers} workers · ${summary.done} done · ${summary.failed} failed · ${summary.skipped} skipped\n\n`);
+    if (summary.error) tooltip.appendText(summary.error);
+  }
+  return { text: `${icon} ${title}: ${outcome}`, tooltip, accessibility: `Parallel Tasks ${title}: ${outcome}` };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function outcomeText(summary: NonNullable<RunView['summary']>): string {
+  if (summary.phase === 'refused') return 'not run (untrusted workspace)';
+  if (summary.phase === 'failed') return 'failed';
+  if (summary.phase === 'cancelled') return 'cancelled';
+  const failed = summary.failed > 0 ? `, ${plural(summary.failed, 'file')} failed` : '';
+  if (summary.kind === 'lint') {
+    const problems = (summary.errors ?? 0) + (summary.warnings ?? 0);
+    return problems === 0 ? `no problems${failed}` : `${plural(problems, 'problem')}${failed}`;
+  }
+  if (summary.kind === 'transform') return `${plural(summary.changed ?? 0, 'file')} changed${failed}`;
+  return `${plural(summary.done, 'file')} analyzed${failed}`;
+}

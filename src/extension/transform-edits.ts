@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import type { FileRecord } from '../core/run-state';
+import type { TransformValue } from '../tasks/transform/types';
+import { hashContent } from '../worker/source-file';
+
+export interface EditOutcome {
+  readonly applied: number;
+  /** Files whose text changed after the transform read it: never overwritten. */
+  readonly leftAlone: string[];
+}
+
+/**
+ * Turns transform results into one WorkspaceEdit, so the change is one undo
+ * step and, with `preview`, goes through VS Code's refactor preview. Each
+ * file's current text (the editor buffer if open, else the disk) must still
+ * be what the transform read; otherwise the file is left alone.
+ */
+export async function applyTransformResults(records: readonly FileRecord<TransformValue>[], label: string, preview: boolean): Promise<EditOutcome> {
+  const edit = new vscode.WorkspaceEdit();
+  const leftAlone: string[] = [];
+  let applied = 0;
+  for (const record of records) {
+    if (record.outcome?.status !== 'ok') continue;
+    const { changed, output, hash } = record.outcome.value;
+    if (!changed || output === undefined) continue;
+    const uri = vscode.Uri.file(record.path);
+    const document = await vscode.workspace.openTextDocument(uri);
+    if (hashContent(document.getText()) !== hash) {
+      leftAlone.push(record.path);
+      continue;
+    }
+    const all = new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
+    edit.replace(uri, all, output, { label, needsConfirmation: preview, description: vscode.workspace.asRelativePath(uri) });
+    applied++;
+  }
+  if (applied === 0) return { applied, leftAlone };
+  const ok = await vscode.workspace.applyEdit(edit, { isRefactoring: preview });
+  return { applied: ok ? applied : 0, leftAlone };
+}
+
+/** Unsaved text of open file documents, which workers use instead of the disk. */
+export function openDocumentSources(): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const document of vscode.workspace.textDocuments) {
+    if (document.uri.scheme === 'file' && document.isDirty) sources.set(document.uri.fsPath, document.getText());
+  }
+  return sources;
+}
