@@ -45,6 +45,37 @@ function analyzeRequest(targets: readonly RunTarget[]): RunRequest {
   return { kind: 'analyze', label: 'Analyze', options: {}, targets, needsTrust: false, defaultInclude: [JS_TS_FILES] };
 }
 
+/** A transform given by a caller (keybinding arguments, tests) instead of picked from the quick pick. */
+export type TransformPreset =
+  | { readonly mode: 'prettier' | 'eslint-fix' }
+  | { readonly mode: 'codemod'; readonly codemod: string }
+  | { readonly mode: 'replace'; readonly pattern: string; readonly replacement: string };
+
+function isTransformPreset(value: unknown): value is TransformPreset {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if (v.mode === 'prettier' || v.mode === 'eslint-fix') return true;
+  if (v.mode === 'codemod') return typeof v.codemod === 'string';
+  return v.mode === 'replace' && typeof v.pattern === 'string' && typeof v.replacement === 'string';
+}
+
+function presetRequest(targets: readonly RunTarget[], preset: TransformPreset): RunRequest {
+  const base = { kind: 'transform' as const, targets };
+  switch (preset.mode) {
+    case 'prettier':
+      return { ...base, label: 'Prettier', options: { mode: 'prettier' }, needsTrust: true, defaultInclude: [PRETTIER_FILES] };
+    case 'eslint-fix': {
+      const configFile = readSettings(targets[0]?.folder.uri).lintConfigFile;
+      const folder = targets[0]?.folder.uri.fsPath ?? '';
+      return { ...base, label: 'ESLint autofix', options: { mode: 'eslint-fix', configFile: configFile ? path.resolve(folder, configFile) : undefined }, needsTrust: true, defaultInclude: [JS_TS_FILES] };
+    }
+    case 'codemod':
+      return { ...base, label: `Codemod ${path.basename(preset.codemod)}`, options: { mode: 'codemod', codemod: preset.codemod }, needsTrust: true, defaultInclude: [JS_TS_FILES] };
+    case 'replace':
+      return { ...base, label: `Replace /${preset.pattern}/`, options: { mode: 'replace', pattern: preset.pattern, flags: 'g', replacement: preset.replacement }, needsTrust: false, defaultInclude: [JS_TS_FILES] };
+  }
+}
+
 /** Asks which transform to run; undefined when the user backs out. */
 async function pickTransform(targets: readonly RunTarget[]): Promise<RunRequest | undefined> {
   type Pick = vscode.QuickPickItem & { mode: TransformOptions['mode'] };
@@ -58,23 +89,17 @@ async function pickTransform(targets: readonly RunTarget[]): Promise<RunRequest 
     { title: 'Parallel Tasks: Transform', placeHolder: 'What should change?' },
   );
   if (!picked) return undefined;
-  const base = { kind: 'transform' as const, targets };
   switch (picked.mode) {
     case 'prettier':
-      return { ...base, label: 'Prettier', options: { mode: 'prettier' }, needsTrust: true, defaultInclude: [PRETTIER_FILES] };
-    case 'eslint-fix': {
-      const configFile = readSettings(targets[0]?.folder.uri).lintConfigFile;
-      const folder = targets[0]?.folder.uri.fsPath ?? '';
-      return { ...base, label: 'ESLint autofix', options: { mode: 'eslint-fix', configFile: configFile ? path.resolve(folder, configFile) : undefined }, needsTrust: true, defaultInclude: [JS_TS_FILES] };
-    }
+    case 'eslint-fix':
+      return presetRequest(targets, { mode: picked.mode });
     case 'codemod': {
       const folder = targets[0]?.folder;
       const configured = readSettings(folder?.uri).codemod;
       const chosen = configured && folder
         ? vscode.Uri.file(path.resolve(folder.uri.fsPath, configured))
         : (await vscode.window.showOpenDialog({ title: 'Choose a codemod', canSelectMany: false, defaultUri: folder?.uri, filters: { 'JavaScript or TypeScript': ['js', 'cjs', 'mjs', 'ts', 'cts', 'mts'] } }))?.[0];
-      if (!chosen) return undefined;
-      return { ...base, label: `Codemod ${path.basename(chosen.fsPath)}`, options: { mode: 'codemod', codemod: chosen.fsPath }, needsTrust: true, defaultInclude: [JS_TS_FILES] };
+      return chosen ? presetRequest(targets, { mode: 'codemod', codemod: chosen.fsPath }) : undefined;
     }
     case 'replace': {
       const pattern = await vscode.window.showInputBox({
@@ -91,8 +116,7 @@ async function pickTransform(targets: readonly RunTarget[]): Promise<RunRequest 
       });
       if (pattern === undefined) return undefined;
       const replacement = await vscode.window.showInputBox({ title: 'Search and replace (2/2)', prompt: 'Replacement ($1 or $<name> refer to groups)' });
-      if (replacement === undefined) return undefined;
-      return { ...base, label: `Replace /${pattern}/`, options: { mode: 'replace', pattern, flags: 'g', replacement }, needsTrust: false, defaultInclude: [JS_TS_FILES] };
+      return replacement === undefined ? undefined : presetRequest(targets, { mode: 'replace', pattern, replacement });
     }
   }
 }
@@ -123,15 +147,17 @@ export function registerCommands(store: DisposableStore, context: CommandContext
 
   register('parallelTasks.lintWorkspace', () => start(lintRequest(workspaceTargets())));
   register('parallelTasks.analyzeWorkspace', () => start(analyzeRequest(workspaceTargets())));
-  register('parallelTasks.transform', async (scope?: vscode.Uri[]) => {
-    const targets = scope && scope.length > 0 ? selectionTargets(scope) : await pickScope();
+  register('parallelTasks.transform', async (scope?: vscode.Uri[], preset?: unknown) => {
+    const targets = Array.isArray(scope) && scope.length > 0 ? selectionTargets(scope) : await pickScope();
     if (!targets) return undefined;
-    return start(await pickTransform(targets));
+    return start(isTransformPreset(preset) ? presetRequest(targets, preset) : await pickTransform(targets));
   });
-  register('parallelTasks.runOnSelection', async (clicked?: vscode.Uri, selected?: vscode.Uri[]) => {
+  register('parallelTasks.runOnSelection', async (clicked?: vscode.Uri, selected?: vscode.Uri[], kind?: RunKind) => {
     const uris = selected && selected.length > 0 ? selected : clicked ? [clicked] : [];
     const targets = selectionTargets(uris);
     if (targets.length === 0) return undefined;
+    if (kind === 'lint') return start(lintRequest(targets));
+    if (kind === 'analyze') return start(analyzeRequest(targets));
     const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { run: RunKind }>(
       [
         { label: '$(checklist) Lint', run: 'lint' },
@@ -163,8 +189,8 @@ export function registerCommands(store: DisposableStore, context: CommandContext
     }
     return showAnalysisReport(controller.analysis, context.storage);
   });
-  register('parallelTasks.setWorkerCount', async (count?: number) => {
-    let value = count;
+  register('parallelTasks.setWorkerCount', async (count?: unknown) => {
+    let value = typeof count === 'number' && Number.isInteger(count) && count >= 0 ? count : undefined;
     if (value === undefined) {
       const cores = os.availableParallelism();
       const items = [{ label: 'Automatic', description: `one less than the ${cores} cores`, value: 0 }, ...Array.from({ length: Math.max(cores, 4) }, (_, i) => ({ label: String(i + 1), description: i + 1 === cores ? 'one per core' : '', value: i + 1 }))];

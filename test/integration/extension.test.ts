@@ -1,0 +1,224 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ESLint } from 'eslint';
+import type { ParallelTasksApi } from '../../src/extension/extension';
+import type { RunSummary } from '../../src/extension/run-types';
+
+/**
+ * Runs inside a real VS Code extension host (code-server here, desktop VS Code
+ * under @vscode/test-electron), on a copy of test/fixtures/projects/lint-basic
+ * whose node_modules links to this repository's, like a project with ESLint
+ * installed.
+ */
+const EXTENSION_ID = 'parallel-tasks.parallel-tasks';
+
+function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace is open');
+  return folder.uri.fsPath;
+}
+
+async function api(): Promise<ParallelTasksApi> {
+  const extension = vscode.extensions.getExtension<ParallelTasksApi>(EXTENSION_ID);
+  assert.ok(extension, 'the extension is installed');
+  return extension.activate();
+}
+
+async function settle(ms = 300): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** ESLint's own answer for the workspace, through the workspace's ESLint (the same one the CLI would use). */
+async function eslintMessages(root: string): Promise<string[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ESLint: ESLintClass } = require(path.join(root, 'node_modules', 'eslint')) as { ESLint: typeof ESLint };
+  const results = await new ESLintClass({ cwd: root }).lintFiles(['.']);
+  return results.flatMap((r) => r.messages.map((m) => `${path.relative(root, r.filePath)}:${m.line}:${m.column} ${m.severity} ${m.ruleId ?? '-'} ${m.message}`)).sort();
+}
+
+function problemsShown(root: string): string[] {
+  return vscode.languages
+    .getDiagnostics()
+    .filter(([uri]) => uri.fsPath.startsWith(root + path.sep))
+    .flatMap(([uri, diagnostics]) =>
+      diagnostics
+        .filter((d) => d.source === 'eslint')
+        .map((d) => {
+          const code = typeof d.code === 'object' ? String(d.code.value) : (d.code ?? '-');
+          const severity = d.severity === vscode.DiagnosticSeverity.Error ? 2 : 1;
+          return `${path.relative(root, uri.fsPath)}:${d.range.start.line + 1}:${d.range.start.character + 1} ${severity} ${code} ${d.message}`;
+        }),
+    )
+    .sort();
+}
+
+async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('parallelTasks').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+describe('Parallel Tasks in a real VS Code host', function () {
+  this.timeout(180_000);
+
+  if (!vscode.workspace.isTrusted) {
+    describe('untrusted workspace', () => {
+      it('refuses lint and Prettier, which load workspace code, and says why', async () => {
+        await api();
+        const lint = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
+        assert.equal(lint.phase, 'refused');
+        assert.match(lint.error ?? '', /untrusted workspace/);
+        const root = workspaceRoot();
+        const prettier = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(path.join(root, 'src'))], { mode: 'prettier' })) as RunSummary;
+        assert.equal(prettier.phase, 'refused');
+        assert.deepEqual(problemsShown(root), [], 'nothing was linted');
+      });
+
+      it('still runs analyze', async () => {
+        const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.analyzeWorkspace')) as RunSummary;
+        assert.equal(summary.phase, 'completed');
+        assert.ok(summary.done >= 5);
+      });
+    });
+    return;
+  }
+
+  describe('trusted workspace', () => {
+    let extension: ParallelTasksApi;
+    let root: string;
+
+    before(async () => {
+      root = workspaceRoot();
+      extension = await api();
+      await setSetting('transform.preview', false);
+    });
+
+    it('activates cheaply: no worker pool until the first run', () => {
+      assert.deepEqual(extension.poolStats(), { busy: 0, pending: 0, workers: 0 });
+      assert.equal(extension.view(), undefined);
+    });
+
+    it('registers every command it contributes', async () => {
+      const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: { command: string }[] } };
+      const registered = new Set(await vscode.commands.getCommands(true));
+      for (const { command } of manifest.contributes.commands) assert.ok(registered.has(command), command);
+    });
+
+    it('fills Problems with exactly the messages ESLint reports', async () => {
+      const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
+      assert.equal(summary.phase, 'completed');
+      const expected = await eslintMessages(root);
+      assert.ok(expected.length >= 6);
+      assert.deepEqual(problemsShown(root), expected);
+      assert.equal((summary.errors ?? 0) + (summary.warnings ?? 0), expected.length);
+      // Rule ids link to the rule's documentation.
+      const eqeqeq = vscode.languages.getDiagnostics(vscode.Uri.file(path.join(root, 'src', 'problems.js'))).find((d) => typeof d.code === 'object' && d.code.value === 'eqeqeq');
+      assert.equal(typeof eqeqeq?.code === 'object' ? eqeqeq.code.target.toString() : '', 'https://eslint.org/docs/latest/rules/eqeqeq');
+      assert.equal(extension.poolStats().busy, 0);
+    });
+
+    it('replaces a file\'s problems on a re-run and drops them when the file is deleted', async () => {
+      const problems = path.join(root, 'src', 'problems.js');
+      const original = readFileSync(problems, 'utf8');
+      writeFileSync(problems, 'export const clean = 1;\n');
+      try {
+        await vscode.commands.executeCommand('parallelTasks.lintWorkspace');
+        assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(problems)), []);
+      } finally {
+        writeFileSync(problems, original);
+      }
+      const doomed = path.join(root, 'src', 'doomed.js');
+      writeFileSync(doomed, 'var doomed = 1 == 2;\n');
+      await vscode.commands.executeCommand('parallelTasks.lintWorkspace');
+      assert.ok(vscode.languages.getDiagnostics(vscode.Uri.file(doomed)).length > 0);
+      await vscode.workspace.fs.delete(vscode.Uri.file(doomed));
+      for (let i = 0; i < 50 && vscode.languages.getDiagnostics(vscode.Uri.file(doomed)).length > 0; i++) await settle(100);
+      assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(doomed)), []);
+    });
+
+    it('applies a transform as one undoable edit, from the editor buffer, without touching a dirty file on disk', async () => {
+      const file = path.join(root, 'src', 'ugly.js');
+      const onDisk = 'const a = {b:1,\n  c:"two"};\n';
+      writeFileSync(file, onDisk);
+      const document = await vscode.workspace.openTextDocument(file);
+      const editor = await vscode.window.showTextDocument(document);
+      await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'const   added=1\n'));
+      const buffer = document.getText();
+      assert.ok(document.isDirty);
+
+      const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(file)], { mode: 'prettier' })) as RunSummary;
+      assert.equal(summary.phase, 'completed');
+      assert.equal(summary.applied, 1);
+      assert.equal(document.getText(), 'const added = 1;\nconst a = { b: 1, c: "two" };\n', 'formatted from the buffer, including the unsaved line');
+      assert.equal(readFileSync(file, 'utf8'), onDisk, 'the dirty file\'s disk content is untouched');
+
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(document.getText(), buffer, 'one undo restores the buffer');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    it('leaves alone a file that changed after its result was computed', async () => {
+      const file = path.join(root, 'src', 'edited.js');
+      writeFileSync(file, '// EDIT_ME old\n');
+      const codemod = path.join(root, 'codemods', 'edit-underneath.js');
+      const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(file)], { mode: 'codemod', codemod })) as RunSummary;
+      assert.deepEqual(summary.leftAlone, [file]);
+      assert.equal(summary.applied, 0);
+      assert.equal(readFileSync(file, 'utf8'), '// the user edited this\n');
+      rmSync(file);
+    });
+
+    it('cancels a long run: every worker goes idle and the counts add up', async () => {
+      const big = path.join(root, 'big');
+      mkdirSync(big, { recursive: true });
+      const body = readFileSync(path.join(root, 'src', 'nested', 'complex.js'), 'utf8').repeat(40);
+      for (let i = 0; i < 600; i++) writeFileSync(path.join(big, `file${i}.js`), body);
+      try {
+        const running = vscode.commands.executeCommand<RunSummary>('parallelTasks.analyzeWorkspace');
+        for (let i = 0; i < 100 && !(extension.view()?.running && (extension.view()?.snapshot.counts.done ?? 0) > 0); i++) await settle(50);
+        assert.ok(extension.view()?.running, 'the run is going');
+        assert.equal(await vscode.commands.executeCommand('parallelTasks.cancelRun'), true);
+        const summary = (await running) as RunSummary;
+        assert.equal(summary.phase, 'cancelled');
+        assert.ok(summary.cancelled > 0);
+        assert.equal(summary.done + summary.failed + summary.skipped + summary.cancelled, summary.files);
+        assert.equal(extension.poolStats().busy, 0, 'no busy worker is left');
+        assert.ok(extension.view()?.snapshot.workers.every((w) => w.state === 'idle'));
+      } finally {
+        rmSync(big, { recursive: true, force: true });
+      }
+    });
+
+    it('applies settings changes on the next run, without a reload', async () => {
+      await vscode.commands.executeCommand('parallelTasks.setWorkerCount', 1);
+      const one = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.analyzeWorkspace')) as RunSummary;
+      assert.equal(one.workers, 1);
+      await vscode.commands.executeCommand('parallelTasks.setWorkerCount', 2);
+      await setSetting('exclude', ['src/nested/**']);
+      const two = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.analyzeWorkspace')) as RunSummary;
+      assert.equal(two.workers, 2);
+      assert.equal(two.files, one.files - 2, 'the two files under src/nested are excluded');
+      await setSetting('exclude', undefined);
+    });
+
+    it('writes a readable analysis report', async () => {
+      await vscode.commands.executeCommand('parallelTasks.analyzeWorkspace');
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('parallelTasks.showAnalysisReport');
+      assert.ok(uri);
+      const text = readFileSync(uri.fsPath, 'utf8');
+      assert.match(text, /# Parallel Tasks: analysis/);
+      assert.match(text, /## Hotspots/);
+      assert.match(text, /`route`/);
+    });
+
+    it('runs the remaining commands on the fixture workspace', async () => {
+      await vscode.commands.executeCommand('parallelTasks.showPanel');
+      await vscode.commands.executeCommand('parallelTasks.showLog');
+      assert.equal(await vscode.commands.executeCommand('parallelTasks.cancelRun'), false, 'nothing to cancel');
+      const selection = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.runOnSelection', vscode.Uri.file(path.join(root, 'src', 'problems.js')), undefined, 'lint')) as RunSummary;
+      assert.equal(selection.files, 1);
+      assert.equal(await vscode.commands.executeCommand('parallelTasks.retryFailed'), undefined, 'nothing failed, nothing to retry');
+    });
+  });
+});
