@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AnalyzeTotals, AnalyzedFile } from '../tasks/analyze/summary';
 
@@ -11,11 +12,15 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
-export function analysisMarkdown(result: AnalysisResult): string {
+/**
+ * The report as Markdown. Links are relative to the report's own folder: the
+ * Markdown preview follows those (to the line, with #L), but not file: URIs.
+ */
+export function analysisMarkdown(result: AnalysisResult, reportDir: string): string {
   const { totals } = result;
   const link = (file: string, line: number): string => {
-    const uri = vscode.Uri.file(file).with({ fragment: `L${line}` });
-    return `[${cell(vscode.workspace.asRelativePath(file))}:${line}](${uri.toString()})`;
+    const target = path.relative(reportDir, file).split(path.sep).map(encodeURIComponent).join('/');
+    return `[${cell(vscode.workspace.asRelativePath(file))}:${line}](${target}#L${line})`;
   };
   const lines = [
     '# Parallel Tasks: analysis',
@@ -52,7 +57,7 @@ export function analysisMarkdown(result: AnalysisResult): string {
 export async function showAnalysisReport(result: AnalysisResult, storage: vscode.Uri): Promise<vscode.Uri> {
   await vscode.workspace.fs.createDirectory(storage);
   const uri = vscode.Uri.joinPath(storage, 'analysis-report.md');
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(analysisMarkdown(result), 'utf8'));
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(analysisMarkdown(result, storage.fsPath), 'utf8'));
   await vscode.commands.executeCommand('markdown.showPreview', uri);
   return uri;
 }

@@ -77,7 +77,7 @@ function presetRequest(targets: readonly RunTarget[], preset: TransformPreset): 
 }
 
 /** Asks which transform to run; undefined when the user backs out. */
-async function pickTransform(targets: readonly RunTarget[]): Promise<RunRequest | undefined> {
+async function pickTransform(): Promise<TransformPreset | undefined> {
   type Pick = vscode.QuickPickItem & { mode: TransformOptions['mode'] };
   const picked = await vscode.window.showQuickPick<Pick>(
     [
@@ -92,14 +92,14 @@ async function pickTransform(targets: readonly RunTarget[]): Promise<RunRequest 
   switch (picked.mode) {
     case 'prettier':
     case 'eslint-fix':
-      return presetRequest(targets, { mode: picked.mode });
+      return { mode: picked.mode };
     case 'codemod': {
-      const folder = targets[0]?.folder;
+      const folder = vscode.workspace.workspaceFolders?.[0];
       const configured = readSettings(folder?.uri).codemod;
       const chosen = configured && folder
         ? vscode.Uri.file(path.resolve(folder.uri.fsPath, configured))
         : (await vscode.window.showOpenDialog({ title: 'Choose a codemod', canSelectMany: false, defaultUri: folder?.uri, filters: { 'JavaScript or TypeScript': ['js', 'cjs', 'mjs', 'ts', 'cts', 'mts'] } }))?.[0];
-      return chosen ? presetRequest(targets, { mode: 'codemod', codemod: chosen.fsPath }) : undefined;
+      return chosen ? { mode: 'codemod', codemod: chosen.fsPath } : undefined;
     }
     case 'replace': {
       const pattern = await vscode.window.showInputBox({
@@ -116,7 +116,7 @@ async function pickTransform(targets: readonly RunTarget[]): Promise<RunRequest 
       });
       if (pattern === undefined) return undefined;
       const replacement = await vscode.window.showInputBox({ title: 'Search and replace (2/2)', prompt: 'Replacement ($1 or $<name> refer to groups)' });
-      return replacement === undefined ? undefined : presetRequest(targets, { mode: 'replace', pattern, replacement });
+      return replacement === undefined ? undefined : { mode: 'replace', pattern, replacement };
     }
   }
 }
@@ -147,10 +147,12 @@ export function registerCommands(store: DisposableStore, context: CommandContext
 
   register('parallelTasks.lintWorkspace', () => start(lintRequest(workspaceTargets())));
   register('parallelTasks.analyzeWorkspace', () => start(analyzeRequest(workspaceTargets())));
-  register('parallelTasks.transform', async (scope?: vscode.Uri[], preset?: unknown) => {
+  register('parallelTasks.transform', async (scope?: vscode.Uri[], given?: unknown) => {
+    // What to do first, then where (unless the caller says).
+    const preset = isTransformPreset(given) ? given : await pickTransform();
+    if (!preset) return undefined;
     const targets = Array.isArray(scope) && scope.length > 0 ? selectionTargets(scope) : await pickScope();
-    if (!targets) return undefined;
-    return start(isTransformPreset(preset) ? presetRequest(targets, preset) : await pickTransform(targets));
+    return targets ? start(presetRequest(targets, preset)) : undefined;
   });
   register('parallelTasks.runOnSelection', async (clicked?: vscode.Uri, selected?: vscode.Uri[], kind?: RunKind) => {
     const uris = selected && selected.length > 0 ? selected : clicked ? [clicked] : [];
@@ -169,7 +171,8 @@ export function registerCommands(store: DisposableStore, context: CommandContext
     if (!picked) return undefined;
     if (picked.run === 'lint') return start(lintRequest(targets));
     if (picked.run === 'analyze') return start(analyzeRequest(targets));
-    return start(await pickTransform(targets));
+    const preset = await pickTransform();
+    return preset ? start(presetRequest(targets, preset)) : undefined;
   });
   register('parallelTasks.cancelRun', () => controller.cancel());
   register('parallelTasks.retryFailed', async () => {
@@ -211,7 +214,7 @@ async function pickScope(): Promise<RunTarget[] | undefined> {
     items.push({ label: '$(file) Current file', description: vscode.workspace.asRelativePath(active), scope: 'file' });
   }
   items.push({ label: '$(folder) Folder…', scope: 'folder' });
-  const picked = items.length === 2 && !active ? items[0] : await vscode.window.showQuickPick(items, { title: 'Parallel Tasks: Transform — where?' });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Parallel Tasks: Transform — where?' });
   if (!picked) return undefined;
   if (picked.scope === 'workspace') return workspaceTargets();
   if (picked.scope === 'file' && active) return selectionTargets([active]);

@@ -25,10 +25,13 @@ export function reportProgress(controller: RunController, done: Promise<unknown>
           progress.report({ message: `${view.request.label}: ${finished}/${counts.total} files`, increment: Math.max(0, percent - reported) });
           reported = Math.max(reported, percent);
         };
-        const subscription = controller.onDidChange(update);
+        let finished: () => void = () => undefined;
+        const stopped = new Promise<void>((resolve) => (finished = resolve));
+        const subscription = controller.onDidChange(() => (controller.running ? update() : finished()));
         update();
         try {
-          await done;
+          // Close when the workers are done, even if the run still waits for the user (a refactor preview).
+          await Promise.race([done, stopped]);
         } finally {
           subscription.dispose();
         }

@@ -89,6 +89,8 @@ export class RunController implements vscode.Disposable {
     const totals = { files: 0, done: 0, failed: 0, skipped: 0, cancelled: 0, restarts: 0, errors: 0, warnings: 0, changed: 0, applied: 0 };
     const leftAlone: string[] = [];
     const analyzed: AnalyzedFile[] = [];
+    const transformed: FileRecord<TransformValue>[] = [];
+    let preview = true;
     let phase: RunSummary['phase'] = 'completed';
     let error: string | undefined;
     let workers = 0;
@@ -166,13 +168,11 @@ export class RunController implements vscode.Disposable {
           for (const record of records as readonly FileRecord<FileAnalysis>[]) {
             if (record.outcome?.status === 'ok') analyzed.push({ path: record.path, ...record.outcome.value });
           }
-        } else if (phase !== 'cancelled') {
+        } else {
           const transformRecords = records as readonly FileRecord<TransformValue>[];
           totals.changed += transformRecords.filter((r) => r.outcome?.status === 'ok' && r.outcome.value.changed).length;
-          const outcome = await applyTransformResults(transformRecords, `Parallel Tasks: ${request.label}`, settings.transformPreview);
-          totals.applied += outcome.applied;
-          leftAlone.push(...outcome.leftAlone);
-          for (const file of outcome.leftAlone) this.log.warn(`${file} changed after it was transformed; left alone`);
+          transformed.push(...transformRecords);
+          preview = settings.transformPreview;
         }
       }
     } catch (caught) {
@@ -182,37 +182,56 @@ export class RunController implements vscode.Disposable {
     } finally {
       this.active = undefined;
     }
+    const state = lastState ?? new RunState<unknown>();
+    const folders = request.targets.map((t) => t.folder.name).join(', ');
+    const summarize = (): RunSummary => {
+      const base = {
+        kind: request.kind,
+        label: request.label,
+        phase,
+        error,
+        files: totals.files,
+        done: totals.done,
+        failed: totals.failed,
+        skipped: totals.skipped,
+        cancelled: totals.cancelled,
+        restarts: totals.restarts,
+        wallMs: Date.now() - started,
+        workers,
+      };
+      if (request.kind === 'lint') return { ...base, errors: totals.errors, warnings: totals.warnings };
+      if (request.kind === 'transform') return { ...base, changed: totals.changed, applied: totals.applied, leftAlone: [...leftAlone] };
+      return base;
+    };
+    const publish = (summary: RunSummary): void => {
+      this.last = { request, snapshot: state.snapshot(), folder: folders, running: false, summary, failedFiles: failedFiles(state.results()) };
+      this.notify.flush();
+    };
+    this.lastFailed = failed;
+    publish(summarize());
+    await vscode.commands.executeCommand('setContext', 'parallelTasks.running', false);
+    await vscode.commands.executeCommand('setContext', 'parallelTasks.hasFailed', failed.size > 0);
 
+    // The workers are done; what remains is the user's review. All folders go
+    // into one edit, so one undo takes the whole transform back.
+    if (request.kind === 'transform' && phase === 'completed') {
+      try {
+        const outcome = await applyTransformResults(transformed, `Parallel Tasks: ${request.label}`, preview);
+        totals.applied += outcome.applied;
+        leftAlone.push(...outcome.leftAlone);
+        for (const file of outcome.leftAlone) this.log.warn(`${file} changed after it was transformed; left alone`);
+      } catch (caught) {
+        phase = 'failed';
+        error = `the edit could not be applied: ${errorMessage(caught)}`;
+        this.log.error(error);
+      }
+    }
     if (request.kind === 'analyze' && phase !== 'failed') {
       this.analysis = { generatedAt: new Date(), files: analyzed, totals: summarizeAnalysis(analyzed, readSettings().hotspots) };
       await vscode.commands.executeCommand('setContext', 'parallelTasks.hasAnalysis', true);
     }
-    const base = {
-      kind: request.kind,
-      label: request.label,
-      phase,
-      error,
-      files: totals.files,
-      done: totals.done,
-      failed: totals.failed,
-      skipped: totals.skipped,
-      cancelled: totals.cancelled,
-      restarts: totals.restarts,
-      wallMs: Date.now() - started,
-      workers,
-    };
-    const summary: RunSummary =
-      request.kind === 'lint'
-        ? { ...base, errors: totals.errors, warnings: totals.warnings }
-        : request.kind === 'transform'
-          ? { ...base, changed: totals.changed, applied: totals.applied, leftAlone }
-          : base;
-    this.lastFailed = failed;
-    const state = lastState ?? new RunState<unknown>();
-    this.last = { request, snapshot: state.snapshot(), folder: request.targets.map((t) => t.folder.name).join(', '), running: false, summary, failedFiles: failedFiles(state.results()) };
-    await vscode.commands.executeCommand('setContext', 'parallelTasks.running', false);
-    await vscode.commands.executeCommand('setContext', 'parallelTasks.hasFailed', failed.size > 0);
-    this.notify.flush();
+    const summary = summarize();
+    publish(summary);
     this.log.info(`${request.label}: ${phase} in ${(summary.wallMs / 1000).toFixed(2)} s`);
     return summary;
   }

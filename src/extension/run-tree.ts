@@ -38,7 +38,7 @@ export class RunTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
       return workers.map((w) => ({
         kind: 'leaf',
         label: `Worker ${w.slot + 1}: ${w.state}`,
-        description: `${w.filesDone} files · ${timings.wallMs > 0 ? Math.round((w.busyMs / timings.wallMs) * 100) : 0}% busy${w.restarts ? ` · ${w.restarts} restarts` : ''}${w.currentFile ? ` · ${path.basename(w.currentFile)}` : ''}`,
+        description: `${w.filesDone} file${w.filesDone === 1 ? '' : 's'} · ${timings.wallMs > 0 ? Math.round((w.busyMs / timings.wallMs) * 100) : 0}% busy${w.restarts ? ` · ${w.restarts} restarts` : ''}${w.currentFile ? ` · ${path.basename(w.currentFile)}` : ''}`,
         tooltip: w.currentFile,
         icon: w.state === 'busy' ? 'sync~spin' : w.state === 'restarting' ? 'debug-restart' : 'circle-outline',
       }));

@@ -1,3 +1,4 @@
+import { diffLines } from 'diff';
 import * as vscode from 'vscode';
 import type { FileRecord } from '../core/run-state';
 import type { TransformValue } from '../tasks/transform/types';
@@ -29,8 +30,12 @@ export async function applyTransformResults(records: readonly FileRecord<Transfo
       leftAlone.push(record.path);
       continue;
     }
-    const all = new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
-    edit.replace(uri, all, output, { label, needsConfirmation: preview, description: vscode.workspace.asRelativePath(uri) });
+    // Line-level hunks rather than one whole-file replacement: the preview then
+    // shows what actually changes, and markers and folds elsewhere survive.
+    const metadata = { label, needsConfirmation: preview, description: vscode.workspace.asRelativePath(uri) };
+    for (const hunk of changedHunks(document.getText(), output)) {
+      edit.replace(uri, new vscode.Range(document.positionAt(hunk.start), document.positionAt(hunk.end)), hunk.text, metadata);
+    }
     applied++;
   }
   if (applied === 0) return { applied, leftAlone };
@@ -45,4 +50,29 @@ export function openDocumentSources(): Map<string, string> {
     if (document.uri.scheme === 'file' && document.isDirty) sources.set(document.uri.fsPath, document.getText());
   }
   return sources;
+}
+
+/** The changed regions between two texts, as offsets into `before` and their replacement text. */
+export function changedHunks(before: string, after: string): { start: number; end: number; text: string }[] {
+  const hunks: { start: number; end: number; text: string }[] = [];
+  let offset = 0;
+  let current: { start: number; end: number; text: string } | undefined;
+  for (const part of diffLines(before, after)) {
+    if (!part.added && !part.removed) {
+      current = undefined;
+      offset += part.value.length;
+      continue;
+    }
+    if (!current) {
+      current = { start: offset, end: offset, text: '' };
+      hunks.push(current);
+    }
+    if (part.removed) {
+      current.end += part.value.length;
+      offset += part.value.length;
+    } else {
+      current.text += part.value;
+    }
+  }
+  return hunks;
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
@@ -88,10 +88,13 @@ function nativeModules(nodeModules: string): string[] {
 export function prepareExtensions(dir: string, withRunner: boolean): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const manifest = require(path.join(repoRoot, 'package.json')) as { publisher: string; name: string; version: string };
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
   const target = path.join(dir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   mkdirSync(target);
-  for (const entry of ['package.json', 'dist', 'media', 'node_modules', 'README.md']) symlinkSync(path.join(repoRoot, entry), path.join(target, entry));
+  // Code is copied, not linked: VS Code maps each module to its extension by real path, and
+  // a link into the repository would make our API calls look like they came from nowhere.
+  for (const entry of ['package.json', 'dist', 'media', 'README.md']) cpSync(path.join(repoRoot, entry), path.join(target, entry), { recursive: true });
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(target, 'node_modules'));
   if (withRunner) cpSync(path.join(repoRoot, 'test', 'host', 'runner-extension'), path.join(dir, 'parallel-tasks.test-runner-0.0.1'), { recursive: true });
 }
 
