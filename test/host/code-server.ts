@@ -121,11 +121,13 @@ export interface StartOptions {
   readonly trusted: boolean;
   readonly env?: NodeJS.ProcessEnv;
   readonly settings?: Record<string, unknown>;
+  /** A fixed port (the demo); tests take a free one. */
+  readonly port?: number;
 }
 
 export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
   const dir = ensureCodeServer();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   mkdirSync(path.join(options.userDataDir, 'User'), { recursive: true });
   writeFileSync(
     path.join(options.userDataDir, 'User', 'settings.json'),
