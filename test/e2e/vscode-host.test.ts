@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { SuiteReport } from '../integration/index';
 import { launchBrowser, openWorkbench } from '../host/browser';
-import { ensureCodeServer, prepareExtensions, repoRoot, startCodeServer, type CodeServer } from '../host/code-server';
+import { ensureCodeServer, installVsix, prepareExtensions, repoRoot, startCodeServer, type CodeServer } from '../host/code-server';
 import { makeWorkspace } from '../host/workspace';
 
 /** Screenshots land here, one PNG per moment worth looking at. */
@@ -44,11 +44,12 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await browser?.close();
   });
 
-  async function open(options: { trusted: boolean; runner: boolean; files?: Record<string, string>; colorScheme?: 'dark' | 'light' }): Promise<Session> {
+  async function open(options: { trusted: boolean; runner: boolean; vsix?: boolean; files?: Record<string, string>; colorScheme?: 'dark' | 'light' }): Promise<Session> {
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'pt-host-'));
     const workspace = makeWorkspace(options.files);
     const extensionsDir = path.join(scratch, 'extensions');
-    prepareExtensions(extensionsDir, options.runner);
+    if (options.vsix) installVsix(extensionsDir, scratch);
+    else prepareExtensions(extensionsDir, options.runner);
     const server = await startCodeServer({
       workspace,
       extensionsDir,
@@ -82,11 +83,11 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
 
   it('passes the integration suite inside the extension host (restricted mode: untrusted workspace)', () => runSuite(false));
 
-  it('runs Lint Workspace from the command palette; the status bar counts up, then shows what eslint reports', async () => {
+  it('installed from the packaged .vsix: runs Lint Workspace from the command palette; the status bar counts up, then shows what eslint reports', async () => {
     // Enough files that the run lasts a few seconds and the live count can be watched.
     const files: Record<string, string> = {};
     for (let i = 0; i < 300; i++) files[`many/file${i}.js`] = generatedModule(i);
-    const session = await open({ trusted: true, runner: false, files });
+    const session = await open({ trusted: true, runner: false, vsix: true, files });
     const { page } = session;
 
     const eslint = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '.'], { cwd: session.workspace, encoding: 'utf8', maxBuffer: 256 << 20 });
