@@ -27,7 +27,7 @@ export class PoolManager implements vscode.Disposable {
         script: this.workerScript,
         workers,
         maxOldGenerationSizeMb: 4096,
-        onLifecycle: (event) => this.log.debug(`${event.type}: ${event.detail}`),
+        onLifecycle: (event) => this.log.info(`${event.type}: ${event.detail}`),
       });
     }
     return this.executor;

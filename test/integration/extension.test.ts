@@ -169,6 +169,29 @@ describe('Parallel Tasks in a real VS Code host', function () {
       rmSync(file);
     });
 
+    it('survives a codemod that kills its worker: the host lives on, the file is reported, Retry Failed runs just that file', async () => {
+      const dir = path.join(root, 'crash');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'killer.js'), '// EXIT_HERE old\n');
+      for (let i = 0; i < 8; i++) writeFileSync(path.join(dir, `f${i}.js`), `const old${i} = ${i};\n`);
+      try {
+        const codemod = path.join(root, 'codemods', 'exit-on-marker.js');
+        const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(dir)], { mode: 'codemod', codemod })) as RunSummary;
+        assert.equal(summary.phase, 'completed');
+        assert.equal(summary.failed, 1);
+        assert.equal(summary.applied, 8, 'every other file is transformed');
+        assert.ok(summary.restarts >= 2, 'the worker was replaced after each crash');
+        assert.deepEqual(extension.view()?.failedFiles.map((f) => path.basename(f.path)), ['killer.js']);
+        const retry = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.retryFailed')) as RunSummary;
+        assert.equal(retry.files, 1, 'only the failed file is retried');
+        assert.equal(retry.failed, 1);
+        assert.equal(extension.poolStats().busy, 0);
+        await vscode.commands.executeCommand('workbench.action.files.saveAll');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('cancels a long run: every worker goes idle and the counts add up', async () => {
       const big = path.join(root, 'big');
       mkdirSync(big, { recursive: true });
