@@ -2,7 +2,7 @@
 // suites and the fixture workers into out/test, mirroring test/.
 import { build } from 'esbuild';
 import { globbySync } from 'globby';
-import { rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -50,6 +50,25 @@ await build({
   entryPoints: { worker: 'src/worker/index.ts', extension: 'src/extension/extension.ts' },
   outdir: 'dist',
 });
+
+// The panel's webview: a browser bundle, plus the styles and the codicon font it links to.
+await build({
+  ...common,
+  platform: 'browser',
+  format: 'esm',
+  target: 'chrome120',
+  external: [],
+  entryPoints: { panel: 'media/src/main.ts' },
+  outdir: 'dist/webview',
+});
+await mkdir(path.join(root, 'dist', 'webview'), { recursive: true });
+for (const [from, to] of [
+  ['media/panel.css', 'panel.css'],
+  ['node_modules/@vscode/codicons/dist/codicon.css', 'codicon.css'],
+  ['node_modules/@vscode/codicons/dist/codicon.ttf', 'codicon.ttf'],
+]) {
+  await copyFile(path.join(root, from), path.join(root, 'dist', 'webview', to));
+}
 
 if (withTests) {
   await rm(path.join(root, 'out'), { recursive: true, force: true });

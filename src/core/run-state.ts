@@ -184,7 +184,8 @@ export class RunState<R> {
       case 'worker-failed': {
         const lane = this.lane(event.slot);
         this.stopBusy(lane);
-        lane.restarts++;
+        // A worker terminated because the user cancelled is not a restart the run had to make.
+        if (event.reason !== 'cancelled') lane.restarts++;
         lane.state = 'restarting';
         lane.currentFile = undefined;
         lane.batchId = undefined;

@@ -14,6 +14,7 @@ interface CommandContext {
   readonly controller: RunController;
   readonly log: vscode.LogOutputChannel;
   readonly storage: vscode.Uri;
+  readonly openPanelInEditor: () => void;
 }
 
 /** Every workspace folder, whole. */
@@ -183,7 +184,12 @@ export function registerCommands(store: DisposableStore, context: CommandContext
     }
     return start(request);
   });
-  register('parallelTasks.showPanel', () => vscode.commands.executeCommand('parallelTasks.run.focus'));
+  register('parallelTasks.showPanel', () => vscode.commands.executeCommand('parallelTasks.panel.focus'));
+  register('parallelTasks.openPanelInEditor', () => context.openPanelInEditor());
+  register('parallelTasks.runAgain', async () => {
+    const request = controller.lastRequest();
+    return request ? start(request) : vscode.commands.executeCommand('parallelTasks.lintWorkspace');
+  });
   register('parallelTasks.showLog', () => context.log.show());
   register('parallelTasks.showAnalysisReport', async () => {
     if (!controller.analysis) {

@@ -5,14 +5,18 @@ import { LintDiagnostics } from './diagnostics';
 import { DisposableStore } from './lifecycle';
 import { PoolManager } from './pool';
 import { RunController, type RunView } from './run-controller';
-import { RunTreeProvider } from './run-tree';
+import { PanelProvider } from './panel/panel-provider';
 import { RunStatusBar } from './status-bar';
+import { TransformReview } from './transform-review';
 
 /** What `activate` returns: read-only access for tests and other extensions. */
 export interface ParallelTasksApi {
   view(): RunView | undefined;
   poolStats(): { busy: number; pending: number; workers: number };
   diagnosticsCount(): number;
+  /** Sends a message to the panel's host side as if a webview had posted it; false when it was refused. */
+  panelMessage(raw: unknown): Promise<boolean>;
+  panelRejected(): number;
 }
 
 const store = new DisposableStore();
@@ -23,15 +27,19 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   const log = store.add(vscode.window.createOutputChannel('Parallel Tasks', { log: true }));
   pool = store.add(new PoolManager(path.join(context.extensionPath, 'dist', 'worker.js'), log));
   const diagnostics = store.add(new LintDiagnostics());
-  const controller = store.add(new RunController(pool, diagnostics, log));
+  const review = store.add(new TransformReview());
+  const controller = store.add(new RunController(pool, diagnostics, review, log));
   store.add(new RunStatusBar(controller));
-  store.add(vscode.window.registerTreeDataProvider('parallelTasks.run', store.add(new RunTreeProvider(controller))));
-  registerCommands(store, { controller, log, storage: context.storageUri ?? context.globalStorageUri });
+  const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log));
+  store.add(vscode.window.registerWebviewViewProvider(PanelProvider.viewId, panel));
+  registerCommands(store, { controller, log, storage: context.storageUri ?? context.globalStorageUri, openPanelInEditor: () => panel.openInEditor() });
   const manager = pool;
   return {
     view: () => controller.view(),
     poolStats: () => manager.stats(),
     diagnosticsCount: () => diagnostics.count(),
+    panelMessage: (raw) => panel.handleRaw(raw),
+    panelRejected: () => panel.rejected,
   };
 }
 

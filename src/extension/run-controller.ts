@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { runJob, type JobResult } from '../core/engine';
 import { errorMessage } from '../core/errors';
-import { RunState, type FileRecord, type RunSnapshot } from '../core/run-state';
+import { RunState, type FileRecord, type RunEvent, type RunSnapshot } from '../core/run-state';
 import { summarizeAnalysis, type AnalyzedFile } from '../tasks/analyze/summary';
 import type { FileAnalysis } from '../tasks/analyze/types';
 import type { LintValue } from '../tasks/lint/types';
@@ -9,10 +9,17 @@ import type { TransformValue } from '../tasks/transform/types';
 import type { AnalysisResult } from './analysis-report';
 import type { LintDiagnostics } from './diagnostics';
 import type { PoolManager } from './pool';
+import type { TransformReview } from './transform-review';
 import type { RunRequest, RunSummary } from './run-types';
 import { readSettings } from './settings';
 import { throttle } from './throttle';
 import { applyTransformResults, openDocumentSources } from './transform-edits';
+
+/** What the panel follows: every engine event of a run, between its start and its summary. */
+export type ControllerEvent =
+  | { readonly type: 'started'; readonly runId: number; readonly request: RunRequest }
+  | { readonly type: 'event'; readonly runId: number; readonly event: RunEvent<unknown>; readonly state: RunState<unknown> }
+  | { readonly type: 'finished'; readonly runId: number; readonly request: RunRequest; readonly summary: RunSummary };
 
 export interface RunView {
   readonly request: RunRequest;
@@ -35,6 +42,10 @@ export class RunController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly notify = throttle(() => this.changed.fire(), UI_INTERVAL_MS);
+  private readonly events = new vscode.EventEmitter<ControllerEvent>();
+  /** Unthrottled: for consumers that keep their own incremental state (the panel). */
+  readonly onRunEvent = this.events.event;
+  private runCounter = 0;
   private active: { request: RunRequest; state: RunState<unknown>; abort: AbortController; folder: string } | undefined;
   private last: RunView | undefined;
   private lastFailed = new Map<string, string[]>();
@@ -43,6 +54,7 @@ export class RunController implements vscode.Disposable {
   constructor(
     private readonly pool: PoolManager,
     private readonly diagnostics: LintDiagnostics,
+    private readonly review: TransformReview,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -74,6 +86,11 @@ export class RunController implements vscode.Disposable {
     return { ...this.last.request, targets };
   }
 
+  /** The last run's request, to run it again. */
+  lastRequest(): RunRequest | undefined {
+    return this.last?.request;
+  }
+
   hasFailed(): boolean {
     return this.lastFailed.size > 0;
   }
@@ -85,12 +102,14 @@ export class RunController implements vscode.Disposable {
     }
     const abort = new AbortController();
     const started = Date.now();
+    const runId = ++this.runCounter;
+    this.events.fire({ type: 'started', runId, request });
     const failed = new Map<string, string[]>();
-    const totals = { files: 0, done: 0, failed: 0, skipped: 0, cancelled: 0, restarts: 0, errors: 0, warnings: 0, changed: 0, applied: 0 };
+    const totals = { files: 0, done: 0, failed: 0, skipped: 0, cancelled: 0, restarts: 0, errors: 0, warnings: 0, changed: 0, applied: 0, held: 0 };
     const leftAlone: string[] = [];
     const analyzed: AnalyzedFile[] = [];
     const transformed: FileRecord<TransformValue>[] = [];
-    let preview = true;
+    let review: 'refactorPreview' | 'panel' | 'apply' = 'refactorPreview';
     let phase: RunSummary['phase'] = 'completed';
     let error: string | undefined;
     let workers = 0;
@@ -108,6 +127,7 @@ export class RunController implements vscode.Disposable {
         lastState = state;
         this.active = { request, state, abort, folder: target.folder.name };
         const subscription = state.subscribe((event) => {
+          this.events.fire({ type: 'event', runId, event, state });
           if (event.type === 'worker-failed') this.log.warn(`Worker ${event.slot + 1} ${event.reason}${event.file ? ` on ${event.file}` : ''}: ${event.detail}; it is replaced`);
           else if (event.type === 'file-retry') this.log.info(`Retrying ${event.file} on a fresh worker (attempt ${event.attempt})`);
           else if (event.type === 'output') this.log.info(`[worker ${event.stream}] ${event.text.trimEnd()}`);
@@ -172,7 +192,7 @@ export class RunController implements vscode.Disposable {
           const transformRecords = records as readonly FileRecord<TransformValue>[];
           totals.changed += transformRecords.filter((r) => r.outcome?.status === 'ok' && r.outcome.value.changed).length;
           transformed.push(...transformRecords);
-          preview = settings.transformPreview;
+          review = settings.transformReview;
         }
       }
     } catch (caught) {
@@ -200,7 +220,7 @@ export class RunController implements vscode.Disposable {
         workers,
       };
       if (request.kind === 'lint') return { ...base, errors: totals.errors, warnings: totals.warnings };
-      if (request.kind === 'transform') return { ...base, changed: totals.changed, applied: totals.applied, leftAlone: [...leftAlone] };
+      if (request.kind === 'transform') return { ...base, changed: totals.changed, applied: totals.applied, held: totals.held, leftAlone: [...leftAlone] };
       return base;
     };
     const publish = (summary: RunSummary): void => {
@@ -211,12 +231,16 @@ export class RunController implements vscode.Disposable {
     publish(summarize());
     await vscode.commands.executeCommand('setContext', 'parallelTasks.running', false);
     await vscode.commands.executeCommand('setContext', 'parallelTasks.hasFailed', failed.size > 0);
+    await vscode.commands.executeCommand('setContext', 'parallelTasks.hasRun', true);
 
     // The workers are done; what remains is the user's review. All folders go
     // into one edit, so one undo takes the whole transform back.
-    if (request.kind === 'transform' && phase === 'completed') {
+    if (request.kind === 'transform' && phase === 'completed' && review === 'panel') {
+      totals.held = this.review.hold(transformed, request.label);
+      void vscode.commands.executeCommand('parallelTasks.showPanel');
+    } else if (request.kind === 'transform' && phase === 'completed') {
       try {
-        const outcome = await applyTransformResults(transformed, `Parallel Tasks: ${request.label}`, preview);
+        const outcome = await applyTransformResults(transformed, `Parallel Tasks: ${request.label}`, review === 'refactorPreview');
         totals.applied += outcome.applied;
         leftAlone.push(...outcome.leftAlone);
         for (const file of outcome.leftAlone) this.log.warn(`${file} changed after it was transformed; left alone`);
@@ -232,6 +256,7 @@ export class RunController implements vscode.Disposable {
     }
     const summary = summarize();
     publish(summary);
+    this.events.fire({ type: 'finished', runId, request, summary });
     this.log.info(`${request.label}: ${phase} in ${(summary.wallMs / 1000).toFixed(2)} s`);
     return summary;
   }
@@ -248,6 +273,7 @@ export class RunController implements vscode.Disposable {
     this.active?.abort.abort();
     this.notify.cancel();
     this.changed.dispose();
+    this.events.dispose();
   }
 }
 

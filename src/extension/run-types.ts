@@ -40,5 +40,7 @@ export interface RunSummary {
   /** Transform: files with new content, applied through the edit, and left alone because they changed meanwhile. */
   readonly changed?: number;
   readonly applied?: number;
+  /** Held for review in the panel (`transform.review: panel`). */
+  readonly held?: number;
   readonly leftAlone?: readonly string[];
 }

@@ -12,7 +12,7 @@ export interface Settings {
   readonly maxFileSize: number;
   readonly lintConfigFile: string;
   readonly codemod: string;
-  readonly transformPreview: boolean;
+  readonly transformReview: 'refactorPreview' | 'panel' | 'apply';
   readonly hotspots: number;
 }
 
@@ -35,7 +35,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     maxFileSize: config.get<number>('maxFileSizeBytes', 2 * 1024 * 1024),
     lintConfigFile: config.get<string>('lint.configFile', ''),
     codemod: config.get<string>('transform.codemod', ''),
-    transformPreview: config.get<boolean>('transform.preview', true),
+    transformReview: config.get<'refactorPreview' | 'panel' | 'apply'>('transform.review', 'refactorPreview'),
     hotspots: config.get<number>('analyze.hotspots', 10),
   };
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
 import type { SuiteReport } from '../integration/index';
 import { launchBrowser, openWorkbench } from '../host/browser';
 import { ensureCodeServer, installVsix, prepareExtensions, repoRoot, startCodeServer, type CodeServer } from '../host/code-server';
@@ -152,7 +152,69 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await page.locator('.monaco-editor .view-lines', { hasText: 'c:"two"' }).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(artifacts, 'e2e-transform-after-undo.png') });
   });
+  for (const theme of ['dark', 'light'] as const) {
+    it(`panel (${theme} theme): lint from the panel shows the run's numbers; clicking a problem opens the editor at its line`, async () => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 120; i++) files[`many/file${i}.js`] = generatedModule(i);
+      const session = await open({ trusted: true, runner: false, files, colorScheme: theme });
+      const { page } = session;
+      const eslint = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '.'], { cwd: session.workspace, encoding: 'utf8', maxBuffer: 256 << 20 });
+      const results = JSON.parse(eslint.stdout) as { filePath: string; messages: { line: number; message: string }[] }[];
+      const problems = results.reduce((n, r) => n + r.messages.length, 0);
+      const filesWithProblems = results.filter((r) => r.messages.length > 0).length;
+
+      await runFromPalette(page, 'Parallel Tasks: Show Panel');
+      const webview = panelFrame(page);
+      await webview.getByRole('button', { name: 'Lint Workspace' }).first().click();
+      await webview.locator('.header h2', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(artifacts, `panel-lint-${theme}.png`) });
+
+      const done = Number(await webview.locator('.count.done .n').textContent());
+      assert.equal(done, results.length, 'files done equals the files eslint linted');
+      const skipped = Number(await webview.locator('.count.skipped .n').textContent());
+      assert.equal(skipped, 1, 'ignored/skip.js is ignored by the ESLint config and shown as skipped');
+      assert.equal(await webview.locator('.stats .files').textContent(), `${results.length + skipped} / ${results.length + skipped} files`);
+      assert.equal(await webview.locator('.results-summary').textContent(), `${problems} problems in ${filesWithProblems} files`);
+
+      // Click the first problem of src/problems.js and see the editor open at that line.
+      await webview.locator('vscode-textfield').locator('input').fill('problems.js');
+      const expected = results.find((r) => r.filePath.endsWith(path.join('src', 'problems.js')))?.messages[0];
+      assert.ok(expected);
+      await webview.locator('.row.problem').first().click();
+      await page.locator('.monaco-editor').first().waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: new RegExp(`Ln ${expected.line}, Col`) }).first().waitFor({ timeout: 30_000 });
+      assert.match((await page.locator('.tabs-container .tab.active').first().textContent()) ?? '', /problems\.js/);
+      await page.screenshot({ path: path.join(artifacts, `panel-open-problem-${theme}.png`) });
+    });
+  }
+
+  it('panel: Cancel stops a long run and every worker goes idle', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) files[`many/file${i}.js`] = generatedModule(i);
+    const session = await open({ trusted: true, runner: false, files });
+    const { page } = session;
+    await runFromPalette(page, 'Parallel Tasks: Show Panel');
+    const webview = panelFrame(page);
+    await webview.getByRole('button', { name: 'Lint Workspace' }).first().click();
+    await webview.locator('.header h2', { hasText: 'running' }).waitFor({ timeout: 60_000 });
+    await webview.locator('.lane.busy').first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(artifacts, 'panel-running.png') });
+    await webview.getByRole('button', { name: 'Cancel' }).click();
+    await webview.locator('.header h2', { hasText: 'cancelled' }).waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(300);
+    const states = await webview.locator('.lane .state').allTextContents();
+    assert.ok(states.length >= 1);
+    assert.deepEqual(new Set(states), new Set(['idle']), `worker states: ${states.join(', ')}`);
+    assert.ok(Number(await webview.locator('.count.cancelled .n').textContent()) > 0);
+    await page.screenshot({ path: path.join(artifacts, 'panel-cancelled.png') });
+  });
 });
+
+/** The panel's content: VS Code nests each webview in two iframes. */
+function panelFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
 
 /** A module with a few lint problems and some branching, unique per index. */
 function generatedModule(i: number): string {

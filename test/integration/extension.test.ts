@@ -90,7 +90,7 @@ describe('Parallel Tasks in a real VS Code host', function () {
     before(async () => {
       root = workspaceRoot();
       extension = await api();
-      await setSetting('transform.preview', false);
+      await setSetting('transform.review', 'apply');
     });
 
     it('activates cheaply: no worker pool until the first run', () => {

@@ -1,0 +1,69 @@
+import type { BatchBar, Sample, WorkerLane } from '../../src/shared/protocol';
+import { svg } from './dom';
+
+/** Queue depth (area) and throughput (line) over the run, scaled to the box. */
+export function queueChart(series: readonly Sample[]): SVGElement {
+  const width = 300;
+  const height = 60;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', class: 'chart', role: 'img' });
+  if (series.length < 2) return chart;
+  const maxT = Math.max(1, (series.at(-1) as Sample).t);
+  const maxQ = Math.max(1, ...series.map((s) => s.queued));
+  const maxR = Math.max(1, ...series.map((s) => s.filesPerSecond));
+  const x = (t: number): number => (t / maxT) * width;
+  const queued = series.map((s) => `${x(s.t).toFixed(1)},${(height - (s.queued / maxQ) * (height - 4)).toFixed(1)}`);
+  const rate = series.map((s) => `${x(s.t).toFixed(1)},${(height - (s.filesPerSecond / maxR) * (height - 4)).toFixed(1)}`);
+  chart.append(
+    svg('polygon', { points: `0,${height} ${queued.join(' ')} ${width},${height}`, class: 'queued' }),
+    svg('polyline', { points: rate.join(' '), class: 'rate', fill: 'none' }),
+  );
+  chart.setAttribute('aria-label', `Queue fell from ${series[0]?.queued ?? 0} to ${series.at(-1)?.queued ?? 0} files; peak throughput ${maxR.toFixed(0)} files per second`);
+  return chart;
+}
+
+const OUTCOME_LABEL: Record<BatchBar['outcome'], string> = {
+  running: 'running',
+  ok: 'done',
+  failed: 'done with file errors',
+  crashed: 'worker crashed (restarted)',
+  'timed out': 'timed out (worker terminated)',
+  cancelled: 'cancelled',
+};
+
+/** One lane of batch bars on a shared time axis; hovering a bar lists its files and their times. */
+export function laneTimeline(lane: WorkerLane, elapsedMs: number): SVGElement {
+  const width = 300;
+  const height = 14;
+  const span = Math.max(1, elapsedMs);
+  const timeline = svg('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', class: 'timeline', role: 'img', 'aria-label': `Worker ${lane.slot + 1}: ${lane.batches.length} batches` });
+  for (const bar of lane.batches) {
+    const x = (bar.start / span) * width;
+    const w = Math.max(1, (((bar.end ?? span) - bar.start) / span) * width);
+    const files = bar.files.map((f) => `${f.path} — ${f.ms} ms`).join('\n');
+    const more = bar.fileCount > bar.files.length ? `\n… and ${bar.fileCount - bar.files.length} more` : '';
+    const title = svg('title');
+    title.textContent = `Batch ${bar.id}: ${bar.fileCount} files, ${OUTCOME_LABEL[bar.outcome]}\n${files}${more}`;
+    timeline.append(svg('rect', { x: x.toFixed(2), y: 1, width: w.toFixed(2), height: height - 2, class: `bar ${bar.outcome.replace(' ', '-')}` }, title));
+    if (bar.outcome === 'crashed' || bar.outcome === 'timed out') {
+      timeline.append(svg('path', { d: `M${(x + w).toFixed(2)},0 l3,0 l-1.5,4 z`, class: 'marker' }));
+    }
+  }
+  return timeline;
+}
+
+export function histogram(buckets: readonly { label: string; count: number }[]): SVGElement {
+  const width = 300;
+  const height = 70;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'histogram', role: 'img', 'aria-label': `Files by maximum complexity: ${buckets.map((b) => `${b.label}: ${b.count}`).join(', ')}` });
+  const max = Math.max(1, ...buckets.map((b) => b.count));
+  const slot = width / buckets.length;
+  buckets.forEach((b, i) => {
+    const h = (b.count / max) * (height - 24);
+    const label = svg('text', { x: (i * slot + slot / 2).toFixed(1), y: height - 4, 'text-anchor': 'middle', class: 'axis' });
+    label.textContent = b.label;
+    const count = svg('text', { x: (i * slot + slot / 2).toFixed(1), y: (height - 18 - h).toFixed(1), 'text-anchor': 'middle', class: 'axis' });
+    count.textContent = String(b.count);
+    chart.append(svg('rect', { x: (i * slot + 4).toFixed(1), y: (height - 16 - h).toFixed(1), width: (slot - 8).toFixed(1), height: h.toFixed(1), class: 'bucket' }), label, count);
+  });
+  return chart;
+}

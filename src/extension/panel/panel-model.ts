@@ -1,0 +1,279 @@
+import * as vscode from 'vscode';
+import type { RunSnapshot, RunState } from '../../core/run-state';
+import type { BatchBar, HistoryEntry, HostMessage, Hotspot, LintFile, PanelState, RunHeader, RunKind, Sample, WorkerLane, AnalyzeRow } from '../../shared/protocol';
+import type { FileAnalysis } from '../../tasks/analyze/types';
+import type { LintValue } from '../../tasks/lint/types';
+import type { ControllerEvent } from '../run-controller';
+import type { TransformReview } from '../transform-review';
+
+/** Bounds that keep a run over 10,000 files cheap to hold and to send. */
+const MAX_SAMPLES = 600;
+const MAX_BARS_PER_LANE = 300;
+const FILES_PER_BAR = 20;
+const MAX_HISTORY = 20;
+const HOTSPOTS = 20;
+
+interface MutableBar {
+  id: number;
+  start: number;
+  end?: number;
+  outcome: BatchBar['outcome'];
+  files: { path: string; ms: number }[];
+  fileCount: number;
+}
+
+/**
+ * The panel's view of runs, built incrementally from engine events: the run
+ * header, worker lanes with their batch timelines, queue samples, results by
+ * kind and the history. `snapshot()` gives everything (for a webview that just
+ * loaded), `takeDelta()` what changed since the last call.
+ */
+export class PanelModel {
+  private runId = 0;
+  private kind: RunKind = 'lint';
+  private label = '';
+  private startedAt = 0;
+  private state: RunState<unknown> | undefined;
+  private header: RunHeader | undefined;
+  private bars: MutableBar[][] = [];
+  private samples: Sample[] = [];
+  private lint: LintFile[] = [];
+  private analyze: AnalyzeRow[] = [];
+  private functions: Hotspot[] = [];
+  private hotspots: Hotspot[] = [];
+  private history: HistoryEntry[] = [];
+  private previousLintKeys: Set<string> | undefined;
+  private lastSampleDone = 0;
+  private lastSampleAt = 0;
+  // What the next delta carries beyond the always-sent header and lanes.
+  private pendingReset = false;
+  private pendingSamples: Sample[] = [];
+  private pendingLint: LintFile[] = [];
+  private pendingAnalyze: AnalyzeRow[] = [];
+  private historyChanged = false;
+  private transformChanged = false;
+
+  constructor(private readonly review: TransformReview) {}
+
+  transformListChanged(): void {
+    this.transformChanged = true;
+  }
+
+  onControllerEvent(e: ControllerEvent): void {
+    if (e.type === 'started') {
+      this.runId = e.runId;
+      this.kind = e.request.kind;
+      this.label = e.request.label;
+      this.startedAt = Date.now();
+      this.state = undefined;
+      this.header = undefined;
+      this.bars = [];
+      this.samples = [];
+      this.lint = [];
+      this.analyze = [];
+      this.functions = [];
+      this.hotspots = [];
+      this.lastSampleDone = 0;
+      this.lastSampleAt = this.startedAt;
+      this.pendingReset = true;
+      this.pendingSamples = [];
+      this.pendingLint = [];
+      this.pendingAnalyze = [];
+      return;
+    }
+    if (e.runId !== this.runId) return;
+    if (e.type === 'finished') {
+      this.finish(e.summary.phase, e.summary.files, e.summary.wallMs, e.summary.error);
+      return;
+    }
+    this.state = e.state;
+    const event = e.event;
+    const now = Date.now() - this.startedAt;
+    switch (event.type) {
+      case 'batch-start': {
+        const lane = (this.bars[event.slot] ??= []);
+        lane.push({ id: event.batchId, start: now, outcome: 'running', files: [], fileCount: event.files.length });
+        if (lane.length > MAX_BARS_PER_LANE) lane.splice(0, lane.length - MAX_BARS_PER_LANE);
+        return;
+      }
+      case 'file-done': {
+        const bar = this.bars[event.slot]?.at(-1);
+        if (bar && bar.outcome === 'running') {
+          if (bar.files.length < FILES_PER_BAR) bar.files.push({ path: vscode.workspace.asRelativePath(event.file), ms: Math.round(event.durationMs) });
+          if (event.outcome.status === 'error') bar.outcome = 'failed';
+        }
+        if (event.outcome.status === 'ok') this.collect(event.file, event.outcome.value);
+        return;
+      }
+      case 'batch-end': {
+        const bar = this.bars[event.slot]?.at(-1);
+        if (bar && bar.end === undefined) {
+          bar.end = now;
+          if (bar.outcome === 'running') bar.outcome = 'ok';
+        }
+        return;
+      }
+      case 'worker-failed': {
+        const bar = this.bars[event.slot]?.at(-1);
+        if (bar && bar.end === undefined) {
+          bar.end = now;
+          bar.outcome = event.reason;
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private collect(file: string, value: unknown): void {
+    const rel = vscode.workspace.asRelativePath(file);
+    if (this.kind === 'lint') {
+      const messages = (value as LintValue).result.messages;
+      if (messages.length === 0) return;
+      const entry: LintFile = {
+        path: file,
+        rel,
+        problems: messages.map((m) => ({ line: m.line ?? 0, column: m.column ?? 0, severity: m.severity === 2 ? 2 : 1, ruleId: m.ruleId ?? null, message: m.message })),
+      };
+      this.lint.push(entry);
+      this.pendingLint.push(entry);
+    } else if (this.kind === 'analyze') {
+      const analysis = value as FileAnalysis;
+      const row: AnalyzeRow = {
+        path: file,
+        rel,
+        lines: analysis.lines.total,
+        code: analysis.lines.code,
+        functions: analysis.functions.length,
+        maxComplexity: Math.max(0, ...analysis.functions.map((f) => f.complexity)),
+        maxNesting: analysis.maxNesting,
+        todos: analysis.todos,
+      };
+      this.analyze.push(row);
+      this.pendingAnalyze.push(row);
+      for (const fn of analysis.functions) this.functions.push({ path: file, rel, ...fn });
+    }
+  }
+
+  private finish(phase: RunHeader['phase'], files: number, durationMs: number, error?: string): void {
+    if (this.state) this.header = this.makeHeader(this.state.snapshot(), phase, error);
+    if (this.kind === 'analyze') {
+      this.hotspots = [...this.functions].sort((a, b) => b.complexity - a.complexity).slice(0, HOTSPOTS);
+      this.functions = [];
+    }
+    const entry: HistoryEntry = { id: this.runId, kind: this.kind, label: this.label, files, durationMs, phase };
+    if (this.kind === 'lint' && phase === 'completed') {
+      const keys = new Set(this.lint.flatMap((f) => f.problems.map((p) => `${f.path}\u0000${p.ruleId}\u0000${p.message}`)));
+      const previous = this.previousLintKeys;
+      Object.assign(entry, {
+        problems: this.lint.reduce((n, f) => n + f.problems.length, 0),
+        ...(previous ? { newProblems: [...keys].filter((k) => !previous.has(k)).length, fixedProblems: [...previous].filter((k) => !keys.has(k)).length } : {}),
+      });
+      this.previousLintKeys = keys;
+    }
+    this.history = [entry, ...this.history].slice(0, MAX_HISTORY);
+    this.historyChanged = true;
+  }
+
+  private makeHeader(snapshot: RunSnapshot, phase?: RunHeader['phase'], error?: string): RunHeader {
+    const { counts, timings } = snapshot;
+    return {
+      id: this.runId,
+      kind: this.kind,
+      label: this.label,
+      phase: phase ?? 'running',
+      error,
+      total: counts.total,
+      pending: counts.pending,
+      running: counts.running,
+      done: counts.done,
+      failed: counts.failed,
+      skipped: counts.skipped,
+      cancelled: counts.cancelled,
+      filesPerSecond: timings.filesPerSecond,
+      elapsedMs: timings.wallMs,
+      etaMs: timings.etaMs,
+      serialEstimateMs: timings.serialEstimateMs,
+      speedup: timings.speedup,
+    };
+  }
+
+  private lanes(): WorkerLane[] {
+    const snapshot = this.state?.snapshot();
+    if (!snapshot) return [];
+    const wall = Math.max(1, snapshot.timings.wallMs);
+    return snapshot.workers.map((w) => ({
+      slot: w.slot,
+      state: w.state,
+      file: w.currentFile ? vscode.workspace.asRelativePath(w.currentFile) : undefined,
+      filesDone: w.filesDone,
+      utilisation: Math.min(1, w.busyMs / wall),
+      restarts: w.restarts,
+      batches: (this.bars[w.slot] ?? []).map((b) => ({ ...b, files: [...b.files] })),
+    }));
+  }
+
+  /** Called on every flush while a run goes: one point of queue depth and throughput. */
+  private sample(): void {
+    if (!this.state || this.header?.phase !== 'running') return;
+    const { counts } = this.state.snapshot();
+    const now = Date.now();
+    const finished = counts.done + counts.failed + counts.skipped + counts.cancelled;
+    const seconds = Math.max(0.001, (now - this.lastSampleAt) / 1000);
+    const point: Sample = { t: now - this.startedAt, queued: counts.pending, filesPerSecond: Math.max(0, (finished - this.lastSampleDone) / seconds) };
+    this.lastSampleAt = now;
+    this.lastSampleDone = finished;
+    this.samples.push(point);
+    this.pendingSamples.push(point);
+    if (this.samples.length > MAX_SAMPLES) this.samples = this.samples.filter((_, i) => i % 2 === 0);
+  }
+
+  private refreshHeader(): void {
+    if (this.state && (!this.header || this.header.phase === 'running')) this.header = this.makeHeader(this.state.snapshot());
+  }
+
+  snapshot(trusted: boolean): PanelState {
+    this.refreshHeader();
+    this.pendingReset = false;
+    this.pendingSamples = [];
+    this.pendingLint = [];
+    this.pendingAnalyze = [];
+    this.historyChanged = false;
+    this.transformChanged = false;
+    return {
+      trusted,
+      run: this.header,
+      workers: this.lanes(),
+      series: [...this.samples],
+      lint: [...this.lint],
+      transform: this.review.list(),
+      analyze: { rows: [...this.analyze], hotspots: [...this.hotspots] },
+      history: [...this.history],
+    };
+  }
+
+  takeDelta(): HostMessage {
+    this.refreshHeader();
+    this.sample();
+    const delta: HostMessage = {
+      type: 'delta',
+      run: this.header,
+      workers: this.lanes(),
+      samples: this.pendingSamples,
+      ...(this.pendingReset ? { reset: true } : {}),
+      ...(this.pendingLint.length ? { lint: this.pendingLint } : {}),
+      ...(this.pendingAnalyze.length ? { analyze: this.pendingAnalyze } : {}),
+      ...(this.kind === 'analyze' && this.header?.phase !== 'running' ? { hotspots: this.hotspots } : {}),
+      ...(this.transformChanged ? { transform: this.review.list() } : {}),
+      ...(this.historyChanged ? { history: this.history } : {}),
+    };
+    this.pendingReset = false;
+    this.pendingSamples = [];
+    this.pendingLint = [];
+    this.pendingAnalyze = [];
+    this.historyChanged = false;
+    this.transformChanged = false;
+    return delta;
+  }
+}

@@ -1,0 +1,173 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HostMessage, WebviewMessage } from '../../shared/protocol';
+import type { RunController } from '../run-controller';
+import { throttle } from '../throttle';
+import type { TransformReview } from '../transform-review';
+import { panelHtml, webviewRoot } from './panel-html';
+import { PanelModel } from './panel-model';
+import { parseWebviewMessage } from './validate';
+
+/** At most about ten updates a second reach a webview, however many files finish. */
+const UPDATE_INTERVAL_MS = 100;
+
+/**
+ * The Parallel Tasks panel: a webview view in the activity-bar container, and
+ * the same app in an editor tab ("Open in Editor"). Each webview posts
+ * `ready` when it loads; it then gets a full snapshot, and throttled deltas
+ * after that. A hidden view is not kept alive: it reloads and asks again.
+ */
+export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = 'parallelTasks.panel';
+  private readonly model: PanelModel;
+  private readonly ready = new Set<vscode.Webview>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly flush = throttle(() => this.postDelta(), UPDATE_INTERVAL_MS);
+  /** For tests: messages dropped by validation. */
+  rejected = 0;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly controller: RunController,
+    private readonly review: TransformReview,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.model = new PanelModel(review);
+    this.disposables.push(
+      controller.onRunEvent((e) => {
+        this.model.onControllerEvent(e);
+        this.flush();
+      }),
+      review.onDidChangeList(() => {
+        this.model.transformListChanged();
+        this.flush();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.postSnapshotToAll()),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.attach(view.webview, view.onDidDispose);
+    view.onDidChangeVisibility(() => {
+      // Hidden webviews are torn down; the next load sends `ready` again.
+      if (!view.visible) this.ready.delete(view.webview);
+    });
+  }
+
+  openInEditor(): void {
+    const panel = vscode.window.createWebviewPanel('parallelTasks.panelEditor', 'Parallel Tasks', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [webviewRoot(this.extensionUri)],
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
+    this.attach(panel.webview, panel.onDidDispose);
+    panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.ready.delete(panel.webview);
+    });
+  }
+
+  private attach(webview: vscode.Webview, onDidDispose: vscode.Event<void>): void {
+    webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(this.extensionUri)] };
+    webview.html = panelHtml(webview, this.extensionUri);
+    const subscription = webview.onDidReceiveMessage((raw: unknown) => void this.receive(webview, raw));
+    onDidDispose(() => {
+      this.ready.delete(webview);
+      subscription.dispose();
+    });
+  }
+
+  private async receive(webview: vscode.Webview, raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.rejected++;
+      this.log.warn(`Dropped a malformed message from the panel: ${parsed.reason}`);
+      return;
+    }
+    await this.handle(webview, parsed.message);
+  }
+
+  /** Exposed for tests, which send hostile messages through the same path as a webview. */
+  async handleRaw(raw: unknown): Promise<boolean> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.rejected++;
+      this.log.warn(`Dropped a malformed message from the panel: ${parsed.reason}`);
+      return false;
+    }
+    return this.handle(undefined, parsed.message);
+  }
+
+  private async handle(webview: vscode.Webview | undefined, message: WebviewMessage): Promise<boolean> {
+    switch (message.type) {
+      case 'ready':
+        if (!webview) return true;
+        this.postDelta();
+        await this.post(webview, { type: 'snapshot', state: this.model.snapshot(vscode.workspace.isTrusted) });
+        this.ready.add(webview);
+        return true;
+      case 'command':
+        switch (message.command) {
+          case 'cancel':
+            this.controller.cancel();
+            return true;
+          case 'openInEditor':
+            this.openInEditor();
+            return true;
+          default:
+            await vscode.commands.executeCommand(`parallelTasks.${message.command}`);
+            return true;
+        }
+      case 'open': {
+        // Only files inside the workspace, whatever the webview asks for.
+        const uri = vscode.Uri.file(path.resolve(message.path));
+        if (!vscode.workspace.getWorkspaceFolder(uri) || path.resolve(message.path) !== message.path) {
+          this.rejected++;
+          this.log.warn(`Refused to open a path outside the workspace: ${message.path.slice(0, 200)}`);
+          return false;
+        }
+        const position = new vscode.Position(Math.max(0, message.line - 1), Math.max(0, message.column - 1));
+        await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: true });
+        return true;
+      }
+      case 'transform': {
+        if (!message.paths.every((p) => this.review.has(p))) {
+          this.rejected++;
+          this.log.warn('Refused a transform action on files that are not under review');
+          return false;
+        }
+        if (message.action === 'apply') await this.review.apply(message.paths);
+        else if (message.action === 'discard') this.review.discard(message.paths);
+        else await this.review.diff(message.paths[0] as string);
+        return true;
+      }
+    }
+  }
+
+  private postDelta(): void {
+    if (this.ready.size === 0) {
+      // Nobody is looking: drain the delta so it does not pile up; a webview that loads gets a snapshot.
+      this.model.takeDelta();
+      return;
+    }
+    const delta = this.model.takeDelta();
+    for (const webview of this.ready) void this.post(webview, delta);
+  }
+
+  private postSnapshotToAll(): void {
+    const state = this.model.snapshot(vscode.workspace.isTrusted);
+    for (const webview of this.ready) void this.post(webview, { type: 'snapshot', state });
+  }
+
+  private async post(webview: vscode.Webview, message: HostMessage): Promise<void> {
+    try {
+      await webview.postMessage(message);
+    } catch {
+      this.ready.delete(webview);
+    }
+  }
+
+  dispose(): void {
+    this.flush.cancel();
+    for (const d of this.disposables) d.dispose();
+  }
+}

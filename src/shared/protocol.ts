@@ -1,0 +1,153 @@
+/**
+ * Messages between the extension host and the panel webview. Types only, no
+ * runtime code: both sides import this file, the host validates every
+ * incoming message against it (src/extension/panel/validate.ts), because the
+ * webview is untrusted input.
+ */
+
+export type RunKind = 'lint' | 'transform' | 'analyze';
+export type RunPhase = 'running' | 'completed' | 'cancelled' | 'failed' | 'refused';
+
+export interface RunHeader {
+  readonly id: number;
+  readonly kind: RunKind;
+  readonly label: string;
+  readonly phase: RunPhase;
+  readonly error?: string;
+  readonly total: number;
+  readonly pending: number;
+  readonly running: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly cancelled: number;
+  readonly filesPerSecond: number;
+  readonly elapsedMs: number;
+  readonly etaMs?: number;
+  readonly serialEstimateMs: number;
+  readonly speedup: number;
+}
+
+export type BatchOutcome = 'running' | 'ok' | 'failed' | 'crashed' | 'timed out' | 'cancelled';
+
+export interface BatchBar {
+  readonly id: number;
+  /** Milliseconds since the run started. */
+  readonly start: number;
+  readonly end?: number;
+  readonly outcome: BatchOutcome;
+  /** The first files of the batch with their processing time, for the tooltip. */
+  readonly files: readonly { readonly path: string; readonly ms: number }[];
+  readonly fileCount: number;
+}
+
+export interface WorkerLane {
+  readonly slot: number;
+  readonly state: 'idle' | 'busy' | 'restarting';
+  readonly file?: string;
+  readonly filesDone: number;
+  /** Busy time over elapsed time, 0..1. */
+  readonly utilisation: number;
+  readonly restarts: number;
+  readonly batches: readonly BatchBar[];
+}
+
+export interface Sample {
+  readonly t: number;
+  /** Files waiting (pending). */
+  readonly queued: number;
+  readonly filesPerSecond: number;
+}
+
+export interface LintProblem {
+  readonly line: number;
+  readonly column: number;
+  readonly severity: 1 | 2;
+  readonly ruleId: string | null;
+  readonly message: string;
+}
+
+export interface LintFile {
+  readonly path: string;
+  readonly rel: string;
+  readonly problems: readonly LintProblem[];
+}
+
+export type TransformState = 'pending' | 'applied' | 'discarded' | 'stale' | 'failed';
+
+export interface TransformFile {
+  readonly path: string;
+  readonly rel: string;
+  readonly state: TransformState;
+  readonly message?: string;
+}
+
+export interface AnalyzeRow {
+  readonly path: string;
+  readonly rel: string;
+  readonly lines: number;
+  readonly code: number;
+  readonly functions: number;
+  readonly maxComplexity: number;
+  readonly maxNesting: number;
+  readonly todos: number;
+}
+
+export interface Hotspot {
+  readonly path: string;
+  readonly rel: string;
+  readonly name: string;
+  readonly line: number;
+  readonly column: number;
+  readonly complexity: number;
+}
+
+export interface HistoryEntry {
+  readonly id: number;
+  readonly kind: RunKind;
+  readonly label: string;
+  readonly files: number;
+  readonly durationMs: number;
+  readonly phase: RunPhase;
+  readonly problems?: number;
+  /** Lint only: compared with the previous lint run. */
+  readonly newProblems?: number;
+  readonly fixedProblems?: number;
+}
+
+export interface PanelState {
+  readonly trusted: boolean;
+  readonly run?: RunHeader;
+  readonly workers: readonly WorkerLane[];
+  readonly series: readonly Sample[];
+  readonly lint: readonly LintFile[];
+  readonly transform: readonly TransformFile[];
+  readonly analyze: { readonly rows: readonly AnalyzeRow[]; readonly hotspots: readonly Hotspot[] };
+  readonly history: readonly HistoryEntry[];
+}
+
+/** Host → webview. */
+export type HostMessage =
+  | { readonly type: 'snapshot'; readonly state: PanelState }
+  | {
+      readonly type: 'delta';
+      readonly run?: RunHeader;
+      readonly workers: readonly WorkerLane[];
+      readonly samples: readonly Sample[];
+      /** A new run started: results of the previous one are cleared first. */
+      readonly reset?: boolean;
+      readonly lint?: readonly LintFile[];
+      readonly analyze?: readonly AnalyzeRow[];
+      readonly hotspots?: readonly Hotspot[];
+      readonly transform?: readonly TransformFile[];
+      readonly history?: readonly HistoryEntry[];
+    };
+
+export type PanelCommand = 'cancel' | 'retryFailed' | 'runAgain' | 'lintWorkspace' | 'analyzeWorkspace' | 'transform' | 'openInEditor';
+
+/** Webview → host. */
+export type WebviewMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'command'; readonly command: PanelCommand }
+  | { readonly type: 'open'; readonly path: string; readonly line: number; readonly column: number }
+  | { readonly type: 'transform'; readonly action: 'apply' | 'discard' | 'diff'; readonly paths: readonly string[] };
