@@ -235,6 +235,55 @@ describe('Parallel Tasks in a real VS Code host', function () {
       assert.match(text, /`route`/);
     });
 
+    it('holds transform results for review in the panel: apply one, discard another, refuse files not under review', async () => {
+      const a = path.join(root, 'src', 'review-a.js');
+      const b = path.join(root, 'src', 'review-b.js');
+      writeFileSync(a, 'const a = {x:1}\n');
+      writeFileSync(b, 'const b = {y:2}\n');
+      await setSetting('transform.review', 'panel');
+      try {
+        const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(a), vscode.Uri.file(b)], { mode: 'prettier' })) as RunSummary;
+        assert.equal(summary.held, 2);
+        assert.equal(summary.applied, 0);
+        assert.equal(readFileSync(a, 'utf8'), 'const a = {x:1}\n', 'nothing changes before review');
+        assert.equal(await extension.panelMessage({ type: 'transform', action: 'apply', paths: [a] }), true);
+        const document = await vscode.workspace.openTextDocument(a);
+        assert.equal(document.getText(), 'const a = { x: 1 };\n');
+        assert.equal(await extension.panelMessage({ type: 'transform', action: 'discard', paths: [b] }), true);
+        assert.equal(await extension.panelMessage({ type: 'transform', action: 'apply', paths: [b] }), true, 'a discarded file is not applied later');
+        assert.equal((await vscode.workspace.openTextDocument(b)).getText(), 'const b = {y:2}\n');
+        assert.equal(await extension.panelMessage({ type: 'transform', action: 'apply', paths: [path.join(root, 'src', 'clean.js')] }), false);
+        await vscode.commands.executeCommand('workbench.action.files.saveAll');
+      } finally {
+        await setSetting('transform.review', 'apply');
+        rmSync(a, { force: true });
+        rmSync(b, { force: true });
+      }
+    });
+
+    it('drops malformed and hostile panel messages, including paths outside the workspace', async () => {
+      const before = extension.panelRejected();
+      const editors = vscode.window.visibleTextEditors.length;
+      const hostile: unknown[] = [
+        { type: 'open', path: '/etc/passwd', line: 1, column: 1 },
+        { type: 'open', path: `${root}/../outside.js`, line: 1, column: 1 },
+        { type: 'open', path: 'relative/path.js', line: 1, column: 1 },
+        { type: 'command', command: 'workbench.action.terminal.new' },
+        { type: 'command', command: 'cancel', extra: 1 },
+        { type: 'transform', action: 'apply', paths: ['/etc/hosts'] },
+        { type: 'ready', __proto__: { admin: true } },
+        'not an object',
+        null,
+      ];
+      for (const message of hostile) assert.equal(await extension.panelMessage(message), false, JSON.stringify(message));
+      assert.equal(extension.panelRejected() - before, hostile.length);
+      assert.equal(vscode.window.visibleTextEditors.length, editors, 'nothing was opened');
+      assert.equal(await extension.panelMessage({ type: 'open', path: path.join(root, 'src', 'problems.js'), line: 3, column: 9 }), true);
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.uri.fsPath, path.join(root, 'src', 'problems.js'));
+      assert.deepEqual([editor?.selection.active.line, editor?.selection.active.character], [2, 8]);
+    });
+
     it('runs the remaining commands on the fixture workspace', async () => {
       await vscode.commands.executeCommand('parallelTasks.showPanel');
       await vscode.commands.executeCommand('parallelTasks.showLog');
