@@ -122,10 +122,11 @@ function renderResultRow(row: ResultRow, index: number): HTMLElement {
   }
   if (row.kind === 'analyze-head') {
     const head = h('div', { class: 'row analyze head', role: 'row' });
-    const columns: [SortKey, string][] = [['rel', 'File'], ['lines', 'Lines'], ['functions', 'Functions'], ['maxComplexity', 'Max complexity'], ['maxNesting', 'Nesting'], ['todos', 'TODOs']];
-    for (const [key, label] of columns) {
+    // Short headings fit a narrow sidebar; the full name is in the tooltip and the accessible name.
+    const columns: [SortKey, string, string][] = [['rel', 'File', 'File'], ['lines', 'Lines', 'Lines'], ['functions', 'Fns', 'Functions'], ['maxComplexity', 'Cx', 'Max complexity'], ['maxNesting', 'Nest', 'Nesting'], ['todos', 'TODO', 'TODOs']];
+    for (const [key, short, label] of columns) {
       const active = ui.sort.key === key;
-      const cell = h('button', { class: `sort ${key}`, 'aria-label': `Sort by ${label}`, 'aria-sort': active ? (ui.sort.descending ? 'descending' : 'ascending') : 'none' }, `${label}${active ? (ui.sort.descending ? ' ↓' : ' ↑') : ''}`);
+      const cell = h('button', { class: `sort ${key}`, title: label, 'aria-label': `Sort by ${label}`, 'aria-sort': active ? (ui.sort.descending ? 'descending' : 'ascending') : 'none' }, `${short}${active ? (ui.sort.descending ? '↓' : '↑') : ''}`);
       cell.addEventListener('click', () => {
         setUi({ sort: { key, descending: active ? !ui.sort.descending : key !== 'rel' } });
         renderResults();
@@ -243,8 +244,8 @@ function renderResults(): void {
     resultsSummary.textContent = `${rows.length} files · ${rows.reduce((n, r) => n + r.lines, 0)} lines · ${rows.reduce((n, r) => n + r.functions, 0)} functions`;
     if (panel.analyze.hotspots.length > 0) {
       const hotspots = h('ol', { class: 'hotspots', 'aria-label': 'Hotspots: the most complex functions' });
-      for (const spot of panel.analyze.hotspots.slice(0, 10)) {
-        const item = h('li', {}, h('button', { class: 'link', 'aria-label': `${spot.name} in ${spot.rel}, complexity ${spot.complexity}` }, h('span', { class: 'num' }, String(spot.complexity)), ` ${spot.name} `, h('span', { class: 'where' }, `${spot.rel}:${spot.line}`)));
+      for (const spot of panel.analyze.hotspots.slice(0, 5)) {
+        const item = h('li', { title: `${spot.name} — ${spot.rel}:${spot.line}` }, h('button', { class: 'link', 'aria-label': `${spot.name} in ${spot.rel}, complexity ${spot.complexity}` }, h('span', { class: 'num' }, String(spot.complexity)), ` ${spot.name} `, h('span', { class: 'where' }, `${spot.rel}:${spot.line}`)));
         item.querySelector('button')?.addEventListener('click', () => post({ type: 'open', path: spot.path, line: spot.line, column: spot.column }));
         hotspots.append(item);
       }
@@ -259,15 +260,21 @@ function renderHistory(): void {
     historyPanel.replaceChildren(h('p', { class: 'note' }, 'Finished runs appear here.'));
     return;
   }
-  const table = h('table', { class: 'history', 'aria-label': 'Recent runs' }, h('thead', {}, h('tr', {}, ...['Run', 'Files', 'Duration', 'Outcome', 'Problems', 'New', 'Fixed'].map((t) => h('th', { scope: 'col' }, t)))));
-  const body = h('tbody');
+  // A list rather than a wide table: the sidebar is narrow.
+  const runs = h('ul', { class: 'history', 'aria-label': 'Recent runs' });
   for (const e of panel.history) {
-    body.append(
-      h('tr', {}, h('td', {}, e.label), h('td', { class: 'num' }, String(e.files)), h('td', { class: 'num' }, formatDuration(e.durationMs)), h('td', {}, e.phase), h('td', { class: 'num' }, e.problems === undefined ? '' : String(e.problems)), h('td', { class: 'num new' }, e.newProblems === undefined ? '' : `+${e.newProblems}`), h('td', { class: 'num fixed' }, e.fixedProblems === undefined ? '' : `−${e.fixedProblems}`)),
-    );
+    const found = e.problems === undefined
+      ? undefined
+      : h(
+          'div',
+          { class: 'found' },
+          `${e.problems} problems`,
+          e.newProblems === undefined ? '' : h('span', { class: 'new' }, ` · +${e.newProblems} new`),
+          e.fixedProblems === undefined ? '' : h('span', { class: 'fixed' }, ` · −${e.fixedProblems} fixed`),
+        );
+    runs.append(h('li', {}, h('div', { class: 'what' }, h('span', { class: 'label' }, e.label), ` · ${e.phase} · ${e.files} files · ${formatDuration(e.durationMs)}`), found));
   }
-  table.append(body);
-  historyPanel.replaceChildren(table);
+  historyPanel.replaceChildren(runs);
 }
 
 let lastResultsKey = '';

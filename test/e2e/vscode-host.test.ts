@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
@@ -177,17 +177,62 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
       assert.equal(await webview.locator('.stats .files').textContent(), `${results.length + skipped} / ${results.length + skipped} files`);
       assert.equal(await webview.locator('.results-summary').textContent(), `${problems} problems in ${filesWithProblems} files`);
 
-      // Click the first problem of src/problems.js and see the editor open at that line.
+      // Filter to src/problems.js; the view's own state (the filter) survives hiding and showing the panel.
       await webview.locator('vscode-textfield').locator('input').fill('problems.js');
+      await webview.locator('.results-summary', { hasText: 'match' }).waitFor();
+      await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
+      await page.locator('.activitybar .action-item a[aria-label^="Parallel Tasks"]').click();
+      const shown = panelFrame(page);
+      await shown.locator('.results-summary', { hasText: `${problems} problems in ${filesWithProblems} files · 4 match` }).waitFor({ timeout: 30_000 });
+      assert.equal(await shown.locator('vscode-textfield').evaluate((el) => (el as unknown as { value: string }).value), 'problems.js');
+
+      // Open the first problem: by mouse in the dark theme, by keyboard alone in the light one.
       const expected = results.find((r) => r.filePath.endsWith(path.join('src', 'problems.js')))?.messages[0];
       assert.ok(expected);
-      await webview.locator('.row.problem').first().click();
+      const row = shown.locator('.row.problem').first();
+      if (theme === 'dark') {
+        await row.click();
+      } else {
+        await row.focus();
+        await page.keyboard.press('Enter');
+      }
       await page.locator('.monaco-editor').first().waitFor({ timeout: 30_000 });
       await page.getByRole('button', { name: new RegExp(`Ln ${expected.line}, Col`) }).first().waitFor({ timeout: 30_000 });
       assert.match((await page.locator('.tabs-container .tab.active').first().textContent()) ?? '', /problems\.js/);
       await page.screenshot({ path: path.join(artifacts, `panel-open-problem-${theme}.png`) });
     });
   }
+
+  it('panel (high-contrast theme): analyze shows hotspots and a sortable table; history compares lint runs', async () => {
+    const session = await open({ trusted: true, runner: false, files: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`many/file${i}.js`, generatedModule(i)])) });
+    const { page } = session;
+    await runFromPalette(page, 'Preferences: Color Theme');
+    await pickQuickInput(page, 'Dark High Contrast');
+    await runFromPalette(page, 'Parallel Tasks: Show Panel');
+    let webview = panelFrame(page);
+    await webview.getByRole('button', { name: 'Analyze Workspace' }).first().click();
+    await webview.locator('.header h2', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
+    await webview.locator('.hotspots li').first().waitFor({ timeout: 30_000 });
+    assert.match((await webview.locator('.hotspots li').first().textContent()) ?? '', /^\s*8 route/);
+    await webview.getByRole('button', { name: 'Sort by Lines' }).click();
+    const firstRow = await webview.locator('.row.analyze:not(.head) .rel').first().textContent();
+    assert.match(firstRow ?? '', /many\/file\d+\.js/, 'the longest files come first');
+    await page.screenshot({ path: path.join(artifacts, 'panel-analyze-high-contrast.png') });
+
+    // Two lint runs with a fix in between: the history shows what was fixed.
+    await runFromPalette(page, 'Parallel Tasks: Lint Workspace');
+    await webview.locator('.header h2', { hasText: /Lint — completed/ }).waitFor({ timeout: 120_000 });
+    writeFileSync(path.join(session.workspace, 'src', 'problems.js'), 'export const fixed = 1;\n');
+    await webview.getByRole('button', { name: 'Run Again' }).click();
+    webview = panelFrame(page);
+    await webview.locator('vscode-tab-header', { hasText: 'History' }).click();
+    await webview.locator('ul.history li').nth(2).waitFor({ timeout: 120_000 });
+    const latest = webview.locator('ul.history li').first();
+    assert.equal(await latest.locator('.label').textContent(), 'Lint');
+    assert.equal(await latest.locator('.new').textContent(), ' · +0 new', 'no new problems');
+    assert.equal(await latest.locator('.fixed').textContent(), ' · −4 fixed', 'the four problems of src/problems.js are fixed');
+    await page.screenshot({ path: path.join(artifacts, 'panel-history-high-contrast.png') });
+  });
 
   it('panel: Cancel stops a long run and every worker goes idle', async () => {
     const files: Record<string, string> = {};
