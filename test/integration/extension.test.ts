@@ -284,6 +284,17 @@ describe('Parallel Tasks in a real VS Code host', function () {
       assert.deepEqual([editor?.selection.active.line, editor?.selection.active.character], [2, 8]);
     });
 
+    it('opens the panel as an editor tab (Open in Editor)', async () => {
+      await vscode.commands.executeCommand('parallelTasks.openPanelInEditor');
+      let tab: vscode.Tab | undefined;
+      for (let i = 0; i < 50 && !tab; i++) {
+        tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Parallel Tasks');
+        if (!tab) await settle(100);
+      }
+      assert.ok(tab, 'a Parallel Tasks editor tab is open');
+      await vscode.window.tabGroups.close(tab);
+    });
+
     it('runs the remaining commands on the fixture workspace', async () => {
       await vscode.commands.executeCommand('parallelTasks.showPanel');
       await vscode.commands.executeCommand('parallelTasks.showLog');
