@@ -5,22 +5,20 @@
  * webview is untrusted input.
  */
 
+import type { QueueCounts } from '../core/run-state';
+
 export type RunKind = 'lint' | 'transform' | 'analyze';
 export type RunPhase = 'running' | 'completed' | 'cancelled' | 'failed' | 'refused';
 
-export interface RunHeader {
+/** Queue counts, as the engine's run state keeps them. */
+export type { QueueCounts } from '../core/run-state';
+
+export interface RunHeader extends QueueCounts {
   readonly id: number;
   readonly kind: RunKind;
   readonly label: string;
   readonly phase: RunPhase;
   readonly error?: string;
-  readonly total: number;
-  readonly pending: number;
-  readonly running: number;
-  readonly done: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly cancelled: number;
   readonly filesPerSecond: number;
   readonly elapsedMs: number;
   readonly etaMs?: number;

@@ -75,10 +75,8 @@ export class PanelModel {
       this.hotspots = [];
       this.lastSampleDone = 0;
       this.lastSampleAt = this.startedAt;
+      this.clearPending();
       this.pendingReset = true;
-      this.pendingSamples = [];
-      this.pendingLint = [];
-      this.pendingAnalyze = [];
       return;
     }
     if (e.runId !== this.runId) return;
@@ -184,13 +182,7 @@ export class PanelModel {
       label: this.label,
       phase: phase ?? 'running',
       error,
-      total: counts.total,
-      pending: counts.pending,
-      running: counts.running,
-      done: counts.done,
-      failed: counts.failed,
-      skipped: counts.skipped,
-      cancelled: counts.cancelled,
+      ...counts,
       filesPerSecond: timings.filesPerSecond,
       elapsedMs: timings.wallMs,
       etaMs: timings.etaMs,
@@ -233,14 +225,9 @@ export class PanelModel {
     if (this.state && (!this.header || this.header.phase === 'running')) this.header = this.makeHeader(this.state.snapshot());
   }
 
+  /** Everything, for a webview that just loaded. It does not consume the pending delta: other webviews still need it. */
   snapshot(trusted: boolean): PanelState {
     this.refreshHeader();
-    this.pendingReset = false;
-    this.pendingSamples = [];
-    this.pendingLint = [];
-    this.pendingAnalyze = [];
-    this.historyChanged = false;
-    this.transformChanged = false;
     return {
       trusted,
       run: this.header,
@@ -268,12 +255,16 @@ export class PanelModel {
       ...(this.transformChanged ? { transform: this.review.list() } : {}),
       ...(this.historyChanged ? { history: this.history } : {}),
     };
+    this.clearPending();
+    return delta;
+  }
+
+  private clearPending(): void {
     this.pendingReset = false;
     this.pendingSamples = [];
     this.pendingLint = [];
     this.pendingAnalyze = [];
     this.historyChanged = false;
     this.transformChanged = false;
-    return delta;
   }
 }
