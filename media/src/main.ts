@@ -36,6 +36,12 @@ function button(label: string, icon: string, onClick: () => void, options: { sec
   return b;
 }
 
+function iconButton(icon: string, name: string, onClick: () => void): HTMLElement {
+  const b = h('vscode-button', { icon, secondary: true, 'aria-label': name, title: name, class: 'icon-only' });
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 // ---- layout, built once ---------------------------------------------------
 const root = document.getElementById('app') as HTMLElement;
 const empty = h('section', { class: 'empty', 'aria-label': 'Getting started' });
@@ -115,9 +121,10 @@ function renderResultRow(row: ResultRow, index: number): HTMLElement {
       { class: `row transform ${f.state}`, 'data-index': index },
       h('span', { class: 'label', title: f.message ?? f.rel }, f.rel),
       h('span', { class: 'state' }, f.state),
-      pending ? button('Diff', 'diff', () => post({ type: 'transform', action: 'diff', paths: [f.path] }), { secondary: true, name: `Compare ${f.rel}` }) : undefined,
-      pending ? button('Apply', 'check', () => post({ type: 'transform', action: 'apply', paths: [f.path] }), { name: `Apply ${f.rel}` }) : undefined,
-      pending ? button('Discard', 'close', () => post({ type: 'transform', action: 'discard', paths: [f.path] }), { secondary: true, name: `Discard ${f.rel}` }) : undefined,
+      // Icon-only buttons leave room for the file name in a narrow sidebar; their names say what they do.
+      pending ? iconButton('diff', `Compare ${f.rel}`, () => post({ type: 'transform', action: 'diff', paths: [f.path] })) : undefined,
+      pending ? iconButton('check', `Apply ${f.rel}`, () => post({ type: 'transform', action: 'apply', paths: [f.path] })) : undefined,
+      pending ? iconButton('close', `Discard ${f.rel}`, () => post({ type: 'transform', action: 'discard', paths: [f.path] })) : undefined,
     );
   }
   if (row.kind === 'analyze-head') {

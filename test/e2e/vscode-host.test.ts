@@ -44,7 +44,7 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await browser?.close();
   });
 
-  async function open(options: { trusted: boolean; runner: boolean; vsix?: boolean; files?: Record<string, string>; colorScheme?: 'dark' | 'light' }): Promise<Session> {
+  async function open(options: { trusted: boolean; runner: boolean; vsix?: boolean; files?: Record<string, string>; colorScheme?: 'dark' | 'light'; settings?: Record<string, unknown> }): Promise<Session> {
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'pt-host-'));
     const workspace = makeWorkspace(options.files);
     const extensionsDir = path.join(scratch, 'extensions');
@@ -58,7 +58,7 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
       env: options.runner
         ? { PT_TEST_SUITE: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'), PT_TEST_RESULTS: path.join(scratch, 'results.json') }
         : {},
-      settings: { 'workbench.colorTheme': options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern' },
+      settings: { 'workbench.colorTheme': options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern', ...options.settings },
     });
     const page = await openWorkbench(browser, server.url, options.colorScheme);
     const session = { server, page, workspace, scratch };
@@ -110,7 +110,8 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
       await page.waitForTimeout(150);
     }
     await page.screenshot({ path: path.join(artifacts, 'e2e-lint-done.png') });
-    process.stdout.write(`      status bar: ${samples.join(' → ')}\n`);
+    const excerpt = samples.length > 8 ? [...samples.slice(0, 4), `… ${samples.length - 7} more …`, ...samples.slice(-3)] : samples;
+    process.stdout.write(`      status bar: ${excerpt.join(' → ')}\n`);
 
     const counts = samples.flatMap((t) => {
       const m = /Lint (\d+)\/(\d+)/.exec(t);
@@ -204,10 +205,14 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
   }
 
   it('panel (high-contrast theme): analyze shows hotspots and a sortable table; history compares lint runs', async () => {
-    const session = await open({ trusted: true, runner: false, files: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`many/file${i}.js`, generatedModule(i)])) });
+    const session = await open({
+      trusted: true,
+      runner: false,
+      files: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`many/file${i}.js`, generatedModule(i)])),
+      // Set before start-up: right after it, the theme picker may not list the built-in themes yet.
+      settings: { 'workbench.colorTheme': 'Default High Contrast' },
+    });
     const { page } = session;
-    await runFromPalette(page, 'Preferences: Color Theme');
-    await pickQuickInput(page, 'Dark High Contrast');
     await runFromPalette(page, 'Parallel Tasks: Show Panel');
     let webview = panelFrame(page);
     await webview.getByRole('button', { name: 'Analyze Workspace' }).first().click();
@@ -232,6 +237,32 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     assert.equal(await latest.locator('.new').textContent(), ' · +0 new', 'no new problems');
     assert.equal(await latest.locator('.fixed').textContent(), ' · −4 fixed', 'the four problems of src/problems.js are fixed');
     await page.screenshot({ path: path.join(artifacts, 'panel-history-high-contrast.png') });
+  });
+
+  it('panel: transform results held for review, compared in the diff editor, applied from the panel', async () => {
+    const session = await open({
+      trusted: true,
+      runner: false,
+      files: { 'fmt/a.js': 'const a = {x:1}\n', 'fmt/b.js': 'const b = {y:2}\n', 'fmt/c.js': 'const c = { z: 3 };\n' },
+      settings: { 'parallelTasks.transform.review': 'panel' },
+    });
+    const { page } = session;
+    await runFromPalette(page, 'Parallel Tasks: Transform');
+    await pickQuickInput(page, 'Prettier');
+    await pickQuickInput(page, 'Whole workspace');
+    const webview = panelFrame(page);
+    await webview.locator('.row.transform', { hasText: 'fmt/a.js' }).waitFor({ timeout: 120_000 });
+    assert.equal(await webview.locator('.row.transform', { hasText: 'fmt/c.js' }).count(), 0, 'an already formatted file is not listed');
+    await webview.getByRole('button', { name: 'Compare fmt/a.js' }).click();
+    await page.locator('.editor-instance .monaco-diff-editor').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(artifacts, 'panel-transform-review.png') });
+    await webview.getByRole('button', { name: 'Apply fmt/a.js' }).click();
+    await webview.locator('.row.transform.applied', { hasText: 'fmt/a.js' }).waitFor({ timeout: 30_000 });
+    await webview.getByRole('button', { name: 'Discard fmt/b.js' }).click();
+    await webview.locator('.row.transform.discarded', { hasText: 'fmt/b.js' }).waitFor({ timeout: 30_000 });
+    await runFromPalette(page, 'File: Save All');
+    await waitFor(() => readFileSync(path.join(session.workspace, 'fmt/a.js'), 'utf8') === 'const a = { x: 1 };\n', 'the applied file is formatted');
+    assert.equal(readFileSync(path.join(session.workspace, 'fmt/b.js'), 'utf8'), 'const b = {y:2}\n', 'the discarded file is untouched');
   });
 
   it('panel: Cancel stops a long run and every worker goes idle', async () => {
