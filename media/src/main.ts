@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
-import type { AnalyzeRow, HostMessage, PanelCommand, PanelState, TransformFile, WebviewMessage } from '../../src/shared/protocol';
+import type { AnalyzeRow, HostMessage, PanelCommand, PanelRequest, PanelState, TransformFile, WebviewMessage } from '../../src/shared/protocol';
 import { histogram, laneTimeline, queueChart } from './charts';
 import { formatDuration, h } from './dom';
 import { complexityBuckets, emptyPanel, lintRows, reduce, restoreUi, type LintRow, type SortKey, type UiState } from './state';
@@ -36,6 +36,23 @@ function button(label: string, icon: string, onClick: () => void, options: { sec
   return b;
 }
 
+type Response = Extract<HostMessage, { type: 'response' }>;
+let nextRequestId = 1;
+const waiting = new Map<number, (response: Response) => void>();
+
+/** Asks the host something; the answer arrives as a `response` with the same id. */
+function request(body: PanelRequest): Promise<Response> {
+  const id = nextRequestId++;
+  post({ type: 'request', id, request: body });
+  return new Promise((resolve) => waiting.set(id, resolve));
+}
+
+function linkButton(text: string, name: string, onClick: () => void): HTMLElement {
+  const b = h('button', { class: 'label link', 'aria-label': name, title: name }, text);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 function iconButton(icon: string, name: string, onClick: () => void): HTMLElement {
   const b = h('vscode-button', { icon, secondary: true, 'aria-label': name, title: name, class: 'icon-only' });
   b.addEventListener('click', onClick);
@@ -61,7 +78,19 @@ const extra = h('div', { class: 'extra' });
 const ROW = 22;
 type ResultRow = LintRow | { kind: 'transform'; file: TransformFile } | { kind: 'analyze'; row: AnalyzeRow } | { kind: 'analyze-head' };
 const list = new VirtualList<ResultRow>(ROW, renderResultRow, 'Results');
-resultsPanel.append(resultsToolbar, resultsSummary, extra, list.element);
+const preview = h('section', { class: 'diff-preview', 'aria-label': 'Proposed changes', 'aria-live': 'polite' });
+preview.hidden = true;
+resultsPanel.append(resultsToolbar, resultsSummary, extra, list.element, preview);
+
+async function showPatch(file: TransformFile): Promise<void> {
+  const response = await request({ kind: 'diff', path: file.path });
+  // The first three lines (separator, ---, +++) only repeat the file name shown in the heading.
+  const body = response.ok
+    ? h('pre', { class: 'patch' }, ...response.result.patch.split('\n').slice(3).map((line) => h('span', { class: line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '' }, `${line}\n`)))
+    : h('p', { class: 'error' }, response.error);
+  preview.replaceChildren(h('h3', {}, `${file.rel}: proposed changes`), body);
+  preview.hidden = false;
+}
 
 const filter = h('vscode-textfield', { placeholder: 'Filter by file, rule or message', 'aria-label': 'Filter problems' }) as HTMLElement & { value: string };
 filter.value = ui.filter;
@@ -119,7 +148,7 @@ function renderResultRow(row: ResultRow, index: number): HTMLElement {
     return h(
       'div',
       { class: `row transform ${f.state}`, 'data-index': index },
-      h('span', { class: 'label', title: f.message ?? f.rel }, f.rel),
+      pending ? linkButton(f.rel, `Preview changes to ${f.rel}`, () => void showPatch(f)) : h('span', { class: 'label', title: f.message ?? f.rel }, f.rel),
       h('span', { class: 'state' }, f.state),
       // Icon-only buttons leave room for the file name in a narrow sidebar; their names say what they do.
       pending ? iconButton('diff', `Compare ${f.rel}`, () => post({ type: 'transform', action: 'diff', paths: [f.path] })) : undefined,
@@ -225,6 +254,7 @@ function renderWorkers(): void {
 function renderResults(): void {
   const kind = panel.run?.kind ?? panel.history[0]?.kind ?? 'lint';
   extra.replaceChildren();
+  if (kind !== 'transform') preview.hidden = true;
   if (kind === 'lint') {
     groupByFile.toggleAttribute('secondary', ui.groupBy !== 'file');
     groupByRule.toggleAttribute('secondary', ui.groupBy !== 'rule');
@@ -301,6 +331,11 @@ function render(message?: HostMessage): void {
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
+  if (message?.type === 'response') {
+    waiting.get(message.id)?.(message);
+    waiting.delete(message.id);
+    return;
+  }
   if (!message || (message.type !== 'snapshot' && message.type !== 'delta')) return;
   panel = reduce(panel, message);
   render(message);

@@ -19,6 +19,7 @@ export const emptyPanel: PanelState = {
  * unit-tested without a browser.
  */
 export function reduce(state: PanelState, message: HostMessage): PanelState {
+  if (message.type === 'response') return state;
   if (message.type === 'snapshot') return message.state;
   const base = message.reset ? { ...state, series: [], lint: [], analyze: { rows: [], hotspots: [] } } : state;
   let series = message.samples.length > 0 ? [...base.series, ...message.samples] : base.series;

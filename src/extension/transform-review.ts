@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { FileRecord } from '../core/run-state';
 import type { TransformFile } from '../shared/protocol';
 import type { TransformValue } from '../tasks/transform/types';
+import { unifiedDiff } from '../tasks/transform/apply';
 import { applyTransformResults } from './transform-edits';
 
 interface Pending {
@@ -65,6 +66,15 @@ export class TransformReview implements vscode.TextDocumentContentProvider, vsco
       if (p?.state === 'pending') p.state = 'discarded';
     }
     this.changed.fire();
+  }
+
+  /** A unified diff of the file's current text against the proposed one, for the panel's inline preview. */
+  async patch(path: string): Promise<string> {
+    const pending = this.pending.get(path);
+    const value = pending?.record.outcome;
+    if (!pending || value?.status !== 'ok' || value.value.output === undefined) throw new Error('not under review');
+    const current = (await vscode.workspace.openTextDocument(vscode.Uri.file(path))).getText();
+    return unifiedDiff(vscode.workspace.asRelativePath(path), current, value.value.output);
   }
 
   async diff(path: string): Promise<void> {

@@ -124,8 +124,14 @@ export interface PanelState {
   readonly history: readonly HistoryEntry[];
 }
 
+/** Requests the webview makes and the host answers with a `response` of the same id. */
+export type PanelRequest = { readonly kind: 'diff'; readonly path: string };
+export type PanelResult = { readonly kind: 'diff'; readonly path: string; readonly patch: string };
+
 /** Host → webview. */
 export type HostMessage =
+  | { readonly type: 'response'; readonly id: number; readonly ok: true; readonly result: PanelResult }
+  | { readonly type: 'response'; readonly id: number; readonly ok: false; readonly error: string }
   | { readonly type: 'snapshot'; readonly state: PanelState }
   | {
       readonly type: 'delta';
@@ -148,4 +154,5 @@ export type WebviewMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'command'; readonly command: PanelCommand }
   | { readonly type: 'open'; readonly path: string; readonly line: number; readonly column: number }
-  | { readonly type: 'transform'; readonly action: 'apply' | 'discard' | 'diff'; readonly paths: readonly string[] };
+  | { readonly type: 'transform'; readonly action: 'apply' | 'discard' | 'diff'; readonly paths: readonly string[] }
+  | { readonly type: 'request'; readonly id: number; readonly request: PanelRequest };

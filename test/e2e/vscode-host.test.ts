@@ -253,8 +253,12 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     const webview = panelFrame(page);
     await webview.locator('.row.transform', { hasText: 'fmt/a.js' }).waitFor({ timeout: 120_000 });
     assert.equal(await webview.locator('.row.transform', { hasText: 'fmt/c.js' }).count(), 0, 'an already formatted file is not listed');
+    // The inline preview: a request the host answers with the unified diff.
+    await webview.getByRole('button', { name: 'Preview changes to fmt/b.js' }).click();
+    await webview.locator('.diff-preview .patch .add', { hasText: '+const b = { y: 2 };' }).waitFor({ timeout: 30_000 });
+    assert.equal(await webview.locator('.diff-preview .patch .del').first().textContent(), '-const b = {y:2}\n');
     await webview.getByRole('button', { name: 'Compare fmt/a.js' }).click();
-    await page.locator('.editor-instance .monaco-diff-editor').first().waitFor({ timeout: 30_000 });
+    await page.locator('.editor-instance .monaco-diff-editor .view-lines', { hasText: 'x: 1' }).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(artifacts, 'panel-transform-review.png') });
     await webview.getByRole('button', { name: 'Apply fmt/a.js' }).click();
     await webview.locator('.row.transform.applied', { hasText: 'fmt/a.js' }).waitFor({ timeout: 30_000 });

@@ -271,6 +271,7 @@ describe('Parallel Tasks in a real VS Code host', function () {
         { type: 'command', command: 'workbench.action.terminal.new' },
         { type: 'command', command: 'cancel', extra: 1 },
         { type: 'transform', action: 'apply', paths: ['/etc/hosts'] },
+        { type: 'request', id: 1, request: { kind: 'diff', path: '/etc/passwd' } },
         { type: 'ready', __proto__: { admin: true } },
         'not an object',
         null,

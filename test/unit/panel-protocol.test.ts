@@ -9,6 +9,7 @@ describe('panel protocol validation (host side)', () => {
       { type: 'command', command: 'runAgain' },
       { type: 'open', path: '/ws/a.js', line: 3, column: 7 },
       { type: 'transform', action: 'apply', paths: ['/ws/a.js', '/ws/b.js'] },
+      { type: 'request', id: 7, request: { kind: 'diff', path: '/ws/a.js' } },
     ]) {
       const parsed = parseWebviewMessage(message);
       assert.ok(parsed.ok, JSON.stringify(message));
@@ -38,6 +39,9 @@ describe('panel protocol validation (host side)', () => {
       { type: 'transform', action: 'apply', paths: [42] },
       { type: 'transform', action: 'apply', paths: Array.from({ length: 10_001 }, () => '/a') },
       JSON.parse('{"type":"ready","__proto__":{"polluted":true}}'),
+      { type: 'request', id: -1, request: { kind: 'diff', path: '/ws/a.js' } },
+      { type: 'request', id: 1, request: { kind: 'exec', path: '/ws/a.js' } },
+      { type: 'request', id: 1, request: { kind: 'diff', path: '/ws/a.js', extra: 1 } },
       { type: 'open', path: '/ws/a.js', line: 1, column: 1, constructor: { prototype: {} } },
     ];
     for (const message of hostile) {

@@ -129,6 +129,21 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: true });
         return true;
       }
+      case 'request': {
+        if (!this.review.has(message.request.path)) {
+          this.rejected++;
+          this.log.warn('Refused a diff request for a file that is not under review');
+          if (webview) await this.post(webview, { type: 'response', id: message.id, ok: false, error: 'This file is not under review.' });
+          return false;
+        }
+        try {
+          const patch = await this.review.patch(message.request.path);
+          if (webview) await this.post(webview, { type: 'response', id: message.id, ok: true, result: { kind: 'diff', path: message.request.path, patch } });
+        } catch (error) {
+          if (webview) await this.post(webview, { type: 'response', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+        }
+        return true;
+      }
       case 'transform': {
         if (!message.paths.every((p) => this.review.has(p))) {
           this.rejected++;

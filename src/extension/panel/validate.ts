@@ -17,6 +17,11 @@ const schema = z.discriminatedUnion('type', [
     column: z.number().int().min(0).max(10_000_000),
   }),
   z.strictObject({
+    type: z.literal('request'),
+    id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    request: z.strictObject({ kind: z.literal('diff'), path: z.string().min(1).max(MAX_PATH) }),
+  }),
+  z.strictObject({
     type: z.literal('transform'),
     action: z.enum(['apply', 'discard', 'diff']),
     paths: z.array(z.string().min(1).max(MAX_PATH)).min(1).max(MAX_PATHS),
