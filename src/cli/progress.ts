@@ -11,7 +11,6 @@ export class ProgressDisplay<R> {
   private readonly multibar: MultiBar;
   private readonly overall: SingleBar;
   private readonly lanes: SingleBar[] = [];
-  private readonly subscription: { dispose(): void };
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -29,7 +28,6 @@ export class ProgressDisplay<R> {
     }
     // Refresh on a timer, not per event: a run over 10,000 files emits far more events than a terminal can show.
     this.timer = setInterval(() => this.render(), 100);
-    this.subscription = { dispose: () => clearInterval(this.timer) };
   }
 
   private render(): void {
@@ -49,7 +47,7 @@ export class ProgressDisplay<R> {
   }
 
   stop(): void {
-    this.subscription.dispose();
+    clearInterval(this.timer);
     this.render();
     this.multibar.stop();
   }

@@ -107,6 +107,7 @@ export class RunState<R> {
   private startedAt = Date.now();
   private endedAt: number | undefined;
   private readonly files = new Map<string, FileRecord<R>>();
+  private readonly counts: Record<FileStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, skipped: 0, cancelled: 0 };
   private readonly lanes: MutableLane[] = [];
   private serialMs = 0;
   private readonly listeners = new Set<RunListener<R>>();
@@ -136,7 +137,7 @@ export class RunState<R> {
         return;
       case 'skipped':
         for (const file of event.files) {
-          this.files.set(file.path, { path: file.path, status: 'skipped', outcome: { status: 'skipped', reason: file.reason }, attempts: 0 });
+          this.put({ path: file.path, status: 'skipped', outcome: { status: 'skipped', reason: file.reason }, attempts: 0 });
         }
         return;
       case 'batch-start': {
@@ -153,7 +154,7 @@ export class RunState<R> {
         lane.threadId = event.threadId;
         lane.currentFile = event.file;
         const record = this.files.get(event.file);
-        this.files.set(event.file, { path: event.file, status: 'running', attempts: (record?.attempts ?? 0) + 1 });
+        this.put({ path: event.file, status: 'running', attempts: (record?.attempts ?? 0) + 1 });
         return;
       }
       case 'file-done': {
@@ -164,7 +165,7 @@ export class RunState<R> {
         const status: FileStatus =
           event.outcome.status === 'ok' ? 'done' : event.outcome.status === 'skipped' ? 'skipped' : 'failed';
         const record = this.files.get(event.file);
-        this.files.set(event.file, {
+        this.put({
           path: event.file,
           status,
           outcome: event.outcome,
@@ -216,13 +217,12 @@ export class RunState<R> {
 
   /** Registers the files of the run as pending before any batch starts. */
   addPending(files: readonly string[]): void {
-    for (const file of files) this.files.set(file, { path: file, status: 'pending', attempts: 0 });
+    for (const file of files) this.put({ path: file, status: 'pending', attempts: 0 });
   }
 
   snapshot(): RunSnapshot {
     const now = this.endedAt ?? this.now();
-    const counts = { total: this.files.size, pending: 0, running: 0, done: 0, failed: 0, skipped: 0, cancelled: 0 };
-    for (const record of this.files.values()) counts[record.status]++;
+    const counts = { total: this.files.size, ...this.counts };
     const wallMs = Math.max(0, now - this.startedAt);
     const finished = counts.done + counts.failed;
     const filesPerSecond = wallMs > 0 ? (finished * 1000) / wallMs : 0;
@@ -263,9 +263,17 @@ export class RunState<R> {
     return Object.freeze([...this.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
   }
 
+  /** The only write to `files`: keeps the per-status counts in step, so a snapshot does not walk every file. */
+  private put(record: FileRecord<R>): void {
+    const previous = this.files.get(record.path);
+    if (previous) this.counts[previous.status]--;
+    this.counts[record.status]++;
+    this.files.set(record.path, record);
+  }
+
   private setStatus(file: string, status: FileStatus): void {
     const record = this.files.get(file);
-    this.files.set(file, { path: file, status, attempts: record?.attempts ?? 0 });
+    this.put({ path: file, status, attempts: record?.attempts ?? 0 });
   }
 
   private lane(slot: number): MutableLane {

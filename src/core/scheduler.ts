@@ -202,8 +202,7 @@ export class Scheduler<R> {
           () => {
             // A batch that returned without reporting some files lost them
             // somewhere; treat that like a crash so they are retried.
-            if (current.pending.size > 0 && !current.stoppedBecause) onBatchFailed(current, new Error('worker returned without results'));
-            else if (current.pending.size > 0) onBatchFailed(current, new Error(current.stoppedBecause));
+            if (current.pending.size > 0) onBatchFailed(current, new Error(current.stoppedBecause ?? 'worker returned without results'));
             else this.state.apply({ type: 'batch-end', slot, batchId: batch.id });
           },
           (error: unknown) => onBatchFailed(current, error),

@@ -36,10 +36,15 @@ function selectionTargets(uris: readonly vscode.Uri[]): RunTarget[] {
   return [...byFolder.values()];
 }
 
-function lintRequest(targets: readonly RunTarget[]): RunRequest {
+/** The `lint.configFile` setting of the run's first folder, made absolute; undefined when unset. */
+function lintConfigFile(targets: readonly RunTarget[]): string | undefined {
   const configFile = readSettings(targets[0]?.folder.uri).lintConfigFile;
-  const folder = targets[0]?.folder.uri.fsPath ?? '';
-  return { kind: 'lint', label: 'Lint', options: configFile ? { configFile: path.resolve(folder, configFile) } : {}, targets, needsTrust: true, defaultInclude: [JS_TS_FILES] };
+  return configFile ? path.resolve(targets[0]?.folder.uri.fsPath ?? '', configFile) : undefined;
+}
+
+function lintRequest(targets: readonly RunTarget[]): RunRequest {
+  const configFile = lintConfigFile(targets);
+  return { kind: 'lint', label: 'Lint', options: configFile ? { configFile } : {}, targets, needsTrust: true, defaultInclude: [JS_TS_FILES] };
 }
 
 function analyzeRequest(targets: readonly RunTarget[]): RunRequest {
@@ -65,11 +70,8 @@ function presetRequest(targets: readonly RunTarget[], preset: TransformPreset): 
   switch (preset.mode) {
     case 'prettier':
       return { ...base, label: 'Prettier', options: { mode: 'prettier' }, needsTrust: true, defaultInclude: [PRETTIER_FILES] };
-    case 'eslint-fix': {
-      const configFile = readSettings(targets[0]?.folder.uri).lintConfigFile;
-      const folder = targets[0]?.folder.uri.fsPath ?? '';
-      return { ...base, label: 'ESLint autofix', options: { mode: 'eslint-fix', configFile: configFile ? path.resolve(folder, configFile) : undefined }, needsTrust: true, defaultInclude: [JS_TS_FILES] };
-    }
+    case 'eslint-fix':
+      return { ...base, label: 'ESLint autofix', options: { mode: 'eslint-fix', configFile: lintConfigFile(targets) }, needsTrust: true, defaultInclude: [JS_TS_FILES] };
     case 'codemod':
       return { ...base, label: `Codemod ${path.basename(preset.codemod)}`, options: { mode: 'codemod', codemod: preset.codemod }, needsTrust: true, defaultInclude: [JS_TS_FILES] };
     case 'replace':

@@ -191,8 +191,7 @@ export class PanelModel {
     };
   }
 
-  private lanes(): WorkerLane[] {
-    const snapshot = this.state?.snapshot();
+  private lanes(snapshot: RunSnapshot | undefined): WorkerLane[] {
     if (!snapshot) return [];
     const wall = Math.max(1, snapshot.timings.wallMs);
     return snapshot.workers.map((w) => ({
@@ -207,9 +206,9 @@ export class PanelModel {
   }
 
   /** Called on every flush while a run goes: one point of queue depth and throughput. */
-  private sample(): void {
-    if (!this.state || this.header?.phase !== 'running') return;
-    const { counts } = this.state.snapshot();
+  private sample(snapshot: RunSnapshot | undefined): void {
+    if (!snapshot || this.header?.phase !== 'running') return;
+    const { counts } = snapshot;
     const now = Date.now();
     const finished = counts.done + counts.failed + counts.skipped + counts.cancelled;
     const seconds = Math.max(0.001, (now - this.lastSampleAt) / 1000);
@@ -221,17 +220,18 @@ export class PanelModel {
     if (this.samples.length > MAX_SAMPLES) this.samples = this.samples.filter((_, i) => i % 2 === 0);
   }
 
-  private refreshHeader(): void {
-    if (this.state && (!this.header || this.header.phase === 'running')) this.header = this.makeHeader(this.state.snapshot());
+  private refreshHeader(snapshot: RunSnapshot | undefined): void {
+    if (snapshot && (!this.header || this.header.phase === 'running')) this.header = this.makeHeader(snapshot);
   }
 
   /** Everything, for a webview that just loaded. It does not consume the pending delta: other webviews still need it. */
   snapshot(trusted: boolean): PanelState {
-    this.refreshHeader();
+    const snapshot = this.state?.snapshot();
+    this.refreshHeader(snapshot);
     return {
       trusted,
       run: this.header,
-      workers: this.lanes(),
+      workers: this.lanes(snapshot),
       series: [...this.samples],
       lint: [...this.lint],
       transform: this.review.list(),
@@ -241,12 +241,13 @@ export class PanelModel {
   }
 
   takeDelta(): HostMessage {
-    this.refreshHeader();
-    this.sample();
+    const snapshot = this.state?.snapshot();
+    this.refreshHeader(snapshot);
+    this.sample(snapshot);
     const delta: HostMessage = {
       type: 'delta',
       run: this.header,
-      workers: this.lanes(),
+      workers: this.lanes(snapshot),
       samples: this.pendingSamples,
       ...(this.pendingReset ? { reset: true } : {}),
       ...(this.pendingLint.length ? { lint: this.pendingLint } : {}),

@@ -76,25 +76,19 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     });
   }
 
-  private async receive(webview: vscode.Webview, raw: unknown): Promise<void> {
-    const parsed = parseWebviewMessage(raw);
-    if (!parsed.ok) {
-      this.rejected++;
-      this.log.warn(`Dropped a malformed message from the panel: ${parsed.reason}`);
-      return;
-    }
-    await this.handle(webview, parsed.message);
-  }
-
-  /** Exposed for tests, which send hostile messages through the same path as a webview. */
-  async handleRaw(raw: unknown): Promise<boolean> {
+  private async receive(webview: vscode.Webview | undefined, raw: unknown): Promise<boolean> {
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
       this.rejected++;
       this.log.warn(`Dropped a malformed message from the panel: ${parsed.reason}`);
       return false;
     }
-    return this.handle(undefined, parsed.message);
+    return this.handle(webview, parsed.message);
+  }
+
+  /** Exposed for tests, which send hostile messages through the same path as a webview. */
+  handleRaw(raw: unknown): Promise<boolean> {
+    return this.receive(undefined, raw);
   }
 
   private async handle(webview: vscode.Webview | undefined, message: WebviewMessage): Promise<boolean> {
