@@ -22,9 +22,9 @@ const eslint = path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
 const contenders = {
   'eslint --concurrency=off': [eslint, '--format', 'json', '--concurrency=off', 'lib'],
   'eslint --concurrency=2': [eslint, '--format', 'json', '--concurrency=2', 'lib'],
-  'parallel-tasks --workers 0': [cli, 'lint', 'lib', '--format', 'json', '--no-gitignore', '--workers', '0'],
-  'parallel-tasks --workers 1': [cli, 'lint', 'lib', '--format', 'json', '--no-gitignore', '--workers', '1'],
-  'parallel-tasks --workers 2': [cli, 'lint', 'lib', '--format', 'json', '--no-gitignore', '--workers', '2'],
+  'parallel-tasks --workers 0': [cli, 'lint', 'lib', '--format', 'json', '--no-gitignore', '--no-cache', '--workers', '0'],
+  'parallel-tasks --workers 1': [cli, 'lint', 'lib', '--format', 'json', '--no-gitignore', '--no-cache', '--workers', '1'],
+  'parallel-tasks --workers 2': [cli, 'lint', 'lib', '--format', 'json', '--no-gitignore', '--no-cache', '--workers', '2'],
 };
 
 /** Runs one contender and measures its wall time. */

@@ -1,6 +1,9 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runJob, type JobResult } from '../core/engine';
+import { existsSync, readFileSync } from 'node:fs';
+import { runJob, type JobResult, type JobSpec } from '../core/engine';
+import { ResultCache, sha256 } from '../core/result-cache';
+import { cacheKeyFor } from '../tasks/cache-key';
 import type { Executor } from '../core/executor';
 import { InProcessExecutor } from '../core/in-process-executor';
 import { RunState } from '../core/run-state';
@@ -19,6 +22,8 @@ export interface CommonOptions {
   readonly gitignore: boolean;
   readonly maxFileSize: string;
   readonly progress: boolean;
+  readonly cache: boolean;
+  readonly cacheLocation?: string;
 }
 
 export interface CliJob {
@@ -33,6 +38,27 @@ export function parseCount(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got "${value}"`);
   return n;
+}
+
+/**
+ * Where the CLI keeps its result cache: beside the project's other tool caches
+ * in node_modules/.cache when there is one, else in the user's cache folder,
+ * one file per project folder and task.
+ */
+function defaultCacheFile(cwd: string, kind: string, options: unknown): string {
+  const name = `${kind}-${sha256(`${cwd}\n${JSON.stringify(options)}`).slice(0, 16)}.json`;
+  if (existsSync(path.join(cwd, 'node_modules'))) return path.join(cwd, 'node_modules', '.cache', 'parallel-tasks', name);
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'parallel-tasks', name);
+}
+
+async function openCache(job: CliJob, common: CommonOptions, cwd: string): Promise<JobSpec['cache']> {
+  if (!common.cache) return undefined;
+  const store = await ResultCache.open(path.resolve(common.cacheLocation ?? defaultCacheFile(cwd, job.kind, job.options)));
+  if (store.discarded) process.stderr.write(`parallel-tasks: ${store.discarded}\n`);
+  // The worker bundle's own hash: a new build of our handlers invalidates every entry.
+  const engineBuild = sha256(readFileSync(path.join(__dirname, 'worker.js')));
+  return { store, keyFor: await cacheKeyFor(job.kind, job.options, cwd, engineBuild) };
 }
 
 function createExecutor(workers: number): Executor {
@@ -54,6 +80,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${common.timeout}"`);
   const maxFileSize = parseCount(common.maxFileSize, '--max-file-size');
 
+  const cache = await openCache(job, common, cwd);
   const executor = createExecutor(workers);
   const controller = new AbortController();
   let interrupts = 0;
@@ -88,6 +115,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
         },
         scheduler: { fileTimeoutMs: timeoutSeconds * 1000, cancelGraceMs: 2000 },
         signal: controller.signal,
+        cache,
       },
       state,
     );

@@ -15,7 +15,9 @@ function withCommonOptions(command: Command): Command {
     .option('--exclude <glob...>', 'globs of files to leave out')
     .option('--no-gitignore', 'do not honour .gitignore files')
     .option('--max-file-size <bytes>', 'skip files larger than this', String(2 * 1024 * 1024))
-    .option('--no-progress', 'no live progress display, even on a terminal');
+    .option('--no-progress', 'no live progress display, even on a terminal')
+    .option('--no-cache', 'process every file, even those unchanged since the last run')
+    .option('--cache-location <file>', 'where to keep the result cache (default: node_modules/.cache/parallel-tasks, else ~/.cache/parallel-tasks)');
 }
 
 function buildProgram(setExit: (code: number) => void): Command {

@@ -17,6 +17,7 @@ export function describeRun<R>(verb: string, result: JobResult<R>): string {
   ];
   const restarts = snapshot.workers.reduce((n, w) => n + w.restarts, 0);
   if (restarts) parts.push(`${restarts} worker restart${restarts === 1 ? '' : 's'}`);
+  if (snapshot.cached) parts.push(`${snapshot.cached} from cache`);
   if (counts.skipped) parts.push(`${counts.skipped} skipped`);
   if (counts.failed) parts.push(`${counts.failed} failed`);
   if (counts.cancelled) parts.push(`${counts.cancelled} cancelled`);

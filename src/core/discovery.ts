@@ -94,7 +94,7 @@ async function probeFile(file: string, maxFileSize: number): Promise<DiscoveredF
     if (info.size > 0 && (await isBinaryFile(file, info.size))) {
       return { path: file, reason: 'binary file' };
     }
-    return { path: file, size: info.size };
+    return { path: file, size: info.size, mtimeMs: info.mtimeMs };
   } catch (error) {
     return { path: file, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }

@@ -18,6 +18,8 @@ export type RunEvent<R> =
       readonly durationMs: number;
     }
   | { readonly type: 'batch-end'; readonly slot: number; readonly batchId: number }
+  /** A result taken from the cache: the file was not processed again. */
+  | { readonly type: 'cached'; readonly file: string; readonly outcome: FileOutcome<R> }
   | {
       readonly type: 'worker-failed';
       readonly slot: number;
@@ -77,6 +79,8 @@ export interface RunSnapshot {
   readonly executor: string;
   readonly error?: string;
   readonly counts: QueueCounts;
+  /** Files whose result came from the cache (counted in `done` too). */
+  readonly cached: number;
   readonly workers: readonly WorkerSnapshot[];
   readonly timings: RunTimings;
 }
@@ -110,6 +114,7 @@ export class RunState<R> {
   private readonly counts: Record<FileStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, skipped: 0, cancelled: 0 };
   private readonly lanes: MutableLane[] = [];
   private serialMs = 0;
+  private cachedCount = 0;
   private readonly listeners = new Set<RunListener<R>>();
   private readonly now: () => number;
 
@@ -172,6 +177,11 @@ export class RunState<R> {
           durationMs: event.durationMs,
           attempts: record?.attempts ?? 1,
         });
+        return;
+      }
+      case 'cached': {
+        this.cachedCount++;
+        this.put({ path: event.file, status: 'done', outcome: event.outcome, durationMs: 0, attempts: 0 });
         return;
       }
       case 'batch-end': {
@@ -253,6 +263,7 @@ export class RunState<R> {
       executor: this.executor,
       error: this.error,
       counts: Object.freeze(counts),
+      cached: this.cachedCount,
       workers: Object.freeze(workers),
       timings: Object.freeze(timings),
     });

@@ -8,6 +8,8 @@
 export interface DiscoveredFile {
   readonly path: string;
   readonly size: number;
+  /** Modification time from discovery: lets the result cache skip re-hashing files that did not change. */
+  readonly mtimeMs?: number;
 }
 
 export interface SkippedFile {

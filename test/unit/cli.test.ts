@@ -11,8 +11,12 @@ interface Run {
   stderr: string;
 }
 
+/** Each test run keeps its result caches in a folder of its own, so runs do not see each other's. */
+const cacheHome = tempDir('pt-cache-');
+after(() => cacheHome.cleanup());
+
 function cli(args: string[], cwd: string): Run {
-  const result = spawnSync(process.execPath, [cliScript, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const result = spawnSync(process.execPath, [cliScript, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, XDG_CACHE_HOME: cacheHome.dir } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -63,6 +67,19 @@ describe('the parallel-tasks CLI (spawned)', () => {
     assert.equal(sarif.version, '2.1.0');
     assert.equal(sarif.runs[0]?.results.length, eslint.reduce((n, r) => n + r.messages.length, 0));
     assert.ok(sarif.runs[0]?.tool.driver.rules.some((r) => r.id === 'eqeqeq' && r.helpUri?.includes('eqeqeq')));
+  });
+
+  it('answers unchanged files from the cache, re-lints what a config change affects, and --no-cache processes everything', () => {
+    const dir = scratch({ 'a.js': 'let a = 1;\nexport { a };\n', 'b.js': 'export const b = 1 == 2;\n', 'eslint.config.mjs': 'export default [{ rules: { eqeqeq: "error" } }];\n' });
+    const first = cli(['lint', '--format', 'json', '--workers', '1'], dir);
+    const second = cli(['lint', '--format', 'json', '--workers', '1'], dir);
+    assert.equal(second.stdout, first.stdout, 'the same report from the cache');
+    assert.match(cli(['lint', '--workers', '1'], dir).stderr, /; 3 from cache/);
+    // A config change invalidates the files it governs: the new rule shows up at once.
+    writeFileSync(path.join(dir, 'eslint.config.mjs'), 'export default [{ rules: { eqeqeq: "error", "prefer-const": "error" } }];\n');
+    assert.doesNotMatch(cli(['lint', '--workers', '1'], dir).stderr, /from cache/, 'every file is linted again');
+    assert.match(cli(['lint', '--format', 'json', '--workers', '1'], dir).stdout, /prefer-const/);
+    assert.doesNotMatch(cli(['lint', '--no-cache', '--workers', '1'], dir).stderr, /from cache/);
   });
 
   it('exits 2 with a one-line explanation on usage and configuration errors', () => {

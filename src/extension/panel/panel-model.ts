@@ -103,6 +103,9 @@ export class PanelModel {
         if (event.outcome.status === 'ok') this.collect(event.file, event.outcome.value);
         return;
       }
+      case 'cached':
+        if (event.outcome.status === 'ok') this.collect(event.file, event.outcome.value);
+        return;
       case 'batch-end': {
         const bar = this.bars[event.slot]?.at(-1);
         if (bar && bar.end === undefined) {
