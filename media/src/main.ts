@@ -214,6 +214,7 @@ function renderHeader(): void {
     h('span', { class: 'rate' }, `${run.filesPerSecond.toFixed(1)} files/s`),
     h('span', { class: 'elapsed' }, `elapsed ${formatDuration(run.elapsedMs)}`),
     running ? h('span', { class: 'eta' }, `ETA ${formatDuration(run.etaMs)}`) : '',
+    run.cached > 0 ? h('span', { class: 'cached', title: 'unchanged since the last run: not processed again' }, `${run.cached} from cache`) : '',
     h('span', { class: 'speedup', title: `serial estimate ${formatDuration(run.serialEstimateMs)} from per-file times` }, `speedup ${run.speedup.toFixed(2)}×`),
   );
   const actions = h('div', { class: 'actions' });

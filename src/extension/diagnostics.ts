@@ -12,9 +12,15 @@ import type { LintValue, RuleDocs } from '../tasks/lint/types';
 export class LintDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('parallel-tasks');
   private readonly watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor() {
-    this.watcher.onDidDelete((uri) => this.forget(uri));
+    this.subscriptions = [
+      // Deletes made outside VS Code reach us through the file watcher, which may lag;
+      // deletes made in VS Code (explorer, refactorings) are also announced at once.
+      this.watcher.onDidDelete((uri) => this.forget(uri)),
+      vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.forget(uri))),
+    ];
   }
 
   /** Replaces the entries of every file in `records`; returns the number of error and warning diagnostics set. */
@@ -62,6 +68,7 @@ export class LintDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
     this.watcher.dispose();
     this.collection.dispose();
   }

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { sha256 } from '../core/result-cache';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { LintDiagnostics } from './diagnostics';
@@ -28,11 +30,13 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   pool = store.add(new PoolManager(path.join(context.extensionPath, 'dist', 'worker.js'), log));
   const diagnostics = store.add(new LintDiagnostics());
   const review = store.add(new TransformReview());
-  const controller = store.add(new RunController(pool, diagnostics, review, log));
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const engineBuild = sha256(readFileSync(path.join(context.extensionPath, 'dist', 'worker.js')));
+  const controller = store.add(new RunController(pool, diagnostics, review, log, storage, engineBuild));
   store.add(new RunStatusBar(controller));
   const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log));
   store.add(vscode.window.registerWebviewViewProvider(PanelProvider.viewId, panel));
-  registerCommands(store, { controller, log, storage: context.storageUri ?? context.globalStorageUri, openPanelInEditor: () => panel.openInEditor() });
+  registerCommands(store, { controller, log, storage, openPanelInEditor: () => panel.openInEditor() });
   const manager = pool;
   return {
     view: () => controller.view(),

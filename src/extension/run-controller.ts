@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { runJob, type JobResult } from '../core/engine';
+import { runJob, type JobResult, type JobSpec } from '../core/engine';
+import { ResultCache, sha256 } from '../core/result-cache';
+import { cacheKeyFor } from '../tasks/cache-key';
 import { errorMessage } from '../core/errors';
 import { RunState, type FileRecord, type RunEvent, type RunSnapshot } from '../core/run-state';
 import { summarizeAnalysis, type AnalyzedFile } from '../tasks/analyze/summary';
@@ -56,7 +58,19 @@ export class RunController implements vscode.Disposable {
     private readonly diagnostics: LintDiagnostics,
     private readonly review: TransformReview,
     private readonly log: vscode.LogOutputChannel,
+    /** Where result caches live: the extension's workspace storage. */
+    private readonly storage: vscode.Uri,
+    /** Fingerprint of our own worker build: a new version of the extension invalidates every cached result. */
+    private readonly engineBuild: string,
   ) {}
+
+  private async cacheFor(request: RunRequest, folder: vscode.WorkspaceFolder, enabled: boolean): Promise<JobSpec['cache']> {
+    if (!enabled) return undefined;
+    const name = `${request.kind}-${sha256(`${folder.uri.toString()}\n${JSON.stringify(request.options)}`).slice(0, 16)}.json`;
+    const store = await ResultCache.open(vscode.Uri.joinPath(this.storage, 'cache', name).fsPath);
+    if (store.discarded) this.log.warn(store.discarded);
+    return { store, keyFor: await cacheKeyFor(request.kind, request.options, folder.uri.fsPath, this.engineBuild) };
+  }
 
   get running(): boolean {
     return this.active !== undefined;
@@ -105,7 +119,7 @@ export class RunController implements vscode.Disposable {
     const runId = ++this.runCounter;
     this.events.fire({ type: 'started', runId, request });
     const failed = new Map<string, string[]>();
-    const totals = { files: 0, done: 0, failed: 0, skipped: 0, cancelled: 0, restarts: 0, errors: 0, warnings: 0, changed: 0, applied: 0, held: 0 };
+    const totals = { files: 0, done: 0, failed: 0, skipped: 0, cancelled: 0, cached: 0, restarts: 0, errors: 0, warnings: 0, changed: 0, applied: 0, held: 0 };
     const leftAlone: string[] = [];
     const analyzed: AnalyzedFile[] = [];
     const transformed: FileRecord<TransformValue>[] = [];
@@ -153,6 +167,7 @@ export class RunController implements vscode.Disposable {
               batchBytes: settings.batchBytes,
               signal: abort.signal,
               sources: request.kind === 'analyze' ? undefined : openDocumentSources(),
+              cache: await this.cacheFor(request, target.folder, settings.cache),
             },
             state,
           );
@@ -166,6 +181,7 @@ export class RunController implements vscode.Disposable {
         );
         for (const record of records) if (record.outcome?.status === 'error') this.log.error(`${record.path}: ${record.outcome.message}`);
         totals.files += snapshot.counts.total;
+        totals.cached += snapshot.cached;
         totals.done += snapshot.counts.done;
         totals.failed += snapshot.counts.failed;
         totals.skipped += snapshot.counts.skipped;
@@ -215,6 +231,7 @@ export class RunController implements vscode.Disposable {
         failed: totals.failed,
         skipped: totals.skipped,
         cancelled: totals.cancelled,
+        cached: totals.cached,
         restarts: totals.restarts,
         wallMs: Date.now() - started,
         workers,
@@ -266,7 +283,7 @@ export class RunController implements vscode.Disposable {
     void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
     });
-    return { kind: request.kind, label: request.label, phase: 'refused', error: reason, files: 0, done: 0, failed: 0, skipped: 0, cancelled: 0, wallMs: 0, workers: 0, restarts: 0 };
+    return { kind: request.kind, label: request.label, phase: 'refused', error: reason, files: 0, done: 0, failed: 0, skipped: 0, cancelled: 0, cached: 0, wallMs: 0, workers: 0, restarts: 0 };
   }
 
   dispose(): void {

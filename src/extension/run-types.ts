@@ -31,6 +31,8 @@ export interface RunSummary {
   readonly failed: number;
   readonly skipped: number;
   readonly cancelled: number;
+  /** Files answered from the result cache (also counted in `done`). */
+  readonly cached: number;
   readonly wallMs: number;
   readonly workers: number;
   readonly restarts: number;

@@ -14,6 +14,7 @@ export interface Settings {
   readonly codemod: string;
   readonly transformReview: 'refactorPreview' | 'panel' | 'apply';
   readonly hotspots: number;
+  readonly cache: boolean;
 }
 
 export const SECTION = 'parallelTasks';
@@ -37,5 +38,6 @@ export function readSettings(scope?: vscode.Uri): Settings {
     codemod: config.get<string>('transform.codemod', ''),
     transformReview: config.get<'refactorPreview' | 'panel' | 'apply'>('transform.review', 'refactorPreview'),
     hotspots: config.get<number>('analyze.hotspots', 10),
+    cache: config.get<boolean>('cache', true),
   };
 }

@@ -64,7 +64,7 @@ function describe(view: RunView): { text: string; tooltip: vscode.MarkdownString
   const icon = summary?.phase === 'completed' && summary.failed === 0 ? (summary.errors || summary.warnings ? '$(warning)' : '$(check)') : summary?.phase === 'cancelled' ? '$(circle-slash)' : '$(error)';
   tooltip.appendMarkdown(`**Parallel Tasks: ${title}** — ${outcome}\n\n`);
   if (summary) {
-    tooltip.appendMarkdown(`${summary.files} files in ${(summary.wallMs / 1000).toFixed(1)} s on ${summary.workers} workers · ${summary.done} done · ${summary.failed} failed · ${summary.skipped} skipped\n\n`);
+    tooltip.appendMarkdown(`${summary.files} files in ${(summary.wallMs / 1000).toFixed(1)} s on ${summary.workers} workers · ${summary.done} done (${summary.cached} from cache) · ${summary.failed} failed · ${summary.skipped} skipped\n\n`);
     if (summary.error) tooltip.appendText(summary.error);
   }
   return { text: `${icon} ${title}: ${outcome}`, tooltip, accessibility: `Parallel Tasks ${title}: ${outcome}` };

@@ -19,6 +19,8 @@ export interface RunHeader extends QueueCounts {
   readonly label: string;
   readonly phase: RunPhase;
   readonly error?: string;
+  /** Files answered from the result cache (also counted in `done`). */
+  readonly cached: number;
   readonly filesPerSecond: number;
   readonly elapsedMs: number;
   readonly etaMs?: number;

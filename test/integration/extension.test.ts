@@ -117,6 +117,18 @@ describe('Parallel Tasks in a real VS Code host', function () {
       assert.equal(extension.poolStats().busy, 0);
     });
 
+    it('answers unchanged files from the cache on the next run, with the same Problems', async () => {
+      const before = problemsShown(root);
+      const again = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
+      assert.equal(again.cached, again.done, 'every linted file came from the cache');
+      assert.ok(again.cached > 0);
+      assert.deepEqual(problemsShown(root), before);
+      await setSetting('cache', false);
+      const uncached = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
+      assert.equal(uncached.cached, 0);
+      await setSetting('cache', undefined);
+    });
+
     it('replaces a file\'s problems on a re-run and drops them when the file is deleted', async () => {
       const problems = path.join(root, 'src', 'problems.js');
       const original = readFileSync(problems, 'utf8');
@@ -131,7 +143,10 @@ describe('Parallel Tasks in a real VS Code host', function () {
       writeFileSync(doomed, 'var doomed = 1 == 2;\n');
       await vscode.commands.executeCommand('parallelTasks.lintWorkspace');
       assert.ok(vscode.languages.getDiagnostics(vscode.Uri.file(doomed)).length > 0);
-      await vscode.workspace.fs.delete(vscode.Uri.file(doomed));
+      // Deleted the way a user does in VS Code (explorer, refactorings): through a WorkspaceEdit.
+      const removal = new vscode.WorkspaceEdit();
+      removal.deleteFile(vscode.Uri.file(doomed));
+      assert.ok(await vscode.workspace.applyEdit(removal));
       for (let i = 0; i < 50 && vscode.languages.getDiagnostics(vscode.Uri.file(doomed)).length > 0; i++) await settle(100);
       assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(doomed)), []);
     });

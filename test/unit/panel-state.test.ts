@@ -14,6 +14,7 @@ const header = (over: Partial<RunHeader> = {}): RunHeader => ({
   failed: 0,
   skipped: 0,
   cancelled: 0,
+  cached: 0,
   filesPerSecond: 0,
   elapsedMs: 0,
   serialEstimateMs: 0,

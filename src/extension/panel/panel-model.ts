@@ -186,6 +186,7 @@ export class PanelModel {
       phase: phase ?? 'running',
       error,
       ...counts,
+      cached: snapshot.cached,
       filesPerSecond: timings.filesPerSecond,
       elapsedMs: timings.wallMs,
       etaMs: timings.etaMs,
