@@ -1,0 +1,122 @@
+// The benchmark suite: each scenario compares parallel-tasks with the real
+// alternative on the same files in one session, after checking that they give
+// the same answers. Prints Markdown for BENCHMARKS.md.
+//
+//   npm run build && node bench/run.mjs [--runs N] [--only analyze,lint,prettier,cache]
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureCorpus, CORPUS_PACKAGE, CORPUS_VERSION } from './corpus.mjs';
+import { compare, machine, measure, table } from './measure.mjs';
+
+const root = path.resolve(import.meta.dirname, '..');
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string', default: 'analyze,lint,prettier,cache' } } });
+const runs = Number(values.runs);
+const only = new Set(values.only.split(','));
+const corpus = ensureCorpus();
+const cli = path.join(root, 'dist', 'cli.js');
+const bin = (rel) => path.join(root, 'node_modules', rel);
+const out = [`# Benchmark run`, '', `Corpus: ${CORPUS_PACKAGE}@${CORPUS_VERSION} lib/ · ${machine()} · median of ${runs} runs after a warm-up, contenders in alternation.`, ''];
+const say = (line = '') => {
+  out.push(line);
+  process.stderr.write(`${line}\n`);
+};
+// The corpus sits in .cache/, which our .gitignore ignores; the other tools do not read .gitignore either.
+const common = ['--no-gitignore', '--no-cache'];
+
+if (only.has('analyze')) {
+  const results = await compare(
+    {
+      'analyze --workers 0': [cli, 'analyze', 'lib', '--format', 'json', ...common, '--workers', '0'],
+      'analyze --workers 1': [cli, 'analyze', 'lib', '--format', 'json', ...common, '--workers', '1'],
+      'analyze --workers 2': [cli, 'analyze', 'lib', '--format', 'json', ...common, '--workers', '2'],
+    },
+    corpus,
+    runs,
+  );
+  const bytes = readdirSync(path.join(corpus, 'lib'), { recursive: true }).map((f) => path.join(corpus, 'lib', String(f))).filter((f) => f.endsWith('.js')).reduce((n, f) => n + statSync(f).size, 0);
+  say('## Analyze');
+  say();
+  say(table(results, 'analyze --workers 1'));
+  say();
+  say(`MB/s with 2 workers: ${(bytes / 2 ** 20 / (results['analyze --workers 2'].wallMs / 1000)).toFixed(2)}; target 2 vs 1 workers ≤ 0.55: ${(results['analyze --workers 2'].wallMs / results['analyze --workers 1'].wallMs).toFixed(2)}`);
+  say();
+}
+
+if (only.has('lint')) {
+  const contenders = {
+    'eslint --concurrency=off': [bin('eslint/bin/eslint.js'), '--format', 'json', '--concurrency=off', 'lib'],
+    'eslint --concurrency=2': [bin('eslint/bin/eslint.js'), '--format', 'json', '--concurrency=2', 'lib'],
+    'parallel-tasks --workers 1': [cli, 'lint', 'lib', '--format', 'json', ...common, '--workers', '1'],
+    'parallel-tasks --workers 2': [cli, 'lint', 'lib', '--format', 'json', ...common, '--workers', '2'],
+  };
+  const reference = (await measure(contenders['eslint --concurrency=off'], corpus)).stdout;
+  for (const [name, args] of Object.entries(contenders)) {
+    if ((await measure(args, corpus)).stdout !== reference) throw new Error(`${name} does not print the same JSON as eslint`);
+  }
+  const results = await compare(contenders, corpus, runs);
+  const w2 = results['parallel-tasks --workers 2'];
+  say('## Lint (identical JSON checked first)');
+  say();
+  say(table(results, 'eslint --concurrency=off'));
+  say();
+  say(`Targets: 2 workers vs eslint --concurrency=off ≤ 0.65: ${(w2.wallMs / results['eslint --concurrency=off'].wallMs).toFixed(2)}; vs --concurrency=2 ≤ 0.80: ${(w2.wallMs / results['eslint --concurrency=2'].wallMs).toFixed(2)}; peak memory 2 vs 1 workers ≤ 2.2×: ${w2.peakKb && results['parallel-tasks --workers 1'].peakKb ? (w2.peakKb / results['parallel-tasks --workers 1'].peakKb).toFixed(2) : '–'}`);
+  say();
+}
+
+if (only.has('prettier')) {
+  // Both write into their own copy; outputs are compared byte for byte afterwards.
+  const copy = (name) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), `pt-bench-${name}-`));
+    cpSync(path.join(corpus, 'lib'), path.join(dir, 'lib'), { recursive: true });
+    return dir;
+  };
+  const a = copy('cli');
+  const b = copy('pt');
+  await measure([bin('prettier/bin/prettier.cjs'), '--write', 'lib'], a);
+  await measure([cli, 'transform', '--prettier', '--write', 'lib', ...common, '--workers', '2'], b);
+  const differing = readdirSync(path.join(a, 'lib'), { recursive: true })
+    .map(String)
+    .filter((f) => statSync(path.join(a, 'lib', f)).isFile())
+    .filter((f) => !readFileSync(path.join(a, 'lib', f)).equals(readFileSync(path.join(b, 'lib', f))));
+  if (differing.length) throw new Error(`prettier outputs differ: ${differing.slice(0, 5).join(', ')}`);
+  rmSync(a, { recursive: true, force: true });
+  rmSync(b, { recursive: true, force: true });
+  // Timed with --check, which formats every file and writes nothing, so runs can repeat on the same files.
+  const results = await compare(
+    {
+      'prettier --check': [bin('prettier/bin/prettier.cjs'), '--check', 'lib'],
+      'parallel-tasks --prettier --check, 1 worker': [cli, 'transform', '--prettier', '--check', 'lib', ...common, '--workers', '1'],
+      'parallel-tasks --prettier --check, 2 workers': [cli, 'transform', '--prettier', '--check', 'lib', ...common, '--workers', '2'],
+    },
+    corpus,
+    runs,
+  );
+  say('## Prettier (byte-identical --write output checked first)');
+  say();
+  say(table(results, 'prettier --check'));
+  say();
+  say(`Target 2 workers vs the prettier CLI ≤ 0.70: ${(results['parallel-tasks --prettier --check, 2 workers'].wallMs / results['prettier --check'].wallMs).toFixed(2)}`);
+  say();
+}
+
+if (only.has('cache')) {
+  const cacheFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'pt-bench-cache-')), 'lint.json');
+  const args = [cli, 'lint', 'lib', '--format', 'json', '--no-gitignore', '--workers', '2', '--cache-location', cacheFile];
+  const touched = path.join(corpus, 'lib', 'Cache.js');
+  const original = readFileSync(touched, 'utf8');
+  const results = await compare({ 'cold (no cache file)': args, 'warm, nothing changed': args, 'warm, one file changed': args }, corpus, runs, async (name) => {
+    if (name.startsWith('cold')) rmSync(cacheFile, { force: true });
+    writeFileSync(touched, name === 'warm, one file changed' ? `${original}// edited ${Date.now()}\n` : original);
+  });
+  writeFileSync(touched, original);
+  say('## Repeat runs with the result cache (lint, 2 workers)');
+  say();
+  say(table(results, 'cold (no cache file)'));
+  say();
+  say(`Target warm/cold ≤ 0.10: ${(results['warm, nothing changed'].wallMs / results['cold (no cache file)'].wallMs).toFixed(3)}`);
+  say();
+}
+
+process.stdout.write(`${out.join('\n')}\n`);
