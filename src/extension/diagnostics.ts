@@ -49,14 +49,6 @@ export class LintDiagnostics implements vscode.Disposable {
     return { errors, warnings };
   }
 
-  count(): number {
-    let n = 0;
-    this.collection.forEach((_uri, diagnostics) => {
-      n += diagnostics.length;
-    });
-    return n;
-  }
-
   private forget(deleted: vscode.Uri): void {
     // A deleted folder takes the entries of every file inside it along.
     const prefix = deleted.fsPath + path.sep;

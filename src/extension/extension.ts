@@ -15,7 +15,6 @@ import { TransformReview } from './transform-review';
 export interface ParallelTasksApi {
   view(): RunView | undefined;
   poolStats(): { busy: number; pending: number; workers: number };
-  diagnosticsCount(): number;
   /** Sends a message to the panel's host side as if a webview had posted it; false when it was refused. */
   panelMessage(raw: unknown): Promise<boolean>;
   panelRejected(): number;
@@ -41,7 +40,6 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   return {
     view: () => controller.view(),
     poolStats: () => manager.stats(),
-    diagnosticsCount: () => diagnostics.count(),
     panelMessage: (raw) => panel.handleRaw(raw),
     panelRejected: () => panel.rejected,
   };

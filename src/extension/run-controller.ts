@@ -105,10 +105,6 @@ export class RunController implements vscode.Disposable {
     return this.last?.request;
   }
 
-  hasFailed(): boolean {
-    return this.lastFailed.size > 0;
-  }
-
   async run(request: RunRequest): Promise<RunSummary> {
     if (this.active) throw new Error(`${this.active.request.label} is still running; cancel it first`);
     if (request.needsTrust && !vscode.workspace.isTrusted) {

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { format } from 'node:util';
 import Mocha from 'mocha';
 import { globbySync } from 'globby';
@@ -36,5 +35,3 @@ export async function run(): Promise<void> {
   process.stdout.write(`${report.log.join('\n')}\n`);
   if (report.failed > 0) throw new Error(`${report.failed} integration test(s) failed`);
 }
-
-export const suiteDir = path.resolve(__dirname);
