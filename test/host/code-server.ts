@@ -151,8 +151,6 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       'extensions.autoUpdate': false,
       'security.workspace.trust.startupPrompt': 'never',
       'security.workspace.trust.banner': 'always',
-      // Tests check what is on disk versus in a dirty buffer: nothing may be saved behind their back.
-      'files.autoSave': 'off',
       ...options.settings,
     }),
   );

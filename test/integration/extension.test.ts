@@ -91,6 +91,9 @@ describe('Parallel Tasks in a real VS Code host', function () {
       root = workspaceRoot();
       extension = await api();
       await setSetting('transform.review', 'apply');
+      // code-server saves dirty editors after a delay by default; the tests compare a dirty
+      // buffer with the disk, so nothing may be saved behind their back.
+      await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Workspace);
     });
 
     it('activates cheaply: no worker pool until the first run', () => {
