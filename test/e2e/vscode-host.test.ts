@@ -164,9 +164,7 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
       const problems = results.reduce((n, r) => n + r.messages.length, 0);
       const filesWithProblems = results.filter((r) => r.messages.length > 0).length;
 
-      await runFromPalette(page, 'Parallel Tasks: Show Panel');
-      const webview = panelFrame(page);
-      await webview.getByRole('button', { name: 'Lint Workspace' }).first().click();
+      const webview = await startFromPanel(page, 'Lint Workspace');
       await webview.locator('.header h2', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(artifacts, `panel-lint-${theme}.png`) });
@@ -213,9 +211,7 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
       settings: { 'workbench.colorTheme': 'Default High Contrast' },
     });
     const { page } = session;
-    await runFromPalette(page, 'Parallel Tasks: Show Panel');
-    let webview = panelFrame(page);
-    await webview.getByRole('button', { name: 'Analyze Workspace' }).first().click();
+    let webview = await startFromPanel(page, 'Analyze Workspace');
     await webview.locator('.header h2', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
     await webview.locator('.hotspots li').first().waitFor({ timeout: 30_000 });
     assert.match((await webview.locator('.hotspots li').first().textContent()) ?? '', /^\s*8 route/);
@@ -274,9 +270,7 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     for (let i = 0; i < 400; i++) files[`many/file${i}.js`] = generatedModule(i);
     const session = await open({ trusted: true, runner: false, files });
     const { page } = session;
-    await runFromPalette(page, 'Parallel Tasks: Show Panel');
-    const webview = panelFrame(page);
-    await webview.getByRole('button', { name: 'Lint Workspace' }).first().click();
+    const webview = await startFromPanel(page, 'Lint Workspace');
     await webview.locator('.header h2', { hasText: 'running' }).waitFor({ timeout: 60_000 });
     await webview.locator('.lane.busy').first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(artifacts, 'panel-running.png') });
@@ -290,6 +284,14 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await page.screenshot({ path: path.join(artifacts, 'panel-cancelled.png') });
   });
 });
+
+/** Opens the panel and starts a run with one of its empty-state buttons. */
+async function startFromPanel(page: Page, button: 'Lint Workspace' | 'Analyze Workspace'): Promise<FrameLocator> {
+  await runFromPalette(page, 'Parallel Tasks: Show Panel');
+  const webview = panelFrame(page);
+  await webview.getByRole('button', { name: button }).first().click();
+  return webview;
+}
 
 /** The panel's content: VS Code nests each webview in two iframes. */
 function panelFrame(page: Page): FrameLocator {
