@@ -31,6 +31,8 @@ export interface CliJob {
   readonly paths: readonly string[];
   readonly options: unknown;
   readonly defaultInclude: readonly string[];
+  /** Runs code that may take its thread down (a codemod): never on the CLI's own thread, however small the run. */
+  readonly fragile?: boolean;
 }
 
 
@@ -61,10 +63,13 @@ async function openCache(job: CliJob, common: CommonOptions, cwd: string): Promi
   return { store, keyFor: await cacheKeyFor(job.kind, job.options, cwd, engineBuild) };
 }
 
+function inProcessExecutor(): Executor {
+  return new InProcessExecutor((request, emit, shouldStop) => runBatch(taskHandlers, request, emit, { shouldStop }));
+}
+
 function createExecutor(workers: number): Executor {
-  if (workers === 0) {
-    return new InProcessExecutor((request, emit, shouldStop) => runBatch(taskHandlers, request, emit, { shouldStop }));
-  }
+  if (workers === 0) return inProcessExecutor();
+  // workerpool starts threads on demand, so a pool that ends up unused costs nothing.
   return new ThreadExecutor({ script: path.join(__dirname, 'worker.js'), workers, maxOldGenerationSizeMb: 4096 });
 }
 
@@ -75,7 +80,9 @@ function createExecutor(workers: number): Executor {
  */
 export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<JobResult<R>> {
   const cwd = process.cwd();
-  const workers = common.workers === undefined ? os.availableParallelism() : parseCount(common.workers, '--workers');
+  // Without --workers the CLI picks: one worker per core, or none for a run too small to pay for starting them.
+  const automatic = common.workers === undefined;
+  const workers = automatic ? os.availableParallelism() : parseCount(common.workers ?? '', '--workers');
   const timeoutSeconds = Number(common.timeout);
   if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${common.timeout}"`);
   const maxFileSize = parseCount(common.maxFileSize, '--max-file-size');
@@ -116,6 +123,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
         scheduler: { fileTimeoutMs: timeoutSeconds * 1000, cancelGraceMs: 2000 },
         signal: controller.signal,
         cache,
+        ...(automatic && !job.fragile ? { smallRunExecutor: inProcessExecutor } : {}),
       },
       state,
     );

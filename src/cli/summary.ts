@@ -10,11 +10,13 @@ export const EXIT_CANCELLED = 130;
 export function describeRun<R>(verb: string, result: JobResult<R>): string {
   const snapshot = result.state.snapshot();
   const { counts, timings } = snapshot;
-  const workers = snapshot.executor === 'in-process' ? 'in-process' : `${snapshot.workers.length} worker${snapshot.workers.length === 1 ? '' : 's'}`;
-  const parts = [
-    `${verb} ${counts.done + counts.failed} file${counts.done + counts.failed === 1 ? '' : 's'} with ${workers} in ${(timings.wallMs / 1000).toFixed(2)} s`,
-    `${timings.filesPerSecond.toFixed(1)} files/s, speedup ${timings.speedup.toFixed(2)}×`,
-  ];
+  const workers =
+    snapshot.executor === 'in-process'
+      ? `no workers (${snapshot.executorReason ?? 'in-process'})`
+      : `${snapshot.workers.length} worker${snapshot.workers.length === 1 ? '' : 's'}`;
+  const parts = [`${verb} ${counts.done + counts.failed} file${counts.done + counts.failed === 1 ? '' : 's'} with ${workers} in ${(timings.wallMs / 1000).toFixed(2)} s`];
+  // With every result from the cache nothing ran, and a speedup would be meaningless.
+  if (timings.serialEstimateMs > 0) parts.push(`${timings.filesPerSecond.toFixed(1)} files/s, speedup ${timings.speedup.toFixed(2)}×`);
   const restarts = snapshot.workers.reduce((n, w) => n + w.restarts, 0);
   if (restarts) parts.push(`${restarts} worker restart${restarts === 1 ? '' : 's'}`);
   if (snapshot.cached) parts.push(`${snapshot.cached} from cache`);

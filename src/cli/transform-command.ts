@@ -53,7 +53,7 @@ export async function transformCommand(paths: string[], options: TransformComman
   if (options.format !== 'pretty' && options.format !== 'json') throw new UsageError('--format must be pretty or json for transform');
   if ([options.check, options.diff, options.write].filter(Boolean).length > 1) throw new UsageError('use only one of --check, --diff, --write');
   const { transform, include } = transformOptionsFrom(options);
-  const result = await runCliJob<TransformValue>({ kind: 'transform', paths, options: transform, defaultInclude: [include] }, options);
+  const result = await runCliJob<TransformValue>({ kind: 'transform', paths, options: transform, defaultInclude: [include], fragile: transform.mode === 'codemod' }, options);
   assertNotFailed(result);
 
   const records = result.state.results();

@@ -1,5 +1,5 @@
 import pMap from 'p-map';
-import { makeBatches } from './batching';
+import { AdaptiveBatcher } from './batching';
 import type { ResultCache } from './result-cache';
 import type { DiscoveredFile } from './types';
 import { discoverFiles, type DiscoveryOptions, type DiscoveryResult } from './discovery';
@@ -21,7 +21,19 @@ export interface JobSpec {
   readonly sources?: ReadonlyMap<string, string>;
   /** Results of unchanged files are taken from here and new ones stored (and saved) after the run. */
   readonly cache?: { readonly store: ResultCache; readonly keyFor: (file: string) => Promise<string> };
+  /**
+   * When given, a run whose expected work is too small to pay for starting
+   * workers runs on the calling thread instead, and the run says so.
+   */
+  readonly smallRunExecutor?: () => Executor;
 }
+
+/**
+ * Below this much expected serial work, starting workers (each loads the tool
+ * again: about 0.5 s for ESLint on the benchmark machine) costs more than the
+ * parallelism can save. See bench/ scenario "pool overhead".
+ */
+export const SMALL_RUN_MS = 1000;
 
 /** Cache look-ups read and hash files: I/O, so a modest concurrency is enough. */
 const LOOKUP_CONCURRENCY = 32;
@@ -37,23 +49,29 @@ export interface JobResult<R> {
  * executor (the editor keeps one warm across runs) and may pass its own
  * RunState to subscribe before anything happens.
  */
-export async function runJob<R>(executor: Executor, spec: JobSpec, state = new RunState<R>()): Promise<JobResult<R>> {
+export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunState<R>()): Promise<JobResult<R>> {
   const discovery = await discoverFiles(spec.discovery);
+  const { hits, toRun, misses } = spec.cache ? await lookUpCache(spec.cache, discovery.files, spec.sources) : { hits: [], toRun: discovery.files, misses: new Map<string, Miss>() };
+  const batches = new AdaptiveBatcher(toRun, {
+    workers: pool.concurrency,
+    fixedBytes: spec.batchBytes,
+    maxFiles: spec.batchMaxFiles,
+    previousCostMs: spec.cache ? (file) => spec.cache?.store.previousCostMs(file) : undefined,
+  });
+  const expectedMs = batches.remainingMs;
+  const small = spec.smallRunExecutor && pool.kind !== 'in-process' && expectedMs < SMALL_RUN_MS;
+  const executor = small && spec.smallRunExecutor ? spec.smallRunExecutor() : pool;
   state.apply({
     type: 'run-start',
     kind: spec.kind,
     total: discovery.files.length + discovery.skipped.length,
     workers: executor.concurrency,
     executor: executor.kind,
+    ...(small ? { executorReason: `small run (about ${(expectedMs / 1000).toFixed(1)} s of work): not worth starting workers` } : {}),
   });
   state.addPending(discovery.files.map((f) => f.path));
   if (discovery.skipped.length > 0) state.apply({ type: 'skipped', files: discovery.skipped });
-  const { toRun, misses } = spec.cache ? await takeFromCache(spec.cache, discovery.files, state, spec.sources) : { toRun: discovery.files, misses: new Map() };
-  const batches = makeBatches(toRun, {
-    workers: executor.concurrency,
-    targetBytes: spec.batchBytes,
-    maxFiles: spec.batchMaxFiles,
-  });
+  for (const hit of hits) state.apply({ type: 'cached', file: hit.file.path, outcome: { status: 'ok', value: hit.value as R } });
   const outcome = await new Scheduler<R>(executor, state, spec.scheduler).run({
     kind: spec.kind,
     root: spec.root,
@@ -69,6 +87,7 @@ export async function runJob<R>(executor: Executor, spec: JobSpec, state = new R
     }
     await spec.cache.store.save();
   }
+  if (executor !== pool) await executor.terminate();
   return { state, outcome, discovery };
 }
 
@@ -78,13 +97,13 @@ interface Miss {
   readonly key: string;
 }
 
-/** Reports cache hits as done and returns the files that still need processing. */
-async function takeFromCache<R>(
+/** Splits the files into cache hits and the files that still need processing. */
+async function lookUpCache(
   cache: NonNullable<JobSpec['cache']>,
   files: readonly DiscoveredFile[],
-  state: RunState<R>,
   sources: ReadonlyMap<string, string> | undefined,
-): Promise<{ toRun: DiscoveredFile[]; misses: Map<string, Miss> }> {
+): Promise<{ hits: { file: DiscoveredFile; value: unknown }[]; toRun: DiscoveredFile[]; misses: Map<string, Miss> }> {
+  const hits: { file: DiscoveredFile; value: unknown }[] = [];
   const toRun: DiscoveredFile[] = [];
   const misses = new Map<string, Miss>();
   const looked = await pMap(
@@ -99,11 +118,11 @@ async function takeFromCache<R>(
   );
   for (const { file, key, result } of looked) {
     if (result.hit) {
-      state.apply({ type: 'cached', file: file.path, outcome: { status: 'ok', value: result.value as R } });
+      hits.push({ file, value: result.value });
     } else {
       toRun.push(file);
       if (result.hash) misses.set(file.path, { file, hash: result.hash, key });
     }
   }
-  return { toRun, misses };
+  return { hits, toRun, misses };
 }

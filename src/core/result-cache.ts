@@ -89,6 +89,11 @@ export class ResultCache {
     this.dirty = true;
   }
 
+  /** How long the file took when it was last processed, whether or not it changed since: orders the next run. */
+  previousCostMs(filePath: string): number | undefined {
+    return this.entries.get(filePath)?.costMs;
+  }
+
   forget(filePath: string): void {
     if (this.entries.delete(filePath)) this.dirty = true;
   }

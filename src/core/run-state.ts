@@ -6,7 +6,15 @@ export type FailureReason = 'crashed' | 'timed out' | 'cancelled';
 
 /** Everything that happens in a run, as the scheduler reports it. RunState is the only consumer that keeps state. */
 export type RunEvent<R> =
-  | { readonly type: 'run-start'; readonly kind: string; readonly total: number; readonly workers: number; readonly executor: string }
+  | {
+      readonly type: 'run-start';
+      readonly kind: string;
+      readonly total: number;
+      readonly workers: number;
+      readonly executor: string;
+      /** Why this executor was chosen when it is not the one asked for (a run too small for the pool). */
+      readonly executorReason?: string;
+    }
   | { readonly type: 'skipped'; readonly files: readonly SkippedFile[] }
   | { readonly type: 'batch-start'; readonly slot: number; readonly batchId: number; readonly files: readonly string[] }
   | { readonly type: 'file-start'; readonly slot: number; readonly file: string; readonly threadId: number }
@@ -77,6 +85,8 @@ export interface RunSnapshot {
   readonly kind: string;
   readonly phase: RunPhase;
   readonly executor: string;
+  /** Why the run used another executor than the one it was given. */
+  readonly executorReason?: string;
   readonly error?: string;
   readonly counts: QueueCounts;
   /** Files whose result came from the cache (counted in `done` too). */
@@ -106,6 +116,7 @@ export type RunListener<R> = (event: RunEvent<R>, state: RunState<R>) => void;
 export class RunState<R> {
   private kind = '';
   private executor = '';
+  private executorReason: string | undefined;
   private phase: RunPhase = 'running';
   private error: string | undefined;
   private startedAt = Date.now();
@@ -137,6 +148,7 @@ export class RunState<R> {
       case 'run-start':
         this.kind = event.kind;
         this.executor = event.executor;
+        this.executorReason = event.executorReason;
         this.startedAt = this.now();
         for (let i = 0; i < event.workers; i++) this.lanes.push({ state: 'idle', filesDone: 0, busyMs: 0, restarts: 0 });
         return;
@@ -261,6 +273,7 @@ export class RunState<R> {
       kind: this.kind,
       phase: this.phase,
       executor: this.executor,
+      ...(this.executorReason ? { executorReason: this.executorReason } : {}),
       error: this.error,
       counts: Object.freeze(counts),
       cached: this.cachedCount,

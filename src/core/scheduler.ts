@@ -12,11 +12,20 @@ export interface SchedulerOptions {
   readonly startupAllowanceMs?: number;
 }
 
+/** Where the scheduler takes its next batch from; `AdaptiveBatcher` sizes each one as it is taken. */
+export interface BatchSource {
+  next(): Batch | undefined;
+  /** Everything not yet handed out, on cancel. */
+  drain(): readonly DiscoveredFile[];
+  observeFile(file: DiscoveredFile, durationMs: number): void;
+  observeBatch(wallMs: number, workMs: number): void;
+}
+
 export interface ScheduleRequest {
   readonly kind: string;
   readonly root: string;
   readonly options: unknown;
-  readonly batches: readonly Batch[];
+  readonly batches: BatchSource;
   readonly signal?: AbortSignal;
   /** Unsaved editor contents by path: sent with the batch that holds the file. */
   readonly sources?: ReadonlyMap<string, string>;
@@ -36,6 +45,9 @@ interface InFlight {
   readonly batch: Batch;
   readonly execution: BatchExecution;
   readonly pending: Map<string, DiscoveredFile>;
+  readonly startedAt: number;
+  /** Time the worker reported spending on this batch's files. */
+  workMs: number;
   current?: string;
   /** Set when we stopped the batch ourselves, so the rejection is not taken for a crash. */
   stoppedBecause?: FailureReason;
@@ -57,12 +69,17 @@ export class Scheduler<R> {
 
   run(request: ScheduleRequest): Promise<ScheduleOutcome> {
     return new Promise<ScheduleOutcome>((resolve) => {
-      const queue: Batch[] = [...request.batches];
+      const source = request.batches;
+      /** Files to run again on their own, ahead of the source's batches. */
+      const retries: DiscoveredFile[] = [];
       const idle: number[] = [];
       for (let slot = this.executor.concurrency - 1; slot >= 0; slot--) idle.push(slot);
       const inFlight = new Map<number, InFlight>();
       const failures = new Map<string, number>();
-      let nextBatchId = request.batches.reduce((max, b) => Math.max(max, b.id), 0) + 1;
+      /** Slots whose worker has finished a batch, so the next round trip is not a cold start. */
+      const warm = new Set<number>();
+      let nextBatchId = 1;
+      let sourceEmpty = false;
       let stopping: 'cancelled' | 'failed' | undefined;
       let fatalError: string | undefined;
       let graceTimer: NodeJS.Timeout | undefined;
@@ -79,9 +96,21 @@ export class Scheduler<R> {
       };
 
       const cancelQueued = (): void => {
-        const files = queue.flatMap((b) => b.files.map((f) => f.path));
-        queue.length = 0;
+        const files = [...retries.splice(0), ...source.drain()].map((f) => f.path);
+        sourceEmpty = true;
         if (files.length > 0) this.state.apply({ type: 'file-cancelled', files });
+      };
+
+      const nextBatch = (): Batch | undefined => {
+        const retry = retries.shift();
+        if (retry) return { id: nextBatchId++, files: [retry], bytes: retry.size };
+        if (sourceEmpty) return undefined;
+        const batch = source.next();
+        if (!batch) {
+          sourceEmpty = true;
+          return undefined;
+        }
+        return { ...batch, id: nextBatchId++ };
       };
 
       const stopAll = (reason: 'cancelled' | 'failed', graceMs: number): void => {
@@ -112,8 +141,7 @@ export class Scheduler<R> {
       const requeueSingly = (files: readonly DiscoveredFile[]): void => {
         // Retried files go to the front: they were due already, and running
         // them alone pins down which one breaks a worker.
-        const singles = files.map((file) => ({ id: nextBatchId++, files: [file], bytes: file.size }));
-        queue.unshift(...singles);
+        retries.unshift(...files);
         for (const file of files) this.state.apply({ type: 'file-retry', file: file.path, attempt: (failures.get(file.path) ?? 0) + 1 });
       };
 
@@ -121,6 +149,7 @@ export class Scheduler<R> {
         const reason: FailureReason = flight.stoppedBecause ?? 'crashed';
         const detail = reason === 'crashed' ? errorMessage(error) : reason;
         this.state.apply({ type: 'worker-failed', slot: flight.slot, reason, file: flight.current, detail });
+        warm.delete(flight.slot);
         const left = [...flight.pending.values()];
         if (left.length === 0) return;
         if (stopping) {
@@ -152,12 +181,12 @@ export class Scheduler<R> {
       };
 
       const dispatch = (): void => {
-        while (!stopping && idle.length > 0 && queue.length > 0) {
-          const slot = idle.pop() as number;
-          const batch = queue.shift() as Batch;
-          start(slot, batch);
+        while (!stopping && idle.length > 0) {
+          const batch = nextBatch();
+          if (!batch) break;
+          start(idle.pop() as number, batch);
         }
-        if (inFlight.size === 0 && (queue.length === 0 || stopping)) finish();
+        if (inFlight.size === 0 && (stopping || (retries.length === 0 && sourceEmpty))) finish();
       };
 
       const start = (slot: number, batch: Batch): void => {
@@ -177,7 +206,11 @@ export class Scheduler<R> {
               return;
             case 'file-done':
               flight.current = undefined;
-              if (!flight.pending.delete(message.file)) return;
+              const file = flight.pending.get(message.file);
+              if (!file) return;
+              flight.pending.delete(message.file);
+              flight.workMs += message.durationMs;
+              source.observeFile(file, message.durationMs);
               this.state.apply({ type: 'file-done', slot, file: message.file, outcome: message.outcome, durationMs: message.durationMs });
               if (message.outcome.status === 'error' && message.outcome.fatal) {
                 fatalError = message.outcome.message;
@@ -194,7 +227,7 @@ export class Scheduler<R> {
           { kind: request.kind, root: request.root, options: request.options, files, ...(sources ? { sources } : {}) },
           onMessage,
         );
-        const current: InFlight = { slot, batch, execution, pending };
+        const current: InFlight = { slot, batch, execution, pending, startedAt: performance.now(), workMs: 0 };
         holder.flight = current;
         inFlight.set(slot, current);
         armWatchdog(current, this.options.fileTimeoutMs + (this.options.startupAllowanceMs ?? DEFAULT_STARTUP_ALLOWANCE_MS));
@@ -202,8 +235,14 @@ export class Scheduler<R> {
           () => {
             // A batch that returned without reporting some files lost them
             // somewhere; treat that like a crash so they are retried.
-            if (current.pending.size > 0) onBatchFailed(current, new Error(current.stoppedBecause ?? 'worker returned without results'));
-            else this.state.apply({ type: 'batch-end', slot, batchId: batch.id });
+            if (current.pending.size > 0) {
+              onBatchFailed(current, new Error(current.stoppedBecause ?? 'worker returned without results'));
+              return;
+            }
+            // A batch on a fresh worker includes its start-up, which is not a per-batch cost.
+            if (warm.has(slot)) source.observeBatch(performance.now() - current.startedAt, current.workMs);
+            warm.add(slot);
+            this.state.apply({ type: 'batch-end', slot, batchId: batch.id });
           },
           (error: unknown) => onBatchFailed(current, error),
         ).finally(() => {

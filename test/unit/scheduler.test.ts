@@ -79,7 +79,8 @@ describe('Scheduler over a real workerpool', () => {
 
   it('processes every file exactly once, in batches, with results for each', async () => {
     const executor = threads(2);
-    const dir = folder(many(60, (i) => `ok ${'x'.repeat(i * 10)}`));
+    // About 1.2 MB: enough expected work for the batcher to cut it into several batches.
+    const dir = folder(many(60, (i) => `ok ${'x'.repeat(20_000 + i * 10)}`));
     const state = new RunState<number>();
     const batches = new Set<number>();
     state.subscribe((event) => {
