@@ -204,7 +204,7 @@ export class Scheduler<R> {
               armWatchdog(flight, this.options.fileTimeoutMs);
               this.state.apply({ type: 'file-start', slot, file: message.file, threadId: message.threadId });
               return;
-            case 'file-done':
+            case 'file-done': {
               flight.current = undefined;
               const file = flight.pending.get(message.file);
               if (!file) return;
@@ -217,6 +217,7 @@ export class Scheduler<R> {
                 stopAll('failed', 0);
               }
               return;
+            }
             case 'output':
               this.state.apply({ type: 'output', stream: message.stream, text: message.text });
               return;
