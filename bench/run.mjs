@@ -2,7 +2,8 @@
 // alternative on the same files in one session, after checking that they give
 // the same answers. Prints Markdown for BENCHMARKS.md.
 //
-//   npm run build && node bench/run.mjs [--runs N] [--only analyze,lint,prettier,cache]
+//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,limits,editor]
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { ensureCorpus, CORPUS_PACKAGE, CORPUS_VERSION } from './corpus.mjs';
 import { compare, machine, measure, table } from './measure.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string', default: 'analyze,lint,prettier,cache' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string', default: 'overhead,analyze,lint,prettier,cache,limits,editor' } } });
 const runs = Number(values.runs);
 const only = new Set(values.only.split(','));
 const corpus = ensureCorpus();
@@ -24,6 +25,14 @@ const say = (line = '') => {
 };
 // The corpus sits in .cache/, which our .gitignore ignores; the other tools do not read .gitignore either.
 const common = ['--no-gitignore', '--no-cache'];
+
+if (only.has('overhead')) {
+  say('## Pool overhead (no-op and small tasks through the scheduler)');
+  say();
+  const driver = path.join(root, 'out', 'bench', 'driver.js');
+  say(execFileSync(process.execPath, [driver, '--runs', String(Math.max(3, runs))], { encoding: 'utf8' }).trim());
+  say();
+}
 
 if (only.has('analyze')) {
   const results = await compare(
@@ -116,6 +125,67 @@ if (only.has('cache')) {
   say(table(results, 'cold (no cache file)'));
   say();
   say(`Target warm/cold ≤ 0.10: ${(results['warm, nothing changed'].wallMs / results['cold (no cache file)'].wallMs).toFixed(3)}`);
+  say();
+}
+
+if (only.has('limits')) {
+  // What bounds the 2-worker runs: the same contenders with V8's helper
+  // threads (concurrent GC, background compilation) turned off, so that all
+  // the work lands on the JavaScript threads and can be compared directly.
+  const single = (args) => ['--single-threaded', ...args];
+  const contenders = {
+    'eslint --concurrency=off': [bin('eslint/bin/eslint.js'), '--format', 'json', '--concurrency=off', 'lib'],
+    'lint --workers 1': [cli, 'lint', 'lib', '--format', 'json', ...common, '--workers', '1'],
+    'lint --workers 2': [cli, 'lint', 'lib', '--format', 'json', ...common, '--workers', '2'],
+    'analyze --workers 1': [cli, 'analyze', 'lib', '--format', 'json', ...common, '--workers', '1'],
+    'analyze --workers 2': [cli, 'analyze', 'lib', '--format', 'json', ...common, '--workers', '2'],
+  };
+  const both = {};
+  for (const [name, args] of Object.entries(contenders)) {
+    both[name] = args;
+    both[`${name}, node --single-threaded`] = single(args);
+  }
+  const results = await compare(both, corpus, runs);
+  say('## What limits two workers on this machine');
+  say();
+  say(table(results, 'eslint --concurrency=off'));
+  say();
+  const r = (a, b) => (results[a].wallMs / results[b].wallMs).toFixed(2);
+  const cpu = (name) => (results[name].cpuMs / 1000).toFixed(1);
+  say(`- Work done by helper threads: eslint uses ${cpu('eslint --concurrency=off')} s of CPU in ${(results['eslint --concurrency=off'].wallMs / 1000).toFixed(1)} s; with --single-threaded the same work takes ${(results['eslint --concurrency=off, node --single-threaded'].wallMs / 1000).toFixed(1)} s of wall.`);
+  say(`- Lint 2 vs 1 worker: ${r('lint --workers 2', 'lint --workers 1')} normally, ${r('lint --workers 2, node --single-threaded', 'lint --workers 1, node --single-threaded')} single-threaded. Analyze: ${r('analyze --workers 2', 'analyze --workers 1')} and ${r('analyze --workers 2, node --single-threaded', 'analyze --workers 1, node --single-threaded')}.`);
+  say(`- Lower bound for 2 workers (their CPU / 2 cores): lint ${(results['lint --workers 2'].cpuMs / 2000).toFixed(1)} s, analyze ${(results['analyze --workers 2'].cpuMs / 2000).toFixed(1)} s.`);
+  say();
+}
+
+if (only.has('editor')) {
+  // In the real VS Code host (code-server, installed by the test harness):
+  // each round starts a fresh host and runs the suite's measurement tests,
+  // which put their figures in their titles.
+  execFileSync(process.execPath, ['scripts/build.mjs', '--tests'], { cwd: root, stdio: 'ignore' });
+  const activation = [];
+  const firstResult = [];
+  for (let round = -1; round < runs; round++) {
+    const log = execFileSync(process.execPath, [bin('mocha/bin/mocha.js'), '--no-config', '--timeout', '0', 'out/test/e2e/vscode-host.test.js', '--grep', 'extension host \\(trusted'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, PT_TEST_GREP: 'activates cheaply|fills Problems|first result' },
+    });
+    const a = /\[activation: ([\d.]+) ms\]/.exec(log);
+    const f = /\[first result: ([\d.]+) ms\]/.exec(log);
+    if (!a || !f) throw new Error(`the host suite reported no measurement:\n${log.slice(-3000)}`);
+    if (round >= 0) {
+      activation.push(Number(a[1]));
+      firstResult.push(Number(f[1]));
+    }
+  }
+  const med = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  say('## Editor (code-server 4.100.3 = VS Code 1.100.3, real extension host)');
+  say();
+  say('| measurement | median (ms) | runs (ms) | target |');
+  say('| --- | ---: | --- | --- |');
+  say(`| activation (load the bundle + activate) | ${med(activation).toFixed(1)} | ${activation.map((x) => x.toFixed(1)).join(', ')} | < 50 |`);
+  say(`| first result, one edited file, warm pool (command to Problems) | ${med(firstResult).toFixed(0)} | ${firstResult.map((x) => x.toFixed(0)).join(', ')} | < 500 |`);
   say();
 }
 

@@ -1,5 +1,6 @@
 // Bundles each entry point with esbuild. `--tests` also bundles the mocha
-// suites and the fixture workers into out/test, mirroring test/.
+// suites and the fixture workers into out/test, mirroring test/; `--bench`
+// bundles the pool-overhead benchmark into out/bench.
 import { build } from 'esbuild';
 import { globbySync } from 'globby';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
@@ -7,6 +8,7 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const withTests = process.argv.includes('--tests');
+const withBench = process.argv.includes('--bench');
 
 /**
  * Loaded at run time rather than bundled: tools resolved from the user's
@@ -74,4 +76,8 @@ if (withTests) {
   await rm(path.join(root, 'out'), { recursive: true, force: true });
   const entries = globbySync(['test/unit/**/*.test.ts', 'test/integration/**/*.ts', 'test/e2e/**/*.test.ts', 'test/host/demo.ts', 'test/fixtures/workers/*.ts'], { cwd: root });
   await build({ ...common, entryPoints: entries, outdir: 'out', outbase: '.' });
+}
+
+if (withBench) {
+  await build({ ...common, entryPoints: { driver: 'bench/overhead/driver.ts', worker: 'bench/overhead/worker.ts' }, outdir: 'out/bench' });
 }

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { sha256 } from '../core/result-cache';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { LintDiagnostics } from './diagnostics';
@@ -26,12 +24,12 @@ let pool: PoolManager | undefined;
 /** Wires things up only; the worker pool starts with the first run. */
 export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   const log = store.add(vscode.window.createOutputChannel('Parallel Tasks', { log: true }));
-  pool = store.add(new PoolManager(path.join(context.extensionPath, 'dist', 'worker.js'), log));
+  const workerScript = path.join(context.extensionPath, 'dist', 'worker.js');
+  pool = store.add(new PoolManager(workerScript, log));
   const diagnostics = store.add(new LintDiagnostics());
   const review = store.add(new TransformReview());
   const storage = context.storageUri ?? context.globalStorageUri;
-  const engineBuild = sha256(readFileSync(path.join(context.extensionPath, 'dist', 'worker.js')));
-  const controller = store.add(new RunController(pool, diagnostics, review, log, storage, engineBuild));
+  const controller = store.add(new RunController(pool, diagnostics, review, log, storage, workerScript));
   store.add(new RunStatusBar(controller));
   const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log));
   store.add(vscode.window.registerWebviewViewProvider(PanelProvider.viewId, panel));

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Executor } from '../core/executor';
-import { ThreadExecutor } from '../core/thread-executor';
+import type { ThreadExecutor } from '../core/thread-executor';
 
 /**
  * Owns the worker pool. It is created on the first run, not at activation,
@@ -23,6 +23,8 @@ export class PoolManager implements vscode.Disposable {
     }
     if (!this.executor) {
       this.log.info(`Starting a pool of ${workers} worker thread${workers === 1 ? '' : 's'}`);
+      // Loaded on the first run, not at activation: see `loadEngine` in run-controller.ts.
+      const { ThreadExecutor } = await import('../core/thread-executor');
       this.executor = new ThreadExecutor({
         script: this.workerScript,
         workers,

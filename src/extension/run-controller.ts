@@ -1,7 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { runJob, type JobResult, type JobSpec } from '../core/engine';
-import { ResultCache, sha256 } from '../core/result-cache';
-import { cacheKeyFor } from '../tasks/cache-key';
+import type { JobResult, JobSpec } from '../core/engine';
 import { errorMessage } from '../core/errors';
 import { RunState, type FileRecord, type RunEvent, type RunSnapshot } from '../core/run-state';
 import { summarizeAnalysis, type AnalyzedFile } from '../tasks/analyze/summary';
@@ -60,15 +59,21 @@ export class RunController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     /** Where result caches live: the extension's workspace storage. */
     private readonly storage: vscode.Uri,
-    /** Fingerprint of our own worker build: a new version of the extension invalidates every cached result. */
-    private readonly engineBuild: string,
+    /** Our own worker bundle: its hash is part of every cache key, so a new version of the extension invalidates every cached result. */
+    private readonly workerScript: string,
   ) {}
+
+  private engineBuild: string | undefined;
 
   private async cacheFor(request: RunRequest, folder: vscode.WorkspaceFolder, enabled: boolean): Promise<JobSpec['cache']> {
     if (!enabled) return undefined;
+    // Loaded on the first run rather than at activation, which must stay cheap (node:crypto and friends).
+    const { ResultCache, sha256 } = await import('../core/result-cache');
+    this.engineBuild ??= sha256(await readFile(this.workerScript));
     const name = `${request.kind}-${sha256(`${folder.uri.toString()}\n${JSON.stringify(request.options)}`).slice(0, 16)}.json`;
     const store = await ResultCache.open(vscode.Uri.joinPath(this.storage, 'cache', name).fsPath);
     if (store.discarded) this.log.warn(store.discarded);
+    const { cacheKeyFor } = await import('../tasks/cache-key');
     return { store, keyFor: await cacheKeyFor(request.kind, request.options, folder.uri.fsPath, this.engineBuild) };
   }
 
@@ -145,6 +150,7 @@ export class RunController implements vscode.Disposable {
         });
         let result: JobResult<unknown>;
         try {
+          const { runJob } = await import('../core/engine');
           result = await runJob<unknown>(
             executor,
             {

@@ -56,7 +56,11 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
       userDataDir: path.join(scratch, 'data'),
       trusted: options.trusted,
       env: options.runner
-        ? { PT_TEST_SUITE: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'), PT_TEST_RESULTS: path.join(scratch, 'results.json') }
+        ? {
+            PT_TEST_SUITE: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'),
+            PT_TEST_RESULTS: path.join(scratch, 'results.json'),
+            ...(process.env.PT_TEST_GREP ? { PT_TEST_GREP: process.env.PT_TEST_GREP } : {}),
+          }
         : {},
       settings: { 'workbench.colorTheme': options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern', ...options.settings },
     });
@@ -76,7 +80,7 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     const report = JSON.parse(readFileSync(results, 'utf8')) as SuiteReport;
     process.stdout.write(`${report.log.map((line) => `      │ ${line}`).join('\n')}\n`);
     assert.equal(report.failed, 0, report.failures.map((f) => `${f.title}\n${f.error}`).join('\n\n'));
-    assert.ok(report.passed >= (trusted ? 9 : 2), `${report.passed} tests passed inside VS Code`);
+    if (!process.env.PT_TEST_GREP) assert.ok(report.passed >= (trusted ? 9 : 2), `${report.passed} tests passed inside VS Code`);
   }
 
   it('passes the integration suite inside the extension host (trusted workspace)', () => runSuite(true));

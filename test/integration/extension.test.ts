@@ -86,19 +86,26 @@ describe('Parallel Tasks in a real VS Code host', function () {
   describe('trusted workspace', () => {
     let extension: ParallelTasksApi;
     let root: string;
+    /** Loading the bundle plus activate(), as VS Code does on the first command; undefined if something activated it earlier. */
+    let activationMs: number | undefined;
 
     before(async () => {
       root = workspaceRoot();
+      const wasActive = vscode.extensions.getExtension(EXTENSION_ID)?.isActive;
+      const started = performance.now();
       extension = await api();
+      if (!wasActive) activationMs = performance.now() - started;
       await setSetting('transform.review', 'apply');
       // code-server saves dirty editors after a delay by default; the tests compare a dirty
       // buffer with the disk, so nothing may be saved behind their back.
       await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Workspace);
     });
 
-    it('activates cheaply: no worker pool until the first run', () => {
+    it('activates cheaply: no worker pool until the first run', function () {
       assert.deepEqual(extension.poolStats(), { busy: 0, pending: 0, workers: 0 });
       assert.equal(extension.view(), undefined);
+      // The spec reporter prints the title when the test ends: the measurement goes in the log, not in an assertion.
+      if (this.test) this.test.title += ` [activation: ${activationMs === undefined ? 'already active' : `${activationMs.toFixed(1)} ms`}]`;
     });
 
     it('registers every command it contributes', async () => {
@@ -130,6 +137,35 @@ describe('Parallel Tasks in a real VS Code host', function () {
       const uncached = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
       assert.equal(uncached.cached, 0);
       await setSetting('cache', undefined);
+    });
+
+    it('shows the first result of a one-file run on a warm pool', async function () {
+      const file = path.join(root, 'src', 'problems.js');
+      const uri = vscode.Uri.file(file);
+      const original = readFileSync(file, 'utf8');
+      // An edit, as a user would make before linting again: the file is not in the cache.
+      writeFileSync(file, `${original}// edited at ${Date.now()}\n`);
+      try {
+        assert.ok(extension.poolStats().workers > 0, 'the pool is warm from the previous run');
+        const shown = new Promise<number>((resolve) => {
+          const listener = vscode.languages.onDidChangeDiagnostics((event) => {
+            if (event.uris.some((u) => u.fsPath === file)) {
+              listener.dispose();
+              resolve(performance.now());
+            }
+          });
+        });
+        const started = performance.now();
+        const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.runOnSelection', uri, [uri], 'lint')) as RunSummary;
+        const firstResultMs = (await shown) - started;
+        assert.equal(summary.done, 1);
+        assert.equal(summary.cached, 0);
+        const expected = (await eslintMessages(root)).filter((m) => m.startsWith(`src${path.sep}problems.js:`));
+        assert.deepEqual(problemsShown(root).filter((m) => m.startsWith(`src${path.sep}problems.js:`)), expected);
+        if (this.test) this.test.title += ` [first result: ${firstResultMs.toFixed(0)} ms]`;
+      } finally {
+        writeFileSync(file, original);
+      }
     });
 
     it('replaces a file\'s problems on a re-run and drops them when the file is deleted', async () => {

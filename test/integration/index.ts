@@ -19,7 +19,9 @@ export async function runSuite(): Promise<SuiteReport> {
   // The spec reporter prints through Base.consoleLog; keep its lines for the host-side report.
   const base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void };
   base.consoleLog = (...args: unknown[]) => log.push(format(...args));
-  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
+  // PT_TEST_GREP picks tests by title (bench/run.mjs runs only the measurements).
+  const grep = process.env.PT_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec', ...(grep ? { grep: new RegExp(grep) } : {}) });
   for (const file of globbySync('*.test.js', { cwd: __dirname, absolute: true })) mocha.addFile(file);
   const failures: { title: string; error: string }[] = [];
   const passed = await new Promise<number>((resolve) => {
