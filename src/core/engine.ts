@@ -67,7 +67,7 @@ export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunSt
     total: discovery.files.length + discovery.skipped.length,
     workers: executor.concurrency,
     executor: executor.kind,
-    ...(small ? { executorReason: `small run (about ${(expectedMs / 1000).toFixed(1)} s of work): not worth starting workers` } : {}),
+    ...(small ? { executorReason: `small run (about ${Math.round(expectedMs)} ms of work): not worth starting workers` } : {}),
   });
   state.addPending(discovery.files.map((f) => f.path));
   if (discovery.skipped.length > 0) state.apply({ type: 'skipped', files: discovery.skipped });

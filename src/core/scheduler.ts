@@ -10,6 +10,11 @@ export interface SchedulerOptions {
   readonly cancelGraceMs: number;
   /** A worker gets this long to start up and begin its first file, on top of the file timeout. */
   readonly startupAllowanceMs?: number;
+  /**
+   * After this many workers lost (crashed, ran out of memory, or terminated
+   * for hanging) within `window`, the run stops instead of restarting more.
+   */
+  readonly crashLimit?: { readonly crashes: number; readonly windowMs: number };
 }
 
 /** Where the scheduler takes its next batch from; `AdaptiveBatcher` sizes each one as it is taken. */
@@ -39,6 +44,8 @@ export interface ScheduleOutcome {
 /** How many times a file may take a worker down before it is reported as an error. */
 const MAX_FAILURES_PER_FILE = 2;
 const DEFAULT_STARTUP_ALLOWANCE_MS = 10_000;
+/** Enough for a few bad files in a large run; a tool that fails on every file trips it within seconds. */
+export const DEFAULT_CRASH_LIMIT = { crashes: 10, windowMs: 60_000 };
 
 interface InFlight {
   readonly slot: number;
@@ -80,6 +87,9 @@ export class Scheduler<R> {
       const warm = new Set<number>();
       let nextBatchId = 1;
       let sourceEmpty = false;
+      /** When workers were lost, for the crash limit. */
+      const losses: number[] = [];
+      const crashLimit = this.options.crashLimit ?? DEFAULT_CRASH_LIMIT;
       let stopping: 'cancelled' | 'failed' | undefined;
       let fatalError: string | undefined;
       let graceTimer: NodeJS.Timeout | undefined;
@@ -149,6 +159,16 @@ export class Scheduler<R> {
         const reason: FailureReason = flight.stoppedBecause ?? 'crashed';
         const detail = reason === 'crashed' ? errorMessage(error) : reason;
         this.state.apply({ type: 'worker-failed', slot: flight.slot, reason, file: flight.current, detail });
+        if (reason !== 'cancelled' && !stopping) {
+          const now = performance.now();
+          losses.push(now);
+          while (losses.length > 0 && (losses[0] as number) < now - crashLimit.windowMs) losses.shift();
+          if (losses.length >= crashLimit.crashes) {
+            // Restarting forever would spin the CPU and flood the log: give up on this run and say why.
+            fatalError = `Workers were lost ${losses.length} times within ${Math.round(crashLimit.windowMs / 1000)} s (last: ${detail}${flight.current ? ` on ${flight.current}` : ''}); stopped restarting them for this run`;
+            stopAll('failed', 0);
+          }
+        }
         warm.delete(flight.slot);
         const left = [...flight.pending.values()];
         if (left.length === 0) return;

@@ -11,6 +11,21 @@ export interface ThreadExecutorOptions {
   readonly onLifecycle?: (event: WorkerLifecycleEvent) => void;
 }
 
+/**
+ * workerpool reports a worker that died as a multi-line dump of its
+ * properties; users get one line with what matters.
+ */
+export function describeWorkerError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith('Workerpool Worker terminated Unexpectedly')) {
+    const code = /exitCode: `([^`]*)`/.exec(message)?.[1];
+    const signal = /signalCode: `([^`]*)`/.exec(message)?.[1];
+    if (signal && signal !== 'undefined' && signal !== 'null') return `the worker was killed by ${signal}`;
+    return `the worker exited unexpectedly${code && code !== 'undefined' ? ` with code ${code}` : ''}`;
+  }
+  return message.split('\n')[0] ?? message;
+}
+
 /** How long a worker gets to exit cleanly before it is killed. */
 const TERMINATE_TIMEOUT_MS = 1000;
 
@@ -66,7 +81,7 @@ export class ThreadExecutor implements Executor {
           // is gone, so "done" really means the slot is free.
           if (cancelled) await this.waitForRelease();
           this.active--;
-          reject(error);
+          reject(new Error(describeWorkerError(error)));
         },
       );
     });

@@ -14,6 +14,7 @@ import type { TransformReview } from './transform-review';
 import type { RunRequest, RunSummary } from './run-types';
 import { readSettings } from './settings';
 import { throttle } from './throttle';
+import { executedPaths, firstOutside } from './workspace-paths';
 import { applyTransformResults, openDocumentSources } from './transform-edits';
 
 /** What the panel follows: every engine event of a run, between its start and its summary. */
@@ -115,6 +116,9 @@ export class RunController implements vscode.Disposable {
     if (request.needsTrust && !vscode.workspace.isTrusted) {
       return this.refuse(request, `${request.label} loads code from the workspace (configs, plugins, transforms), so it does not run in an untrusted workspace.`);
     }
+    // A setting or a command argument must not make us execute a file from elsewhere on the machine.
+    const outside = firstOutside(executedPaths(request.options), (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    if (outside) return this.refuse(request, `${request.label} would load ${outside}, which is outside the workspace; only configs and codemods inside the workspace folders are run.`, false);
     const abort = new AbortController();
     const started = Date.now();
     const runId = ++this.runCounter;
@@ -280,11 +284,15 @@ export class RunController implements vscode.Disposable {
     return summary;
   }
 
-  private async refuse(request: RunRequest, reason: string): Promise<RunSummary> {
+  private async refuse(request: RunRequest, reason: string, offerTrust = true): Promise<RunSummary> {
     this.log.warn(reason);
-    void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
+    if (offerTrust) {
+      void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+    } else {
+      void vscode.window.showWarningMessage(reason);
+    }
     return { kind: request.kind, label: request.label, phase: 'refused', error: reason, files: 0, done: 0, failed: 0, skipped: 0, cancelled: 0, cached: 0, wallMs: 0, workers: 0, restarts: 0 };
   }
 

@@ -13,11 +13,23 @@ export function hashContent(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
+export interface ReadOptions {
+  /**
+   * Refuse bytes that are not valid UTF-8. Transforms set it: decoding would
+   * replace such bytes with U+FFFD, and writing the result back would destroy
+   * them. Reading tools (lint, analyze) decode leniently, as ESLint does.
+   */
+  readonly strictUtf8?: boolean;
+}
+
+// ignoreBOM keeps a byte-order mark in the text, as Buffer#toString does, so it is written back.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * Reads a file for a handler. Discovery already skipped binary files, but the
  * file may have changed since, so the check is repeated on the bytes actually read.
  */
-export async function readSource(file: string, unsaved?: string): Promise<SourceText | FileOutcome<never>> {
+export async function readSource(file: string, unsaved?: string, options: ReadOptions = {}): Promise<SourceText | FileOutcome<never>> {
   // An editor's unsaved text wins over the disk: that is what the user sees.
   if (unsaved !== undefined) return { text: unsaved, hash: hashContent(unsaved) };
   let bytes: Buffer;
@@ -28,6 +40,13 @@ export async function readSource(file: string, unsaved?: string): Promise<Source
     return { status: 'error', message: code === 'ENOENT' ? 'File no longer exists' : `Cannot read file (${code ?? 'error'})` };
   }
   if (bytes.length > 0 && (await isBinaryFile(bytes, bytes.length))) return { status: 'skipped', reason: 'binary file' };
+  if (options.strictUtf8) {
+    try {
+      return { text: strictDecoder.decode(bytes), hash: hashContent(bytes) };
+    } catch {
+      return { status: 'skipped', reason: 'not UTF-8 text: transforming it would corrupt the bytes that are not' };
+    }
+  }
   return { text: bytes.toString('utf8'), hash: hashContent(bytes) };
 }
 

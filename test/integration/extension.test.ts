@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ESLint } from 'eslint';
@@ -24,6 +25,64 @@ async function api(): Promise<ParallelTasksApi> {
   const extension = vscode.extensions.getExtension<ParallelTasksApi>(EXTENSION_ID);
   assert.ok(extension, 'the extension is installed');
   return extension.activate();
+}
+
+/**
+ * Messages a compromised webview could send: junk of every shape, and valid
+ * messages broken in one place (an extra key, a wrong type, a path outside
+ * the workspace). Seeded, so a failure can be replayed.
+ */
+function* fuzzMessages(count: number, root: string): Generator<unknown> {
+  let seed = 20261122;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const junk = (depth: number): unknown => {
+    switch (Math.floor(random() * (depth > 2 ? 6 : 8))) {
+      case 0: return null;
+      case 1: return random() * 1e9 - 5e8;
+      case 2: return pick([NaN, Infinity, -0, Number.MAX_SAFE_INTEGER + 2]);
+      case 3: return 'x'.repeat(Math.floor(random() * 10) === 0 ? 100_000 : Math.floor(random() * 20));
+      case 4: return random() < 0.5;
+      case 5: return undefined;
+      case 6: return Array.from({ length: Math.floor(random() * 4) }, () => junk(depth + 1));
+      default: return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick(['type', 'path', 'command', '__proto__', 'constructor', 'paths', 'id']), junk(depth + 1)]));
+    }
+  };
+  const inside = path.join(root, 'src', 'problems.js');
+  const outside = ['/etc/passwd', `${root}/../outside.js`, 'relative.js', `file://${inside}`, `${inside}\u0000.js`, '\\\\server\\share\\x.js', path.join(root, '..', '..', 'etc', 'hosts')];
+  const valid = (): Record<string, unknown> =>
+    pick([
+      { type: 'ready' },
+      { type: 'command', command: 'cancel' },
+      { type: 'open', path: inside, line: 1, column: 1 },
+      { type: 'transform', action: 'apply', paths: [inside] },
+      { type: 'request', id: 1, request: { kind: 'diff', path: inside } },
+    ]);
+  const wrongType = (value: unknown): unknown => (typeof value === 'string' ? 42 : typeof value === 'number' ? '42' : typeof value === 'object' ? 'object' : { value });
+  for (let i = 0; i < count; i++) {
+    const message = valid();
+    const keys = Object.keys(message);
+    switch (i % 4) {
+      case 0:
+        yield junk(0);
+        break;
+      case 1:
+        yield { ...message, [pick(['extra', 'then', 'toString', 'valueOf'])]: junk(1) };
+        break;
+      case 2: {
+        const key = pick(keys);
+        yield { ...message, [key]: key === 'type' ? `${String(message.type)}!` : wrongType(message[key]) };
+        break;
+      }
+      default:
+        yield pick([
+          { type: 'open', path: pick(outside), line: 1, column: 1 },
+          { type: 'transform', action: pick(['apply', 'discard', 'diff']), paths: [pick(outside)] },
+          { type: 'request', id: Math.floor(random() * 100), request: { kind: 'diff', path: pick(outside) } },
+          { type: 'command', command: pick(['workbench.action.terminal.new', 'vscode.open', '', 'cancel ']) },
+        ]);
+    }
+  }
 }
 
 async function settle(ms = 300): Promise<void> {
@@ -315,7 +374,34 @@ describe('Parallel Tasks in a real VS Code host', function () {
       }
     });
 
-    it('drops malformed and hostile panel messages, including paths outside the workspace', async () => {
+    it('refuses to load a codemod or ESLint config from outside the workspace, also through a symlink', async () => {
+      const outside = mkdtempSync(path.join(os.tmpdir(), 'pt-outside-'));
+      const marker = path.join(outside, 'it-ran');
+      const link = path.join(root, 'codemods', 'linked-outside.js');
+      try {
+        // Code that would leave a trace if it were ever loaded.
+        const evil = `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\nmodule.exports = (file) => file.source;\n`;
+        writeFileSync(path.join(outside, 'evil.js'), evil);
+        writeFileSync(path.join(outside, 'eslint.config.js'), evil);
+        symlinkSync(path.join(outside, 'evil.js'), link);
+        const target = [vscode.Uri.file(path.join(root, 'src'))];
+        for (const codemod of [path.join(outside, 'evil.js'), link, path.join(root, '..', path.basename(outside), 'evil.js')]) {
+          const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', target, { mode: 'codemod', codemod })) as RunSummary;
+          assert.equal(summary.phase, 'refused', codemod);
+          assert.match(summary.error ?? '', /outside the workspace/);
+        }
+        await setSetting('lint.configFile', path.join(outside, 'eslint.config.js'));
+        const lint = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
+        assert.equal(lint.phase, 'refused');
+        assert.equal(existsSync(marker), false, 'nothing from outside the workspace was executed');
+      } finally {
+        await setSetting('lint.configFile', undefined);
+        rmSync(link, { force: true });
+        rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
+    it('drops malformed and hostile panel messages, including paths outside the workspace', async function () {
       const before = extension.panelRejected();
       const editors = vscode.window.visibleTextEditors.length;
       const hostile: unknown[] = [
@@ -330,9 +416,13 @@ describe('Parallel Tasks in a real VS Code host', function () {
         'not an object',
         null,
       ];
-      for (const message of hostile) assert.equal(await extension.panelMessage(message), false, JSON.stringify(message));
-      assert.equal(extension.panelRejected() - before, hostile.length);
+      const fuzzed = [...fuzzMessages(1000, root)];
+      const sources = readFileSync(path.join(root, 'src', 'problems.js'), 'utf8');
+      for (const message of [...hostile, ...fuzzed]) assert.equal(await extension.panelMessage(message), false, JSON.stringify(message)?.slice(0, 300));
+      assert.equal(extension.panelRejected() - before, hostile.length + fuzzed.length);
       assert.equal(vscode.window.visibleTextEditors.length, editors, 'nothing was opened');
+      assert.equal(readFileSync(path.join(root, 'src', 'problems.js'), 'utf8'), sources, 'nothing was written');
+      if (this.test) this.test.title += ` [${hostile.length + fuzzed.length} hostile messages sent, all dropped]`;
       assert.equal(await extension.panelMessage({ type: 'open', path: path.join(root, 'src', 'problems.js'), line: 3, column: 9 }), true);
       const editor = vscode.window.activeTextEditor;
       assert.equal(editor?.document.uri.fsPath, path.join(root, 'src', 'problems.js'));

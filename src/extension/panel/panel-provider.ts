@@ -83,7 +83,13 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       this.log.warn(`Dropped a malformed message from the panel: ${parsed.reason}`);
       return false;
     }
-    return this.handle(webview, parsed.message);
+    try {
+      return await this.handle(webview, parsed.message);
+    } catch (error) {
+      // A well-formed message can still fail (a file deleted meanwhile): log it, never throw into the webview's channel.
+      this.log.error(`Panel message ${parsed.message.type} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
   }
 
   /** Exposed for tests, which send hostile messages through the same path as a webview. */

@@ -7,7 +7,8 @@ import type { PanelCommand, WebviewMessage } from '../../shared/protocol';
 const MAX_PATH = 4096;
 const MAX_PATHS = 10_000;
 
-const path = z.string().check(z.minLength(1), z.maxLength(MAX_PATH));
+// No NUL: no file name has one, and Node refuses such paths with an exception.
+const path = z.string().check(z.minLength(1), z.maxLength(MAX_PATH), z.regex(/^[^\0]*$/));
 const position = z.int().check(z.minimum(0), z.maximum(10_000_000));
 
 const command = z.enum(['cancel', 'retryFailed', 'runAgain', 'lintWorkspace', 'analyzeWorkspace', 'transform', 'openInEditor'] satisfies readonly PanelCommand[]);

@@ -9,7 +9,7 @@ import type { TransformOptions, TransformValue } from './types';
 
 export const transformFile: FileHandler = async (file, request): Promise<FileOutcome<TransformValue>> => {
   const options = request.options as TransformOptions;
-  const source = await readSource(file, request.sources?.[file]);
+  const source = await readSource(file, request.sources?.[file], { strictUtf8: true });
   if (!isSourceText(source)) return source;
   let output: string | undefined;
   try {
