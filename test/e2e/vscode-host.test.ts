@@ -173,6 +173,29 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(artifacts, `panel-lint-${theme}.png`) });
 
+      if (theme === 'dark') {
+        // The page's CSP, as the webview received it: nothing but our nonce'd script runs.
+        const csp = (await webview.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
+        assert.match(csp, /default-src 'none'/);
+        assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{20,}';/, 'scripts: the nonce and nothing else');
+        assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+        const injected = await webview.locator('body').evaluate((element) => {
+          // Typed by shape: the test's TypeScript has no DOM library.
+          const body = element as unknown as { ownerDocument: { createElement(tag: string): { textContent: string } }; appendChild(node: unknown): void; dataset: Record<string, string | undefined> };
+          const script = body.ownerDocument.createElement('script');
+          script.textContent = 'document.body.dataset.injected = "ran"';
+          body.appendChild(script);
+          return body.dataset.injected ?? 'blocked';
+        });
+        assert.equal(injected, 'blocked', 'an injected inline script does not run');
+        const scripts = await webview.locator('script[src]').evaluateAll((els) => els.map((e) => e as unknown as { src: string; nonce: string }).map(({ src, nonce }) => ({ src, nonce })));
+        assert.ok(scripts.length > 0);
+        for (const script of scripts) {
+          assert.match(script.src, /\/dist\/webview\/panel\.js$/, 'scripts come from the extension\'s built assets only');
+          assert.ok(script.nonce.length > 0);
+        }
+      }
+
       const done = Number(await webview.locator('.count.done .n').textContent());
       assert.equal(done, results.length, 'files done equals the files eslint linted');
       const skipped = Number(await webview.locator('.count.skipped .n').textContent());
