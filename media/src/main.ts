@@ -215,7 +215,8 @@ function renderHeader(): void {
     h('span', { class: 'elapsed' }, `elapsed ${formatDuration(run.elapsedMs)}`),
     running ? h('span', { class: 'eta' }, `ETA ${formatDuration(run.etaMs)}`) : '',
     run.cached > 0 ? h('span', { class: 'cached', title: 'unchanged since the last run: not processed again' }, `${run.cached} from cache`) : '',
-    h('span', { class: 'speedup', title: `serial estimate ${formatDuration(run.serialEstimateMs)} from per-file times` }, `speedup ${run.speedup.toFixed(2)}×`),
+    // Nothing was processed when every result came from the cache: no speedup to speak of.
+    run.serialEstimateMs > 0 ? h('span', { class: 'speedup', title: `serial estimate ${formatDuration(run.serialEstimateMs)} from per-file times` }, `speedup ${run.speedup.toFixed(2)}×`) : '',
   );
   const actions = h('div', { class: 'actions' });
   if (running) actions.append(button('Cancel', 'debug-stop', () => command('cancel')));

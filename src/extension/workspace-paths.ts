@@ -14,17 +14,19 @@ export function executedPaths(options: unknown): string[] {
 /**
  * The first of `files` that does not lie inside one of `folders`, after
  * resolving symbolic links (a link inside the workspace to a file outside
- * counts as outside); undefined when all are inside.
+ * counts as outside), named with the link's target; undefined when all are inside.
  */
 export function firstOutside(files: readonly string[], folders: readonly string[]): string | undefined {
   const roots = folders.map(real);
-  return files.find((file) => {
+  for (const file of files) {
     const target = real(file);
-    return !roots.some((root) => {
+    const inside = roots.some((root) => {
       const relative = path.relative(root, target);
       return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
     });
-  });
+    if (!inside) return target === path.resolve(file) ? file : `${file} (a link to ${target})`;
+  }
+  return undefined;
 }
 
 function real(file: string): string {

@@ -17,6 +17,9 @@ const UPDATE_INTERVAL_MS = 100;
  * `ready` when it loads; it then gets a full snapshot, and throttled deltas
  * after that. A hidden view is not kept alive: it reloads and asks again.
  */
+/** Refusals logged in full before the log switches to a count. */
+const LOGGED_REFUSALS = 20;
+
 export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'parallelTasks.panel';
   private readonly model: PanelModel;
@@ -80,7 +83,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
       this.rejected++;
-      this.log.warn(`Dropped a malformed message from the panel: ${parsed.reason}`);
+      this.refusal(`Dropped a malformed message from the panel: ${parsed.reason}`);
       return false;
     }
     try {
@@ -90,6 +93,15 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       this.log.error(`Panel message ${parsed.message.type} failed: ${error instanceof Error ? error.message : String(error)}`);
       return false;
     }
+  }
+
+  /**
+   * Logs why a message was dropped: the first few in full, then one line per
+   * hundred, so a webview that floods us cannot flood the log as well.
+   */
+  private refusal(reason: string): void {
+    if (this.rejected <= LOGGED_REFUSALS) this.log.warn(reason);
+    else if (this.rejected % 100 === 0) this.log.warn(`${this.rejected} panel messages dropped so far; the latest: ${reason}`);
   }
 
   /** Exposed for tests, which send hostile messages through the same path as a webview. */
@@ -122,7 +134,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         const uri = vscode.Uri.file(path.resolve(message.path));
         if (!vscode.workspace.getWorkspaceFolder(uri) || path.resolve(message.path) !== message.path) {
           this.rejected++;
-          this.log.warn(`Refused to open a path outside the workspace: ${message.path.slice(0, 200)}`);
+          this.refusal(`Refused to open a path outside the workspace: ${message.path.slice(0, 200)}`);
           return false;
         }
         const position = new vscode.Position(Math.max(0, message.line - 1), Math.max(0, message.column - 1));
@@ -132,7 +144,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'request': {
         if (!this.review.has(message.request.path)) {
           this.rejected++;
-          this.log.warn('Refused a diff request for a file that is not under review');
+          this.refusal('Refused a diff request for a file that is not under review');
           if (webview) await this.post(webview, { type: 'response', id: message.id, ok: false, error: 'This file is not under review.' });
           return false;
         }
@@ -147,7 +159,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'transform': {
         if (!message.paths.every((p) => this.review.has(p))) {
           this.rejected++;
-          this.log.warn('Refused a transform action on files that are not under review');
+          this.refusal('Refused a transform action on files that are not under review');
           return false;
         }
         if (message.action === 'apply') await this.review.apply(message.paths);
