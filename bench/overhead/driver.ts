@@ -11,7 +11,7 @@ import type { Executor } from '../../src/core/executor';
 import { InProcessExecutor } from '../../src/core/in-process-executor';
 import { RunState } from '../../src/core/run-state';
 import { Scheduler } from '../../src/core/scheduler';
-import { ThreadExecutor } from '../../src/core/thread-executor';
+import { PoolExecutor } from '../../src/core/pool-executor';
 import type { DiscoveredFile } from '../../src/core/types';
 import { runBatch } from '../../src/worker/run-batch';
 import { taskKinds } from './kinds';
@@ -46,7 +46,7 @@ async function once(executor: Executor, kind: string, size: BatchSize): Promise<
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const threads = (): ThreadExecutor => new ThreadExecutor({ script, workers });
+const threads = (): PoolExecutor => new PoolExecutor({ script, workers });
 const inProcess = (): InProcessExecutor => new InProcessExecutor((request, emit, shouldStop) => runBatch(taskKinds, request, emit, { shouldStop }));
 
 async function main(): Promise<void> {

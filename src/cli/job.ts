@@ -7,7 +7,7 @@ import { cacheKeyFor } from '../tasks/cache-key';
 import type { Executor } from '../core/executor';
 import { InProcessExecutor } from '../core/in-process-executor';
 import { RunState } from '../core/run-state';
-import { ThreadExecutor } from '../core/thread-executor';
+import { PoolExecutor } from '../core/pool-executor';
 import { UsageError } from '../core/errors';
 import { runBatch } from '../worker/run-batch';
 import { taskHandlers } from '../worker/handlers';
@@ -70,7 +70,7 @@ function inProcessExecutor(): Executor {
 function createExecutor(workers: number): Executor {
   if (workers === 0) return inProcessExecutor();
   // workerpool starts threads on demand, so a pool that ends up unused costs nothing.
-  return new ThreadExecutor({ script: path.join(__dirname, 'worker.js'), workers, maxOldGenerationSizeMb: 4096 });
+  return new PoolExecutor({ script: path.join(__dirname, 'worker.js'), workers, maxOldGenerationSizeMb: 4096 });
 }
 
 /**

@@ -14,11 +14,11 @@ export interface WorkerLifecycleEvent {
 
 /**
  * Where batches run. The scheduler does not care: worker threads, the calling
- * thread, and later child processes or remote queues all fit this shape,
+ * thread, child processes (and later remote queues) all fit this shape,
  * because a batch and its messages are plain data.
  */
 export interface Executor {
-  readonly kind: 'thread' | 'in-process';
+  readonly kind: 'thread' | 'process' | 'in-process';
   /** How many batches may run at once. */
   readonly concurrency: number;
   execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution;

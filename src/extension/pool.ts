@@ -1,13 +1,13 @@
 import type * as vscode from 'vscode';
 import type { Executor } from '../core/executor';
-import type { ThreadExecutor } from '../core/thread-executor';
+import type { PoolExecutor } from '../core/pool-executor';
 
 /**
  * Owns the worker pool. It is created on the first run, not at activation,
  * kept warm between runs, and replaced only when the worker count changes.
  */
 export class PoolManager implements vscode.Disposable {
-  private executor: ThreadExecutor | undefined;
+  private executor: PoolExecutor | undefined;
 
   constructor(
     private readonly workerScript: string,
@@ -24,8 +24,8 @@ export class PoolManager implements vscode.Disposable {
     if (!this.executor) {
       this.log.info(`Starting a pool of ${workers} worker thread${workers === 1 ? '' : 's'}`);
       // Loaded on the first run, not at activation: see `loadEngine` in run-controller.ts.
-      const { ThreadExecutor } = await import('../core/thread-executor');
-      this.executor = new ThreadExecutor({
+      const { PoolExecutor } = await import('../core/pool-executor');
+      this.executor = new PoolExecutor({
         script: this.workerScript,
         workers,
         maxOldGenerationSizeMb: 4096,

@@ -8,7 +8,7 @@ import { runJob, type JobResult } from '../../src/core/engine';
 import type { Executor } from '../../src/core/executor';
 import { RunState } from '../../src/core/run-state';
 import type { SchedulerOptions } from '../../src/core/scheduler';
-import { ThreadExecutor } from '../../src/core/thread-executor';
+import { PoolExecutor } from '../../src/core/pool-executor';
 import type { FileAnalysis } from '../../src/tasks/analyze/types';
 import type { LintValue } from '../../src/tasks/lint/types';
 import type { TransformValue } from '../../src/tasks/transform/types';
@@ -40,7 +40,7 @@ describe('fault injection', function () {
   });
 
   function pool(script: string, workers: number, maxOldGenerationSizeMb?: number): Executor {
-    const executor = new ThreadExecutor({ script, workers, maxOldGenerationSizeMb });
+    const executor = new PoolExecutor({ script, workers, maxOldGenerationSizeMb });
     executors.push(executor);
     return executor;
   }

@@ -4,7 +4,7 @@ import { runJob, type JobResult } from '../../src/core/engine';
 import type { Executor } from '../../src/core/executor';
 import { InProcessExecutor } from '../../src/core/in-process-executor';
 import { RunState } from '../../src/core/run-state';
-import { ThreadExecutor } from '../../src/core/thread-executor';
+import { PoolExecutor } from '../../src/core/pool-executor';
 import { runBatch } from '../../src/worker/run-batch';
 import { behaviourHandlers } from '../fixtures/workers/behaviour-handler';
 import { behaviourWorker, tempDir, writeFiles } from './helpers';
@@ -29,7 +29,7 @@ describe('Scheduler over a real workerpool', () => {
   });
 
   function threads(workers: number): Executor {
-    const executor = new ThreadExecutor({ script: behaviourWorker, workers });
+    const executor = new PoolExecutor({ script: behaviourWorker, workers });
     executors.push(executor);
     return executor;
   }

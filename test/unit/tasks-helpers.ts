@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { runJob, type JobResult } from '../../src/core/engine';
 import type { Executor } from '../../src/core/executor';
-import { ThreadExecutor } from '../../src/core/thread-executor';
+import { PoolExecutor } from '../../src/core/pool-executor';
 import { repoRoot, workerScript } from './helpers';
 
 /** A real pool on the real worker bundle, terminated by `terminateAll`. */
@@ -10,7 +10,7 @@ export class PoolFixture {
   private readonly executors: Executor[] = [];
 
   pool(workers = 2): Executor {
-    const executor = new ThreadExecutor({ script: workerScript, workers });
+    const executor = new PoolExecutor({ script: workerScript, workers });
     this.executors.push(executor);
     return executor;
   }

@@ -2,11 +2,21 @@ import * as workerpool from 'workerpool';
 import type { BatchExecution, Executor, WorkerLifecycleEvent } from './executor';
 import type { BatchRequest, WorkerMessage } from './types';
 
-export interface ThreadExecutorOptions {
+/**
+ * Where work runs. Threads share the process: cheap to start and to talk to,
+ * but a native crash (`process.abort()`, a segfault in an addon) takes the
+ * whole process down with them. Child processes cost more to start and to
+ * message, and contain such a crash to one worker.
+ */
+export type Isolation = 'thread' | 'process';
+
+export interface PoolExecutorOptions {
   /** Path of the bundled worker script that calls `serveBatches`. */
   readonly script: string;
   readonly workers: number;
-  /** Memory cap per worker thread, so one runaway file cannot take the process down. */
+  /** Threads by default. */
+  readonly isolation?: Isolation;
+  /** Memory cap per worker, so one runaway file cannot take the process down. */
   readonly maxOldGenerationSizeMb?: number;
   readonly onLifecycle?: (event: WorkerLifecycleEvent) => void;
 }
@@ -29,33 +39,36 @@ export function describeWorkerError(error: unknown): string {
 /** How long a worker gets to exit cleanly before it is killed. */
 const TERMINATE_TIMEOUT_MS = 1000;
 
-/** Runs batches on a `workerpool` pool of worker threads. */
-export class ThreadExecutor implements Executor {
-  readonly kind = 'thread';
+/** Runs batches on a `workerpool` pool of worker threads or child processes. */
+export class PoolExecutor implements Executor {
+  readonly kind: Isolation;
   readonly concurrency: number;
   private readonly pool: workerpool.Pool;
   /** Batches handed to the pool and not yet settled. */
   private active = 0;
 
-  constructor(options: ThreadExecutorOptions) {
+  constructor(options: PoolExecutorOptions) {
     this.concurrency = Math.max(1, options.workers);
+    this.kind = options.isolation ?? 'thread';
     const onLifecycle = options.onLifecycle;
+    const noun = this.kind === 'process' ? 'worker process' : 'worker thread';
+    const heap = options.maxOldGenerationSizeMb;
     this.pool = workerpool.pool(options.script, {
-      workerType: 'thread',
+      workerType: this.kind,
       maxWorkers: this.concurrency,
       workerTerminateTimeout: TERMINATE_TIMEOUT_MS,
       // Worker output (a plugin's console.log) must not mix with the CLI's
       // stdout, so it is captured and passed on as messages.
       emitStdStreams: true,
-      workerThreadOpts: options.maxOldGenerationSizeMb
-        ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } }
-        : undefined,
+      workerThreadOpts: heap ? { resourceLimits: { maxOldGenerationSizeMb: heap } } : undefined,
+      // A child process gets the same cap through its command line; no stdin, so it never waits on the terminal.
+      forkOpts: { execArgv: heap ? [`--max-old-space-size=${heap}`] : [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
       onCreateWorker: () => {
-        onLifecycle?.({ type: 'worker-started', detail: 'worker thread created' });
+        onLifecycle?.({ type: 'worker-started', detail: `${noun} created` });
         return undefined;
       },
       onTerminateWorker: () => {
-        onLifecycle?.({ type: 'worker-exited', detail: 'worker thread terminated' });
+        onLifecycle?.({ type: 'worker-exited', detail: `${noun} terminated` });
       },
     });
   }
