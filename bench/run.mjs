@@ -2,7 +2,7 @@
 // alternative on the same files in one session, after checking that they give
 // the same answers. Prints Markdown for BENCHMARKS.md.
 //
-//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,limits,editor]
+//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor]
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { ensureCorpus, CORPUS_PACKAGE, CORPUS_VERSION } from './corpus.mjs';
 import { compare, machine, measure, table } from './measure.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string', default: 'overhead,analyze,lint,prettier,cache,limits,editor' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string', default: 'overhead,analyze,lint,prettier,cache,isolation,limits,editor' } } });
 const runs = Number(values.runs);
 const only = new Set(values.only.split(','));
 const corpus = ensureCorpus();
@@ -125,6 +125,20 @@ if (only.has('cache')) {
   say(table(results, 'cold (no cache file)'));
   say();
   say(`Target warm/cold ≤ 0.10: ${(results['warm, nothing changed'].wallMs / results['cold (no cache file)'].wallMs).toFixed(3)}`);
+  say();
+}
+
+if (only.has('isolation')) {
+  // The same codemod (a jscodeshift transform in TypeScript) over the corpus,
+  // in worker threads and in worker processes; --check writes nothing.
+  const codemod = path.join(root, 'test', 'fixtures', 'codemods', 'rename-foo.ts');
+  const run = (isolation) => [cli, 'transform', '--codemod', codemod, '--check', 'lib', ...common, '--workers', '2', '--isolation', isolation];
+  const results = await compare({ 'codemod, 2 worker threads': run('thread'), 'codemod, 2 worker processes': run('process') }, corpus, runs);
+  say('## Isolation: one codemod in worker threads and in worker processes');
+  say();
+  say(table(results, 'codemod, 2 worker threads'));
+  say();
+  say(`Processes vs threads: ${(results['codemod, 2 worker processes'].wallMs / results['codemod, 2 worker threads'].wallMs).toFixed(2)} of the wall time, ${(results['codemod, 2 worker processes'].peakKb / results['codemod, 2 worker threads'].peakKb).toFixed(2)} of the peak memory (of the CLI's own process: GNU time reports the largest single process).`);
   say();
 }
 

@@ -11,7 +11,7 @@ import type { Executor } from '../../src/core/executor';
 import { InProcessExecutor } from '../../src/core/in-process-executor';
 import { RunState } from '../../src/core/run-state';
 import { Scheduler } from '../../src/core/scheduler';
-import { PoolExecutor } from '../../src/core/pool-executor';
+import { PoolExecutor, type Isolation } from '../../src/core/pool-executor';
 import type { DiscoveredFile } from '../../src/core/types';
 import { runBatch } from '../../src/worker/run-batch';
 import { taskKinds } from './kinds';
@@ -46,7 +46,7 @@ async function once(executor: Executor, kind: string, size: BatchSize): Promise<
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const threads = (): PoolExecutor => new PoolExecutor({ script, workers });
+const pools = (isolation: Isolation) => (): PoolExecutor => new PoolExecutor({ script, workers, isolation });
 const inProcess = (): InProcessExecutor => new InProcessExecutor((request, emit, shouldStop) => runBatch(taskKinds, request, emit, { shouldStop }));
 
 async function main(): Promise<void> {
@@ -61,9 +61,12 @@ async function main(): Promise<void> {
     }
     const base = median(baseline);
     rows.push(`| ${kind} | in-process (no pool) | 64 | ${(fileCount / (base / 1000)).toFixed(0)} | ${((base * 1000) / fileCount).toFixed(1)} | – |`);
-    for (const size of sizes) {
+    // Child processes only at two sizes: enough to show what the isolation costs.
+    const plan = [...sizes.map((size) => ['thread', size] as const), ['process', 8] as const, ['process', undefined] as const];
+    for (const [isolation, size] of plan) {
       const cold: number[] = [];
       const warm: number[] = [];
+      const threads = pools(isolation);
       const pool = threads();
       try {
         await once(pool, kind, size); // warms `pool`
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
         const wall = median(samples);
         // Overhead per file: wall time beyond the in-process run split over the workers, per file.
         const overheadUs = ((wall - base / workers) * 1000) / fileCount;
-        rows.push(`| ${kind} | ${workers} workers, pool ${state} | ${label} | ${(fileCount / (wall / 1000)).toFixed(0)} | ${((wall * 1000) / fileCount).toFixed(1)} | ${overheadUs.toFixed(1)} |`);
+        rows.push(`| ${kind} | ${workers} worker ${isolation === 'process' ? 'processes' : 'threads'}, pool ${state} | ${label} | ${(fileCount / (wall / 1000)).toFixed(0)} | ${((wall * 1000) / fileCount).toFixed(1)} | ${overheadUs.toFixed(1)} |`);
       }
     }
   }

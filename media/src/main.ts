@@ -245,8 +245,8 @@ function renderWorkers(): void {
     ...panel.workers.map((lane) =>
       h(
         'div',
-        { class: `lane ${lane.state}`, 'aria-label': `Worker ${lane.slot + 1}: ${lane.state}${lane.file ? `, on ${lane.file}` : ''}, ${lane.filesDone} files, ${Math.round(lane.utilisation * 100)}% busy` },
-        h('div', { class: 'lane-head' }, h('span', { class: 'name' }, `Worker ${lane.slot + 1}`), h('span', { class: `state ${lane.state}` }, lane.state), h('span', { class: 'file', title: lane.file ?? '' }, lane.file ?? ''), h('span', { class: 'done' }, `${lane.filesDone} files · ${Math.round(lane.utilisation * 100)}% busy${lane.restarts ? ` · ${lane.restarts} restart${lane.restarts === 1 ? '' : 's'}` : ''}`)),
+        { class: `lane ${lane.state}`, 'aria-label': `Worker ${lane.slot + 1} (${lane.kind}): ${lane.state}${lane.file ? `, on ${lane.file}` : ''}, ${lane.filesDone} files, ${Math.round(lane.utilisation * 100)}% busy` },
+        h('div', { class: 'lane-head' }, h('span', { class: 'name' }, `Worker ${lane.slot + 1}`), h('span', { class: 'kind', title: lane.kind === 'process' ? 'a child process: a native crash costs only this worker' : 'a worker thread in the extension host' }, lane.kind), h('span', { class: `state ${lane.state}` }, lane.state), h('span', { class: 'file', title: lane.file ?? '' }, lane.file ?? ''), h('span', { class: 'done' }, `${lane.filesDone} files · ${Math.round(lane.utilisation * 100)}% busy${lane.restarts ? ` · ${lane.restarts} restart${lane.restarts === 1 ? '' : 's'}` : ''}`)),
         laneTimeline(lane, elapsed),
       ),
     ),

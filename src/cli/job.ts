@@ -7,7 +7,7 @@ import { cacheKeyFor } from '../tasks/cache-key';
 import type { Executor } from '../core/executor';
 import { InProcessExecutor } from '../core/in-process-executor';
 import { RunState } from '../core/run-state';
-import { PoolExecutor } from '../core/pool-executor';
+import { PoolExecutor, type Isolation } from '../core/pool-executor';
 import { UsageError } from '../core/errors';
 import { runBatch } from '../worker/run-batch';
 import { taskHandlers } from '../worker/handlers';
@@ -16,6 +16,7 @@ import { ProgressDisplay } from './progress';
 /** Options every command shares. */
 export interface CommonOptions {
   readonly workers?: string;
+  readonly isolation?: string;
   readonly timeout: string;
   readonly include?: string[];
   readonly exclude?: string[];
@@ -31,7 +32,11 @@ export interface CliJob {
   readonly paths: readonly string[];
   readonly options: unknown;
   readonly defaultInclude: readonly string[];
-  /** Runs code that may take its thread down (a codemod): never on the CLI's own thread, however small the run. */
+  /**
+   * Runs code that may take its thread down (a codemod): never on the CLI's
+   * own thread, however small the run, and in child processes unless
+   * `--isolation thread` says otherwise.
+   */
   readonly fragile?: boolean;
 }
 
@@ -67,10 +72,16 @@ function inProcessExecutor(): Executor {
   return new InProcessExecutor((request, emit, shouldStop) => runBatch(taskHandlers, request, emit, { shouldStop }));
 }
 
-function createExecutor(workers: number): Executor {
+function createExecutor(workers: number, isolation: Isolation): Executor {
   if (workers === 0) return inProcessExecutor();
-  // workerpool starts threads on demand, so a pool that ends up unused costs nothing.
-  return new PoolExecutor({ script: path.join(__dirname, 'worker.js'), workers, maxOldGenerationSizeMb: 4096 });
+  // workerpool starts workers on demand, so a pool that ends up unused costs nothing.
+  return new PoolExecutor({ script: path.join(__dirname, 'worker.js'), workers, isolation, maxOldGenerationSizeMb: 4096 });
+}
+
+function parseIsolation(value: string | undefined, fragile: boolean): Isolation {
+  if (value === undefined) return fragile ? 'process' : 'thread';
+  if (value === 'thread' || value === 'process') return value;
+  throw new UsageError(`--isolation must be thread or process, got "${value}"`);
 }
 
 /**
@@ -87,8 +98,9 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${common.timeout}"`);
   const maxFileSize = parseCount(common.maxFileSize, '--max-file-size');
 
+  const isolation = parseIsolation(common.isolation, job.fragile ?? false);
   const cache = await openCache(job, common, cwd);
-  const executor = createExecutor(workers);
+  const executor = createExecutor(workers, isolation);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {

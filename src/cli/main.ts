@@ -9,7 +9,8 @@ const EXIT_USAGE = 2;
 
 function withCommonOptions(command: Command): Command {
   return command
-    .option('-w, --workers <n>', 'worker threads (0 = run in-process, no pool)', undefined)
+    .option('-w, --workers <n>', 'workers (0 = run in-process, no pool)', undefined)
+    .option('--isolation <kind>', 'thread or process: child processes contain native crashes (default: process for codemods, thread otherwise)')
     .option('--timeout <seconds>', 'per-file time limit; a worker over it is terminated', '60')
     .option('--include <glob...>', 'globs a file inside a given folder must match')
     .option('--exclude <glob...>', 'globs of files to leave out')

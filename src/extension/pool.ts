@@ -1,13 +1,14 @@
 import type * as vscode from 'vscode';
 import type { Executor } from '../core/executor';
-import type { PoolExecutor } from '../core/pool-executor';
+import type { Isolation, PoolExecutor } from '../core/pool-executor';
 
 /**
- * Owns the worker pool. It is created on the first run, not at activation,
- * kept warm between runs, and replaced only when the worker count changes.
+ * Owns the worker pools, one per isolation (threads, child processes). Each
+ * is created on the first run that needs it, not at activation, kept warm
+ * between runs, and replaced only when the worker count changes.
  */
 export class PoolManager implements vscode.Disposable {
-  private executor: PoolExecutor | undefined;
+  private readonly executors = new Map<Isolation, PoolExecutor>();
 
   constructor(
     private readonly workerScript: string,
@@ -15,38 +16,50 @@ export class PoolManager implements vscode.Disposable {
   ) {}
 
   /** The pool for the next run; call only between runs. */
-  async acquire(workers: number): Promise<Executor> {
-    if (this.executor && this.executor.concurrency !== workers) {
-      this.log.info(`Worker count changed to ${workers}: replacing the pool of ${this.executor.concurrency}`);
-      await this.executor.terminate();
-      this.executor = undefined;
+  async acquire(workers: number, isolation: Isolation = 'thread'): Promise<Executor> {
+    let executor = this.executors.get(isolation);
+    if (executor && executor.concurrency !== workers) {
+      this.log.info(`Worker count changed to ${workers}: replacing the ${isolation} pool of ${executor.concurrency}`);
+      this.executors.delete(isolation);
+      await executor.terminate();
+      executor = undefined;
     }
-    if (!this.executor) {
-      this.log.info(`Starting a pool of ${workers} worker thread${workers === 1 ? '' : 's'}`);
-      // Loaded on the first run, not at activation: see `loadEngine` in run-controller.ts.
+    if (!executor) {
+      this.log.info(`Starting a pool of ${workers} worker ${isolation === 'process' ? 'process' : 'thread'}${workers === 1 ? '' : 's'}`);
+      // Loaded on the first run, not at activation, which must stay cheap.
       const { PoolExecutor } = await import('../core/pool-executor');
-      this.executor = new PoolExecutor({
+      executor = new PoolExecutor({
         script: this.workerScript,
         workers,
+        isolation,
         maxOldGenerationSizeMb: 4096,
         onLifecycle: (event) => this.log.info(`${event.type}: ${event.detail}`),
       });
+      this.executors.set(isolation, executor);
     }
-    return this.executor;
+    return executor;
   }
 
+  /** Both pools together: what tests check for busy or leaked workers. */
   stats(): { busy: number; pending: number; workers: number } {
-    return this.executor?.stats() ?? { busy: 0, pending: 0, workers: 0 };
+    const total = { busy: 0, pending: 0, workers: 0 };
+    for (const executor of this.executors.values()) {
+      const stats = executor.stats();
+      total.busy += stats.busy;
+      total.pending += stats.pending;
+      total.workers += stats.workers;
+    }
+    return total;
   }
 
-  /** Terminates the pool, giving up after `timeoutMs` so that shutting down the editor never hangs on us. */
+  /** Terminates the pools, giving up after `timeoutMs` so that shutting down the editor never hangs on us. */
   async shutdown(timeoutMs: number): Promise<void> {
-    const executor = this.executor;
-    this.executor = undefined;
-    if (!executor) return;
+    const executors = [...this.executors.values()];
+    this.executors.clear();
+    if (executors.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      executor.terminate().catch(() => undefined),
+      Promise.all(executors.map((e) => e.terminate().catch(() => undefined))),
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, timeoutMs);
       }),

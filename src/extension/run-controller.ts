@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { JobResult, JobSpec } from '../core/engine';
+import type { Isolation } from '../core/pool-executor';
 import { errorMessage } from '../core/errors';
 import { RunState, type FileRecord, type RunEvent, type RunSnapshot } from '../core/run-state';
 import { summarizeAnalysis, type AnalyzedFile } from '../tasks/analyze/summary';
@@ -12,7 +13,7 @@ import type { LintDiagnostics } from './diagnostics';
 import type { PoolManager } from './pool';
 import type { TransformReview } from './transform-review';
 import type { RunRequest, RunSummary } from './run-types';
-import { readSettings } from './settings';
+import { readSettings, type Settings } from './settings';
 import { throttle } from './throttle';
 import { executedPaths, firstOutside } from './workspace-paths';
 import { applyTransformResults, openDocumentSources } from './transform-edits';
@@ -140,7 +141,7 @@ export class RunController implements vscode.Disposable {
       for (const target of request.targets) {
         if (abort.signal.aborted) break;
         const settings = readSettings(target.folder.uri);
-        const executor = await this.pool.acquire(settings.workers);
+        const executor = await this.pool.acquire(settings.workers, isolationFor(request, settings));
         workers = executor.concurrency;
         const state = new RunState<unknown>();
         lastState = state;
@@ -306,4 +307,10 @@ export class RunController implements vscode.Disposable {
 
 function failedFiles(records: readonly FileRecord<unknown>[]): { path: string; message: string }[] {
   return records.flatMap((r) => (r.outcome?.status === 'error' ? [{ path: r.path, message: r.outcome.message }] : []));
+}
+
+/** Codemods have their own isolation setting; everything else goes by kind. */
+function isolationFor(request: RunRequest, settings: Settings): Isolation {
+  const mode = (request.options as { mode?: unknown } | undefined)?.mode;
+  return request.kind === 'transform' && mode === 'codemod' ? settings.isolation.codemod : settings.isolation[request.kind];
 }

@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import type { Isolation } from '../core/pool-executor';
 
 /** The extension's settings, read afresh for every run so that changes apply without a reload. */
 export interface Settings {
@@ -15,6 +16,8 @@ export interface Settings {
   readonly transformReview: 'refactorPreview' | 'panel' | 'apply';
   readonly hotspots: number;
   readonly cache: boolean;
+  /** Thread or child process, per kind of work (`isolation.*`); codemods default to processes. */
+  readonly isolation: Readonly<Record<'lint' | 'analyze' | 'transform' | 'codemod', Isolation>>;
 }
 
 export const SECTION = 'parallelTasks';
@@ -39,5 +42,15 @@ export function readSettings(scope?: vscode.Uri): Settings {
     transformReview: config.get<'refactorPreview' | 'panel' | 'apply'>('transform.review', 'refactorPreview'),
     hotspots: config.get<number>('analyze.hotspots', 10),
     cache: config.get<boolean>('cache', true),
+    isolation: {
+      lint: isolation(config.get('isolation.lint'), 'thread'),
+      analyze: isolation(config.get('isolation.analyze'), 'thread'),
+      transform: isolation(config.get('isolation.transform'), 'thread'),
+      codemod: isolation(config.get('isolation.codemod'), 'process'),
+    },
   };
+}
+
+function isolation(value: unknown, fallback: Isolation): Isolation {
+  return value === 'thread' || value === 'process' ? value : fallback;
 }

@@ -43,6 +43,8 @@ export interface BatchBar {
 
 export interface WorkerLane {
   readonly slot: number;
+  /** What the worker is: a thread, a child process, or the extension host itself. */
+  readonly kind: 'thread' | 'process' | 'in-process';
   readonly state: 'idle' | 'busy' | 'restarting';
   readonly file?: string;
   readonly filesDone: number;

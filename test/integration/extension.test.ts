@@ -282,15 +282,17 @@ describe('Parallel Tasks in a real VS Code host', function () {
       rmSync(file);
     });
 
-    it('survives a codemod that kills its worker: the host lives on, the file is reported, Retry Failed runs just that file', async () => {
+    it('survives a codemod that crashes natively (SIGSEGV) in its worker process: the host lives on, the file is reported, Retry Failed runs just that file', async () => {
       const dir = path.join(root, 'crash');
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'killer.js'), '// EXIT_HERE old\n');
+      // In a worker thread this would take the whole extension host down; codemods run in child processes by default.
+      writeFileSync(path.join(dir, 'killer.js'), '// SEGFAULT_HERE old\n');
       for (let i = 0; i < 8; i++) writeFileSync(path.join(dir, `f${i}.js`), `const old${i} = ${i};\n`);
       try {
-        const codemod = path.join(root, 'codemods', 'exit-on-marker.js');
+        const codemod = path.join(root, 'codemods', 'segfault-on-marker.js');
         const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(dir)], { mode: 'codemod', codemod })) as RunSummary;
         assert.equal(summary.phase, 'completed');
+        assert.equal(extension.view()?.snapshot.executor, 'process', 'the run used worker processes');
         assert.equal(summary.failed, 1);
         assert.equal(summary.applied, 8, 'every other file is transformed');
         assert.ok(summary.restarts >= 2, 'the worker was replaced after each crash');

@@ -7,6 +7,7 @@ import { runTool } from './tasks-helpers';
 
 interface Run {
   status: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -17,7 +18,7 @@ after(() => cacheHome.cleanup());
 
 function cli(args: string[], cwd: string): Run {
   const result = spawnSync(process.execPath, [cliScript, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, XDG_CACHE_HOME: cacheHome.dir } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
 const lintFixture = path.join(fixturesDir, 'lint-basic');
@@ -89,6 +90,7 @@ describe('the parallel-tasks CLI (spawned)', () => {
     const cases: [string[], RegExp][] = [
       [['lint', '--bogus'], /unknown option '--bogus'/],
       [['lint', '--workers', 'many'], /--workers must be a whole number/],
+      [['lint', '--isolation', 'vm'], /--isolation must be thread or process/],
       [['lint', '--format', 'xml'], /Allowed choices are pretty, json, sarif/],
       [['lint', '--config', 'missing.mjs'], /--config file not found: missing.mjs/],
       [['transform'], /choose exactly one of --prettier/],
@@ -188,6 +190,30 @@ describe('the parallel-tasks CLI (spawned)', () => {
     assert.match(run.stderr, /error: killer\.js: The worker crashed while processing this file, 2 times/);
     for (let i = 0; i < 12; i++) assert.equal(readFileSync(path.join(dir, `f${i}.js`), 'utf8'), `const new${i} = ${i};\n`);
     assert.equal(readFileSync(path.join(dir, 'killer.js'), 'utf8'), '// EXIT_HERE old\n');
+  });
+
+  it('runs codemods in worker processes by default: one that calls process.abort() costs one file, not the CLI', () => {
+    const files: Record<string, string> = { 'aborts.js': '// ABORT_HERE old\n' };
+    for (let i = 0; i < 8; i++) files[`f${i}.js`] = `const old${i} = ${i};\n`;
+    const dir = scratch(files);
+    const run = cli(['transform', '--codemod', codemod('abort-on-marker.js'), '--write'], dir);
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /error: aborts\.js: The worker crashed while processing this file, 2 times \(the worker was killed by SIGABRT\)/);
+    assert.match(run.stderr, /Transformed 9 files with \d+ worker process(es)? in/);
+    for (let i = 0; i < 8; i++) assert.equal(readFileSync(path.join(dir, `f${i}.js`), 'utf8'), `const new${i} = ${i};\n`);
+  });
+
+  it('a native crash (SIGSEGV) costs one file in worker processes, and the whole CLI in worker threads', () => {
+    const files: Record<string, string> = { 'crashes.js': '// SEGFAULT_HERE old\n' };
+    for (let i = 0; i < 8; i++) files[`f${i}.js`] = `const old${i} = ${i};\n`;
+    const isolated = scratch(files);
+    const run = cli(['transform', '--codemod', codemod('segfault-on-marker.js'), '--write', '--isolation', 'process'], isolated);
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /error: crashes\.js: The worker crashed while processing this file, 2 times \(the worker was killed by SIGSEGV\)/);
+    for (let i = 0; i < 8; i++) assert.equal(readFileSync(path.join(isolated, `f${i}.js`), 'utf8'), `const new${i} = ${i};\n`);
+    // With threads the signal hits the CLI's own process: that is what process isolation is for.
+    const threaded = cli(['transform', '--codemod', codemod('segfault-on-marker.js'), '--write', '--isolation', 'thread'], scratch(files));
+    assert.equal(threaded.signal, 'SIGSEGV');
   });
 
   it('stops a codemod that cannot be loaded with exit 2', () => {

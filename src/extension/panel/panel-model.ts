@@ -198,8 +198,10 @@ export class PanelModel {
   private lanes(snapshot: RunSnapshot | undefined): WorkerLane[] {
     if (!snapshot) return [];
     const wall = Math.max(1, snapshot.timings.wallMs);
+    const kind = snapshot.executor === 'process' || snapshot.executor === 'in-process' ? snapshot.executor : 'thread';
     return snapshot.workers.map((w) => ({
       slot: w.slot,
+      kind,
       state: w.state,
       file: w.currentFile ? vscode.workspace.asRelativePath(w.currentFile) : undefined,
       filesDone: w.filesDone,
