@@ -38,6 +38,8 @@ const common = {
   external,
   logLevel: 'warning',
   absWorkingDir: root,
+  // jsonc-parser's default (UMD) build loads its parts with a dynamic require that a bundle cannot follow.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 
 await rm(path.join(root, 'dist'), { recursive: true, force: true });

@@ -38,6 +38,12 @@ export interface CliJob {
    * `--isolation thread` says otherwise.
    */
   readonly fragile?: boolean;
+  /**
+   * External commands (custom tasks) bring their own executor, batch size
+   * and time limit; their results are not cached, since the tool's inputs
+   * are unknown to us.
+   */
+  readonly external?: { readonly executor: Executor; readonly batchFiles: number; readonly timeoutMs: number };
 }
 
 
@@ -99,8 +105,8 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   const maxFileSize = parseCount(common.maxFileSize, '--max-file-size');
 
   const isolation = parseIsolation(common.isolation, job.fragile ?? false);
-  const cache = await openCache(job, common, cwd);
-  const executor = createExecutor(workers, isolation);
+  const cache = job.external ? undefined : await openCache(job, common, cwd);
+  const executor = job.external?.executor ?? createExecutor(workers, isolation);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
@@ -132,10 +138,12 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
           gitignore: common.gitignore,
           maxFileSize,
         },
-        scheduler: { fileTimeoutMs: timeoutSeconds * 1000, cancelGraceMs: 2000 },
+        // An external command enforces its own time limit (and kills its process group); the watchdog is the backstop.
+        scheduler: { fileTimeoutMs: job.external ? job.external.timeoutMs + 10_000 : timeoutSeconds * 1000, cancelGraceMs: 2000 },
+        ...(job.external ? { batchBytes: Number.MAX_SAFE_INTEGER, batchMaxFiles: job.external.batchFiles } : {}),
         signal: controller.signal,
         cache,
-        ...(automatic && !job.fragile ? { smallRunExecutor: inProcessExecutor } : {}),
+        ...(automatic && !job.fragile && !job.external ? { smallRunExecutor: inProcessExecutor } : {}),
       },
       state,
     );

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { errorMessage, errorName } from '../core/errors';
 import { analyzeCommand } from './analyze-command';
+import { runCommand } from './run-command';
 import { lintCommand } from './lint-command';
 import { transformCommand } from './transform-command';
 
@@ -50,6 +51,16 @@ function buildProgram(setExit: (code: number) => void): Command {
   withCommonOptions(program.command('analyze').description('measure lines, complexity, nesting, imports and TODOs').argument('[paths...]', 'files, folders or globs', []))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .action(async (paths: string[], options) => setExit(await analyzeCommand(paths, options)));
+
+  withCommonOptions(
+    program
+      .command('run')
+      .description('run a custom task from .vscode/parallel-tasks.json (an external command over the files, in parallel)')
+      .argument('<name>', 'the task\'s name')
+      .argument('[paths...]', 'files, folders or globs', []),
+  )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .action(async (name: string, paths: string[], options) => setExit(await runCommand(name, paths, options)));
 
   return program;
 }

@@ -13,7 +13,9 @@ export function describeRun<R>(verb: string, result: JobResult<R>): string {
   const workers =
     snapshot.executor === 'in-process'
       ? `no workers (${snapshot.executorReason ?? 'in-process'})`
-      : snapshot.executor === 'process'
+      : snapshot.executor === 'command'
+        ? `up to ${snapshot.workers.length} at once`
+        : snapshot.executor === 'process'
         ? `${snapshot.workers.length} worker process${snapshot.workers.length === 1 ? '' : 'es'}`
         : `${snapshot.workers.length} worker${snapshot.workers.length === 1 ? '' : 's'}`;
   const parts = [`${verb} ${counts.done + counts.failed} file${counts.done + counts.failed === 1 ? '' : 's'} with ${workers} in ${(timings.wallMs / 1000).toFixed(2)} s`];

@@ -18,7 +18,7 @@ export interface WorkerLifecycleEvent {
  * because a batch and its messages are plain data.
  */
 export interface Executor {
-  readonly kind: 'thread' | 'process' | 'in-process';
+  readonly kind: 'thread' | 'process' | 'in-process' | 'command';
   /** How many batches may run at once. */
   readonly concurrency: number;
   execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution;
