@@ -3,7 +3,8 @@
 // bundles the pool-overhead benchmark into out/bench.
 import { build } from 'esbuild';
 import { globbySync } from 'globby';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -72,6 +73,15 @@ for (const [from, to] of [
   ['node_modules/@vscode/codicons/dist/codicon.ttf', 'codicon.ttf'],
 ]) {
   await copyFile(path.join(root, from), path.join(root, 'dist', 'webview', to));
+}
+
+// The JSON schema of .vscode/parallel-tasks.json, generated from the schema the code validates with, so the two never disagree.
+{
+  const bundle = path.join(root, 'dist', 'schema-gen.cjs');
+  await build({ ...common, sourcemap: false, entryPoints: ['src/tasks/custom/definition.ts'], outfile: bundle });
+  const { tasksJsonSchema } = createRequire(import.meta.url)(bundle);
+  await writeFile(path.join(root, 'dist', 'parallel-tasks.schema.json'), `${JSON.stringify(tasksJsonSchema(), null, 2)}\n`);
+  await rm(bundle);
 }
 
 if (withTests) {

@@ -257,7 +257,7 @@ function renderResults(): void {
   const kind = panel.run?.kind ?? panel.history[0]?.kind ?? 'lint';
   extra.replaceChildren();
   if (kind !== 'transform') preview.hidden = true;
-  if (kind === 'lint') {
+  if (kind === 'lint' || kind === 'custom') {
     groupByFile.toggleAttribute('secondary', ui.groupBy !== 'file');
     groupByRule.toggleAttribute('secondary', ui.groupBy !== 'rule');
     resultsToolbar.replaceChildren(filter, groupByFile, groupByRule);

@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
 import { JS_TS_FILES, PRETTIER_FILES } from '../tasks/file-types';
 import type { TransformOptions } from '../tasks/transform/types';
 import { showAnalysisReport } from './analysis-report';
@@ -177,6 +178,10 @@ export function registerCommands(store: DisposableStore, context: CommandContext
     const preset = await pickTransform();
     return preset ? start(presetRequest(targets, preset)) : undefined;
   });
+  register('parallelTasks.runCustomTask', async (name?: unknown) => {
+    const request = await customTaskRequest(typeof name === 'string' ? name : undefined, context.log);
+    return request ? start(request) : undefined;
+  });
   register('parallelTasks.cancelRun', () => controller.cancel());
   register('parallelTasks.retryFailed', async () => {
     const request = controller.retryRequest();
@@ -249,3 +254,65 @@ function announce(summary: RunSummary, context: CommandContext): void {
     });
   }
 }
+
+/**
+ * A custom task from the folders' .vscode/parallel-tasks.json: the one named,
+ * or picked from a quick pick. Runs on every folder that defines it.
+ */
+async function customTaskRequest(name: string | undefined, log: vscode.LogOutputChannel): Promise<RunRequest | undefined> {
+  const { loadTasks, TASKS_FILE } = await import('../tasks/custom/definition');
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  const byName = new Map<string, { folders: vscode.WorkspaceFolder[]; include: readonly string[] }>();
+  for (const folder of folders) {
+    try {
+      for (const task of await loadTasks(folder.uri.fsPath)) {
+        const entry = byName.get(task.name) ?? { folders: [], include: task.include };
+        entry.folders.push(folder);
+        byName.set(task.name, entry);
+      }
+    } catch (error) {
+      log.error(errorMessage(error));
+      void vscode.window.showErrorMessage(`Parallel Tasks: ${errorMessage(error)}`);
+      return undefined;
+    }
+  }
+  if (byName.size === 0) {
+    const choice = await vscode.window.showInformationMessage(`No custom tasks: define them in ${TASKS_FILE} of a workspace folder.`, 'Create File');
+    if (choice && folders[0]) {
+      const uri = vscode.Uri.joinPath(folders[0].uri, '.vscode', 'parallel-tasks.json');
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(TASKS_TEMPLATE));
+      await vscode.window.showTextDocument(uri);
+    }
+    return undefined;
+  }
+  let chosen = name;
+  if (chosen === undefined) {
+    const picked = await vscode.window.showQuickPick(
+      [...byName].map(([label, entry]) => ({ label, description: entry.include.join(', '), detail: folders.length > 1 ? entry.folders.map((f) => f.name).join(', ') : undefined })),
+      { title: 'Parallel Tasks: Run Custom Task', placeHolder: 'Which task?' },
+    );
+    chosen = picked?.label;
+  }
+  const entry = chosen === undefined ? undefined : byName.get(chosen);
+  if (!entry || chosen === undefined) {
+    if (chosen !== undefined) void vscode.window.showWarningMessage(`Parallel Tasks: no custom task named "${chosen}".`);
+    return undefined;
+  }
+  return { kind: 'custom', label: chosen, options: { task: chosen }, targets: entry.folders.map((folder) => ({ folder, paths: [] })), needsTrust: true, defaultInclude: entry.include };
+}
+
+/** What "Create File" writes: a working example to edit, checked by the contributed schema. */
+const TASKS_TEMPLATE = `{
+  // Each task runs a command over the matching files, in parallel.
+  // \${files} is replaced by a batch of files, \${file} by one file (each its own argument).
+  "tasks": [
+    {
+      "name": "shellcheck",
+      "command": ["shellcheck", "--format=gcc", "\${files}"],
+      "include": ["**/*.sh"],
+      "batchSize": 20,
+      "problemMatcher": "$gcc"
+    }
+  ]
+}
+`;

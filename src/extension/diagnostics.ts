@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Linter } from 'eslint';
 import type { FileRecord } from '../core/run-state';
 import type { LintValue, RuleDocs } from '../tasks/lint/types';
+import type { CommandValue } from '../tasks/custom/command-executor';
 
 /**
  * Lint results in the Problems panel: one diagnostic per ESLint message, for
@@ -13,6 +14,7 @@ export class LintDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('parallel-tasks');
   private readonly watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
   private readonly subscriptions: vscode.Disposable[];
+  private readonly custom = new Map<string, vscode.DiagnosticCollection>();
 
   constructor() {
     this.subscriptions = [
@@ -49,20 +51,62 @@ export class LintDiagnostics implements vscode.Disposable {
     return { errors, warnings };
   }
 
+  /**
+   * A custom task's problems, in a collection of its own so that they live
+   * beside ESLint's for the same file instead of replacing them.
+   */
+  updateCustom(task: string, records: readonly FileRecord<CommandValue>[]): { errors: number; warnings: number } {
+    let collection = this.custom.get(task);
+    if (!collection) {
+      collection = vscode.languages.createDiagnosticCollection(`parallel-tasks: ${task}`);
+      this.custom.set(task, collection);
+    }
+    let errors = 0;
+    let warnings = 0;
+    for (const record of records) {
+      const uri = vscode.Uri.file(record.path);
+      const outcome = record.outcome;
+      if (outcome?.status === 'ok') {
+        const diagnostics = outcome.value.problems.map((p) => {
+          const position = new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
+          const severity = p.severity === 'error' ? vscode.DiagnosticSeverity.Error : p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+          const diagnostic = new vscode.Diagnostic(new vscode.Range(position, position), p.message, severity);
+          diagnostic.source = task;
+          if (p.code) diagnostic.code = p.code;
+          if (severity === vscode.DiagnosticSeverity.Error) errors++;
+          else warnings++;
+          return diagnostic;
+        });
+        collection.set(uri, diagnostics);
+      } else if (outcome?.status === 'error') {
+        const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `${task} failed on this file: ${outcome.message}`, vscode.DiagnosticSeverity.Error);
+        diagnostic.source = 'parallel-tasks';
+        errors++;
+        collection.set(uri, [diagnostic]);
+      } else if (record.status === 'skipped') {
+        collection.delete(uri);
+      }
+    }
+    return { errors, warnings };
+  }
+
   private forget(deleted: vscode.Uri): void {
     // A deleted folder takes the entries of every file inside it along.
     const prefix = deleted.fsPath + path.sep;
-    const gone: vscode.Uri[] = [];
-    this.collection.forEach((uri) => {
-      if (uri.fsPath === deleted.fsPath || uri.fsPath.startsWith(prefix)) gone.push(uri);
-    });
-    for (const uri of gone) this.collection.delete(uri);
+    for (const collection of [this.collection, ...this.custom.values()]) {
+      const gone: vscode.Uri[] = [];
+      collection.forEach((uri) => {
+        if (uri.fsPath === deleted.fsPath || uri.fsPath.startsWith(prefix)) gone.push(uri);
+      });
+      for (const uri of gone) collection.delete(uri);
+    }
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.watcher.dispose();
     this.collection.dispose();
+    for (const collection of this.custom.values()) collection.dispose();
   }
 }
 

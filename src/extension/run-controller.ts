@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { JobResult, JobSpec } from '../core/engine';
+import type { Executor } from '../core/executor';
 import type { Isolation } from '../core/pool-executor';
+import type { CommandValue } from '../tasks/custom/command-executor';
+import type { ResolvedTask } from '../tasks/custom/definition';
 import { errorMessage } from '../core/errors';
 import { RunState, type FileRecord, type RunEvent, type RunSnapshot } from '../core/run-state';
 import { summarizeAnalysis, type AnalyzedFile } from '../tasks/analyze/summary';
@@ -79,6 +83,20 @@ export class RunController implements vscode.Disposable {
     return { store, keyFor: await cacheKeyFor(request.kind, request.options, folder.uri.fsPath, this.engineBuild) };
   }
 
+  /** The named task of a folder's .vscode/parallel-tasks.json and an executor for it; undefined (logged) when the folder has none. */
+  private async customTask(request: RunRequest, folder: vscode.WorkspaceFolder): Promise<{ task: ResolvedTask; executor: Executor } | undefined> {
+    const { loadTasks, resolveTask } = await import('../tasks/custom/definition');
+    const { CommandExecutor } = await import('../tasks/custom/command-executor');
+    const name = (request.options as { task?: unknown }).task;
+    const definition = (await loadTasks(folder.uri.fsPath)).find((t) => t.name === name);
+    if (!definition) {
+      this.log.warn(`${folder.name} has no custom task named "${String(name)}"; skipped`);
+      return undefined;
+    }
+    const task = resolveTask(definition, os.availableParallelism());
+    return { task, executor: new CommandExecutor(task, folder.uri.fsPath) };
+  }
+
   get running(): boolean {
     return this.active !== undefined;
   }
@@ -141,7 +159,10 @@ export class RunController implements vscode.Disposable {
       for (const target of request.targets) {
         if (abort.signal.aborted) break;
         const settings = readSettings(target.folder.uri);
-        const executor = await this.pool.acquire(settings.workers, isolationFor(request, settings));
+        // A custom task runs an external program: its own executor over child processes, not the pool.
+        const custom = request.kind === 'custom' ? await this.customTask(request, target.folder) : undefined;
+        if (request.kind === 'custom' && !custom) continue;
+        const executor = custom ? custom.executor : await this.pool.acquire(settings.workers, isolationFor(request, settings));
         workers = executor.concurrency;
         const state = new RunState<unknown>();
         lastState = state;
@@ -165,21 +186,24 @@ export class RunController implements vscode.Disposable {
               discovery: {
                 cwd: target.folder.uri.fsPath,
                 paths: target.paths,
-                include: settings.include.length > 0 ? settings.include : request.defaultInclude,
-                exclude: settings.exclude,
+                include: custom ? custom.task.include : settings.include.length > 0 ? settings.include : request.defaultInclude,
+                exclude: custom ? [...settings.exclude, ...custom.task.exclude] : settings.exclude,
                 gitignore: settings.useGitignore,
                 maxFileSize: settings.maxFileSize,
               },
-              scheduler: { fileTimeoutMs: settings.fileTimeoutMs, cancelGraceMs: 2000 },
-              batchBytes: settings.batchBytes,
+              // An external command enforces its own time limit and kills its process group; the watchdog is the backstop.
+              scheduler: { fileTimeoutMs: custom ? custom.task.timeoutMs + 10_000 : settings.fileTimeoutMs, cancelGraceMs: 2000 },
+              ...(custom ? { batchBytes: Number.MAX_SAFE_INTEGER, batchMaxFiles: custom.task.batchSize } : { batchBytes: settings.batchBytes }),
               signal: abort.signal,
-              sources: request.kind === 'analyze' ? undefined : openDocumentSources(),
-              cache: await this.cacheFor(request, target.folder, settings.cache),
+              // External programs read the files on disk, so unsaved editor text cannot reach them.
+              sources: request.kind === 'analyze' || custom ? undefined : openDocumentSources(),
+              cache: custom ? undefined : await this.cacheFor(request, target.folder, settings.cache),
             },
             state,
           );
         } finally {
           subscription.dispose();
+          if (custom) await custom.executor.terminate();
         }
         const snapshot = result.state.snapshot();
         const records = result.state.results();
@@ -205,6 +229,10 @@ export class RunController implements vscode.Disposable {
         if (result.outcome.phase === 'cancelled') phase = 'cancelled';
         if (request.kind === 'lint') {
           const counts = this.diagnostics.update(records as readonly FileRecord<LintValue>[]);
+          totals.errors += counts.errors;
+          totals.warnings += counts.warnings;
+        } else if (custom) {
+          const counts = this.diagnostics.updateCustom(custom.task.name, records as readonly FileRecord<CommandValue>[]);
           totals.errors += counts.errors;
           totals.warnings += counts.warnings;
         } else if (request.kind === 'analyze') {
@@ -243,7 +271,7 @@ export class RunController implements vscode.Disposable {
         wallMs: Date.now() - started,
         workers,
       };
-      if (request.kind === 'lint') return { ...base, errors: totals.errors, warnings: totals.warnings };
+      if (request.kind === 'lint' || request.kind === 'custom') return { ...base, errors: totals.errors, warnings: totals.warnings };
       if (request.kind === 'transform') return { ...base, changed: totals.changed, applied: totals.applied, held: totals.held, leftAlone: [...leftAlone] };
       return base;
     };
@@ -312,5 +340,6 @@ function failedFiles(records: readonly FileRecord<unknown>[]): { path: string; m
 /** Codemods have their own isolation setting; everything else goes by kind. */
 function isolationFor(request: RunRequest, settings: Settings): Isolation {
   const mode = (request.options as { mode?: unknown } | undefined)?.mode;
-  return request.kind === 'transform' && mode === 'codemod' ? settings.isolation.codemod : settings.isolation[request.kind];
+  if (request.kind === 'transform' && mode === 'codemod') return settings.isolation.codemod;
+  return request.kind === 'custom' ? 'thread' : settings.isolation[request.kind];
 }

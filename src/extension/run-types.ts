@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 
-export type RunKind = 'lint' | 'transform' | 'analyze';
+export type { RunKind } from '../shared/protocol';
+import type { RunKind } from '../shared/protocol';
 
 /** One workspace folder of a run and the paths in it (empty: the whole folder). Multi-root runs go folder by folder. */
 export interface RunTarget {
@@ -36,7 +37,7 @@ export interface RunSummary {
   readonly wallMs: number;
   readonly workers: number;
   readonly restarts: number;
-  /** Lint: ESLint messages by severity. */
+  /** Lint and custom tasks: problems by severity. */
   readonly errors?: number;
   readonly warnings?: number;
   /** Transform: files with new content, applied through the edit, and left alone because they changed meanwhile. */

@@ -43,7 +43,7 @@ export class RunStatusBar implements vscode.Disposable {
 
 function describe(view: RunView): { text: string; tooltip: vscode.MarkdownString; accessibility: string } {
   const { counts, timings, workers } = view.snapshot;
-  const title = view.request.kind === 'transform' ? view.request.label : KIND_TITLE[view.request.kind];
+  const title = view.request.kind === 'transform' || view.request.kind === 'custom' ? view.request.label : KIND_TITLE[view.request.kind];
   const finished = counts.done + counts.failed + counts.skipped + counts.cancelled;
   const tooltip = new vscode.MarkdownString(undefined, true);
   if (view.running) {
@@ -79,7 +79,7 @@ function outcomeText(summary: NonNullable<RunView['summary']>): string {
   if (summary.phase === 'failed') return 'failed';
   if (summary.phase === 'cancelled') return 'cancelled';
   const failed = summary.failed > 0 ? `, ${plural(summary.failed, 'file')} failed` : '';
-  if (summary.kind === 'lint') {
+  if (summary.kind === 'lint' || summary.kind === 'custom') {
     const problems = (summary.errors ?? 0) + (summary.warnings ?? 0);
     return problems === 0 ? `no problems${failed}` : `${plural(problems, 'problem')}${failed}`;
   }

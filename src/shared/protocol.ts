@@ -7,7 +7,8 @@
 
 import type { QueueCounts } from '../core/run-state';
 
-export type RunKind = 'lint' | 'transform' | 'analyze';
+/** `custom`: a task from .vscode/parallel-tasks.json; its problems are shown like lint's. */
+export type RunKind = 'lint' | 'transform' | 'analyze' | 'custom';
 export type RunPhase = 'running' | 'completed' | 'cancelled' | 'failed' | 'refused';
 
 /** Queue counts, as the engine's run state keeps them. */

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -373,6 +374,52 @@ describe('Parallel Tasks in a real VS Code host', function () {
         await setSetting('transform.review', 'apply');
         rmSync(a, { force: true });
         rmSync(b, { force: true });
+      }
+    });
+
+    it('runs a custom task (stylelint, an external program) and shows its problems in Problems as stylelint reports them', async () => {
+      const styles = path.join(root, 'styles');
+      const tasksFile = path.join(root, '.vscode', 'parallel-tasks.json');
+      const stylelint = path.join(root, 'node_modules', 'stylelint', 'bin', 'stylelint.mjs');
+      mkdirSync(styles, { recursive: true });
+      mkdirSync(path.dirname(tasksFile), { recursive: true });
+      writeFileSync(path.join(styles, 'a.css'), 'a { color: #ggg; }\nb {}\n');
+      writeFileSync(path.join(styles, 'b.css'), '.x { color: red; color: blue; }\n');
+      writeFileSync(path.join(root, 'stylelint.config.mjs'), 'export default { rules: { "color-no-invalid-hex": true, "block-no-empty": true, "declaration-block-no-duplicate-properties": [true, { severity: "warning" }] } };\n');
+      const task = { name: 'stylelint', command: [process.execPath, stylelint, '--formatter', 'unix', '${files}'], include: ['styles/**/*.css'], batchSize: 1, concurrency: 2, problemMatcher: '$unix' };
+      writeFileSync(tasksFile, JSON.stringify({ tasks: [task] }, null, 2));
+      try {
+        const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.runCustomTask', 'stylelint')) as RunSummary;
+        assert.equal(summary.phase, 'completed', summary.error);
+        assert.equal(summary.done, 2);
+        const own = spawnSync(process.execPath, [stylelint, '--formatter', 'json', 'styles/a.css', 'styles/b.css'], { cwd: root, encoding: 'utf8' });
+        const expected = (JSON.parse(own.stdout || own.stderr) as { source: string; warnings: { line: number; column: number; severity: string; text: string }[] }[])
+          .flatMap((r) => r.warnings.map((w) => `${path.relative(root, r.source)}:${w.line}:${w.column} ${w.severity} ${w.text}`))
+          .sort();
+        const shown = vscode.languages
+          .getDiagnostics()
+          .flatMap(([uri, list]) => list.filter((d) => d.source === 'stylelint').map((d) => `${path.relative(root, uri.fsPath)}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity === vscode.DiagnosticSeverity.Error ? 'error' : 'warning'} ${d.message} (${String(d.code)})`))
+          .sort();
+        assert.ok(expected.length >= 3);
+        assert.deepEqual(shown, expected);
+        assert.equal((summary.errors ?? 0) + (summary.warnings ?? 0), expected.length);
+        assert.equal(extension.view()?.snapshot.executor, 'command');
+
+        // The contributed JSON schema checks the file as the user types.
+        writeFileSync(tasksFile, JSON.stringify({ tasks: [{ ...task, concurency: 2 }] }, null, 2));
+        const document = await vscode.workspace.openTextDocument(tasksFile);
+        await vscode.window.showTextDocument(document);
+        let schemaProblems: string[] = [];
+        for (let i = 0; i < 100 && schemaProblems.length === 0; i++) {
+          await settle(100);
+          schemaProblems = vscode.languages.getDiagnostics(document.uri).map((d) => d.message);
+        }
+        assert.ok(schemaProblems.some((m) => /concurency/.test(m)), `the schema flags the misspelt key: ${schemaProblems.join('; ')}`);
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      } finally {
+        rmSync(styles, { recursive: true, force: true });
+        rmSync(tasksFile, { force: true });
+        rmSync(path.join(root, 'stylelint.config.mjs'), { force: true });
       }
     });
 

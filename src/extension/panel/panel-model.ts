@@ -3,6 +3,7 @@ import type { RunSnapshot, RunState } from '../../core/run-state';
 import type { BatchBar, HistoryEntry, HostMessage, Hotspot, LintFile, PanelState, RunHeader, RunKind, Sample, WorkerLane, AnalyzeRow } from '../../shared/protocol';
 import type { FileAnalysis } from '../../tasks/analyze/types';
 import type { LintValue } from '../../tasks/lint/types';
+import type { CommandValue } from '../../tasks/custom/command-executor';
 import type { ControllerEvent } from '../run-controller';
 import type { TransformReview } from '../transform-review';
 
@@ -129,14 +130,14 @@ export class PanelModel {
 
   private collect(file: string, value: unknown): void {
     const rel = vscode.workspace.asRelativePath(file);
-    if (this.kind === 'lint') {
-      const messages = (value as LintValue).result.messages;
-      if (messages.length === 0) return;
-      const entry: LintFile = {
-        path: file,
-        rel,
-        problems: messages.map((m) => ({ line: m.line ?? 0, column: m.column ?? 0, severity: m.severity === 2 ? 2 : 1, ruleId: m.ruleId ?? null, message: m.message })),
-      };
+    if (this.kind === 'lint' || this.kind === 'custom') {
+      // A custom task's problems are listed like ESLint's, their code in the rule column.
+      const problems: LintFile['problems'] =
+        this.kind === 'lint'
+          ? (value as LintValue).result.messages.map((m) => ({ line: m.line ?? 0, column: m.column ?? 0, severity: m.severity === 2 ? 2 : 1, ruleId: m.ruleId ?? null, message: m.message }))
+          : (value as CommandValue).problems.map((p) => ({ line: p.line, column: p.column, severity: p.severity === 'error' ? 2 : 1, ruleId: p.code ?? null, message: p.message }));
+      if (problems.length === 0) return;
+      const entry: LintFile = { path: file, rel, problems };
       this.lint.push(entry);
       this.pendingLint.push(entry);
     } else if (this.kind === 'analyze') {
@@ -164,7 +165,7 @@ export class PanelModel {
       this.functions = [];
     }
     const entry: HistoryEntry = { id: this.runId, kind: this.kind, label: this.label, files, durationMs, phase };
-    if (this.kind === 'lint' && phase === 'completed') {
+    if ((this.kind === 'lint' || this.kind === 'custom') && phase === 'completed') {
       const keys = new Set(this.lint.flatMap((f) => f.problems.map((p) => `${f.path}\u0000${p.ruleId}\u0000${p.message}`)));
       const previous = this.previousLintKeys;
       Object.assign(entry, {

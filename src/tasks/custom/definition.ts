@@ -11,6 +11,9 @@ import { ConfigError } from '../../core/errors';
  */
 export const TASKS_FILE = path.join('.vscode', 'parallel-tasks.json');
 
+// zod/mini ships without messages; users editing the file need them in words.
+z.config(z.locales.en());
+
 const NAMED_MATCHERS = ['$gcc', '$tsc', '$eslint-compact', '$unix'] as const;
 export type NamedMatcher = (typeof NAMED_MATCHERS)[number];
 
@@ -115,8 +118,9 @@ export async function loadTasks(folder: string): Promise<CustomTask[]> {
   }
   const parsed = tasksFileSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`${file}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}`);
+    // A union reports "invalid input" at its own level; the closest alternative's issue says more.
+    const issue = deepest(parsed.error.issues);
+    throw new ConfigError(`${file}: ${issue.path.join('.') || 'file'}: ${issue.message}`);
   }
   const names = new Set<string>();
   for (const t of parsed.data.tasks) {
@@ -124,4 +128,29 @@ export async function loadTasks(folder: string): Promise<CustomTask[]> {
     names.add(t.name);
   }
   return parsed.data.tasks;
+}
+
+interface Issue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly errors?: readonly (readonly Issue[])[];
+}
+
+function deepest(issues: readonly Issue[]): Issue {
+  let best: Issue | undefined;
+  for (const issue of issues) {
+    // A union's own message is "Invalid input"; its first alternative's, at the same depth or deeper, says what was expected.
+    let candidate = issue;
+    for (const alternative of issue.errors ?? []) {
+      const inner = deepest(alternative.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+      if (candidate === issue ? inner.path.length >= issue.path.length : inner.path.length > candidate.path.length) candidate = inner;
+    }
+    if (!best || candidate.path.length > best.path.length) best = candidate;
+  }
+  return best ?? { path: [], message: 'invalid' };
+}
+
+/** The JSON schema VS Code uses for completion and errors in the tasks file; written by the build from the schema above. */
+export function tasksJsonSchema(): Record<string, unknown> {
+  return { ...z.toJSONSchema(tasksFileSchema, { target: 'draft-7' }), title: 'Parallel Tasks: custom tasks' };
 }
