@@ -78,7 +78,7 @@ for (const [from, to] of [
 // The JSON schema of .vscode/parallel-tasks.json, generated from the schema the code validates with, so the two never disagree.
 {
   const bundle = path.join(root, 'dist', 'schema-gen.cjs');
-  await build({ ...common, sourcemap: false, entryPoints: ['src/tasks/custom/definition.ts'], outfile: bundle });
+  await build({ ...common, sourcemap: false, entryPoints: ['src/tasks/custom/json-schema.ts'], outfile: bundle });
   const { tasksJsonSchema } = createRequire(import.meta.url)(bundle);
   await writeFile(path.join(root, 'dist', 'parallel-tasks.schema.json'), `${JSON.stringify(tasksJsonSchema(), null, 2)}\n`);
   await rm(bundle);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { ConfigError } from '../../core/errors';
 
 /**
@@ -12,7 +13,8 @@ import { ConfigError } from '../../core/errors';
 export const TASKS_FILE = path.join('.vscode', 'parallel-tasks.json');
 
 // zod/mini ships without messages; users editing the file need them in words.
-z.config(z.locales.en());
+// Only the English locale is imported: the locales namespace would bundle all of them.
+z.config(en());
 
 const NAMED_MATCHERS = ['$gcc', '$tsc', '$eslint-compact', '$unix'] as const;
 export type NamedMatcher = (typeof NAMED_MATCHERS)[number];
@@ -150,7 +152,3 @@ function deepest(issues: readonly Issue[]): Issue {
   return best ?? { path: [], message: 'invalid' };
 }
 
-/** The JSON schema VS Code uses for completion and errors in the tasks file; written by the build from the schema above. */
-export function tasksJsonSchema(): Record<string, unknown> {
-  return { ...z.toJSONSchema(tasksFileSchema, { target: 'draft-7' }), title: 'Parallel Tasks: custom tasks' };
-}
