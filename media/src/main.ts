@@ -190,7 +190,7 @@ function renderResultRow(row: ResultRow, index: number): HTMLElement {
 
 // ---- rendering ------------------------------------------------------------
 function renderEmpty(): void {
-  const nothing = !panel.run && panel.history.length === 0;
+  const nothing = !panel.run && panel.history.length === 0 && panel.tasks.length === 0;
   empty.hidden = !nothing;
   header.hidden = queue.hidden = workers.hidden = tabs.hidden = nothing;
   if (!nothing || empty.childElementCount > 0) return;
@@ -238,10 +238,39 @@ function renderQueue(): void {
   queue.replaceChildren(grid, queueChart(panel.series), legend);
 }
 
+function renderTasks(): HTMLElement[] {
+  if (panel.tasks.length === 0) return [];
+  return [
+    h('h3', {}, 'VS Code tasks'),
+    ...panel.tasks.map((lane) =>
+      h(
+        'div',
+        { class: `lane task ${lane.state}`, 'aria-label': `Task ${lane.name}: ${lane.state}${lane.exitCode !== undefined ? `, exit code ${lane.exitCode}` : ''}, ${formatDuration(lane.durationMs)}` },
+        h(
+          'div',
+          { class: 'lane-head' },
+          h('span', { class: 'name' }, lane.name),
+          h('span', { class: 'kind' }, lane.source),
+          h('span', { class: `state ${lane.state}` }, lane.exitCode !== undefined && lane.state === 'failed' ? `failed (${lane.exitCode})` : lane.state),
+          h('span', { class: 'file' }, formatDuration(lane.durationMs)),
+          h(
+            'span',
+            { class: 'done' },
+            lane.state === 'running'
+              ? button('', 'debug-stop', () => post({ type: 'task', action: 'stop', id: lane.id }), { secondary: true, name: `Stop ${lane.name}` })
+              : button('', 'debug-restart', () => post({ type: 'task', action: 'restart', id: lane.id }), { secondary: true, name: `Restart ${lane.name}` }),
+          ),
+        ),
+      ),
+    ),
+  ];
+}
+
 function renderWorkers(): void {
   const elapsed = panel.run?.elapsedMs ?? 0;
   workers.replaceChildren(
-    h('h3', {}, 'Workers'),
+    ...renderTasks(),
+    panel.workers.length > 0 ? h('h3', {}, 'Workers') : '',
     ...panel.workers.map((lane) =>
       h(
         'div',
@@ -338,7 +367,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     waiting.delete(message.id);
     return;
   }
-  if (!message || (message.type !== 'snapshot' && message.type !== 'delta')) return;
+  if (!message || (message.type !== 'snapshot' && message.type !== 'delta' && message.type !== 'tasks')) return;
   panel = reduce(panel, message);
   render(message);
 });

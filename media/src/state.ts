@@ -11,6 +11,7 @@ export const emptyPanel: PanelState = {
   transform: [],
   analyze: { rows: [], hotspots: [] },
   history: [],
+  tasks: [],
 };
 
 /**
@@ -21,6 +22,7 @@ export const emptyPanel: PanelState = {
 export function reduce(state: PanelState, message: HostMessage): PanelState {
   if (message.type === 'response') return state;
   if (message.type === 'snapshot') return message.state;
+  if (message.type === 'tasks') return { ...state, tasks: message.lanes };
   const base = message.reset ? { ...state, series: [], lint: [], analyze: { rows: [], hotspots: [] } } : state;
   let series = message.samples.length > 0 ? [...base.series, ...message.samples] : base.series;
   if (series.length > MAX_SAMPLES) series = series.filter((_, i) => i % 2 === 0);

@@ -7,6 +7,7 @@ import type { TransformOptions } from '../tasks/transform/types';
 import { showAnalysisReport } from './analysis-report';
 import type { DisposableStore } from './lifecycle';
 import { reportProgress } from './progress';
+import type { VsCodeTaskRunner } from './vscode-tasks';
 import type { RunController } from './run-controller';
 import type { RunKind, RunRequest, RunSummary, RunTarget } from './run-types';
 import { readSettings, SECTION } from './settings';
@@ -16,6 +17,7 @@ interface CommandContext {
   readonly log: vscode.LogOutputChannel;
   readonly storage: vscode.Uri;
   readonly openPanelInEditor: () => void;
+  readonly tasks: VsCodeTaskRunner;
 }
 
 /** Every workspace folder, whole. */
@@ -181,6 +183,30 @@ export function registerCommands(store: DisposableStore, context: CommandContext
   register('parallelTasks.runCustomTask', async (name?: unknown) => {
     const request = await customTaskRequest(typeof name === 'string' ? name : undefined, context.log);
     return request ? start(request) : undefined;
+  });
+  register('parallelTasks.runVsCodeTasks', async (names?: unknown) => {
+    // tasks.json can run anything: like VS Code itself, not in an untrusted workspace.
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Parallel Tasks runs tasks.json tasks only in a trusted workspace.');
+      return undefined;
+    }
+    const available = await vscode.tasks.fetchTasks();
+    let chosen: vscode.Task[];
+    if (Array.isArray(names)) {
+      chosen = available.filter((t) => names.includes(t.name));
+    } else {
+      const picked = await vscode.window.showQuickPick(
+        available.map((task) => ({ label: task.name, description: task.source, detail: task.detail, task })),
+        { title: 'Parallel Tasks: run tasks at once', placeHolder: 'Pick the tasks to run in parallel', canPickMany: true },
+      );
+      chosen = picked?.map((p) => p.task) ?? [];
+    }
+    if (chosen.length === 0) return undefined;
+    await vscode.commands.executeCommand('parallelTasks.panel.focus');
+    const lanes = await context.tasks.run(chosen);
+    const failed = lanes.filter((l) => l.state === 'failed');
+    if (failed.length > 0) void vscode.window.showWarningMessage(`Parallel Tasks: ${failed.map((l) => `${l.name} (exit ${l.exitCode ?? '?'})`).join(', ')} failed.`);
+    return lanes;
   });
   register('parallelTasks.cancelRun', () => controller.cancel());
   register('parallelTasks.retryFailed', async () => {

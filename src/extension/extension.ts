@@ -7,6 +7,8 @@ import { PoolManager } from './pool';
 import { RunController, type RunView } from './run-controller';
 import { PanelProvider } from './panel/panel-provider';
 import { RunStatusBar } from './status-bar';
+import { VsCodeTaskRunner } from './vscode-tasks';
+import type { TaskLane } from '../shared/protocol';
 import { TransformReview } from './transform-review';
 
 /** What `activate` returns: read-only access for tests and other extensions. */
@@ -16,6 +18,8 @@ export interface ParallelTasksApi {
   /** Sends a message to the panel's host side as if a webview had posted it; false when it was refused. */
   panelMessage(raw: unknown): Promise<boolean>;
   panelRejected(): number;
+  /** The tasks.json tasks started together by Run VS Code Tasks…, as the panel shows them. */
+  taskLanes(): TaskLane[];
 }
 
 const store = new DisposableStore();
@@ -31,15 +35,17 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   const storage = context.storageUri ?? context.globalStorageUri;
   const controller = store.add(new RunController(pool, diagnostics, review, log, storage, workerScript));
   store.add(new RunStatusBar(controller));
-  const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log));
+  const tasks = store.add(new VsCodeTaskRunner());
+  const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log, tasks));
   store.add(vscode.window.registerWebviewViewProvider(PanelProvider.viewId, panel));
-  registerCommands(store, { controller, log, storage, openPanelInEditor: () => panel.openInEditor() });
+  registerCommands(store, { controller, log, storage, tasks, openPanelInEditor: () => panel.openInEditor() });
   const manager = pool;
   return {
     view: () => controller.view(),
     poolStats: () => manager.stats(),
     panelMessage: (raw) => panel.handleRaw(raw),
     panelRejected: () => panel.rejected,
+    taskLanes: () => tasks.view(),
   };
 }
 

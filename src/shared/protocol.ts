@@ -118,6 +118,17 @@ export interface HistoryEntry {
   readonly fixedProblems?: number;
 }
 
+/** A task from tasks.json that Parallel Tasks started alongside others. */
+export interface TaskLane {
+  readonly id: number;
+  readonly name: string;
+  /** Where the task comes from: "Workspace" for tasks.json, or the providing extension. */
+  readonly source: string;
+  readonly state: 'running' | 'succeeded' | 'failed' | 'stopped';
+  readonly exitCode?: number;
+  readonly durationMs: number;
+}
+
 export interface PanelState {
   readonly trusted: boolean;
   readonly run?: RunHeader;
@@ -127,6 +138,7 @@ export interface PanelState {
   readonly transform: readonly TransformFile[];
   readonly analyze: { readonly rows: readonly AnalyzeRow[]; readonly hotspots: readonly Hotspot[] };
   readonly history: readonly HistoryEntry[];
+  readonly tasks: readonly TaskLane[];
 }
 
 /** Requests the webview makes and the host answers with a `response` of the same id. */
@@ -138,6 +150,7 @@ export type HostMessage =
   | { readonly type: 'response'; readonly id: number; readonly ok: true; readonly result: PanelResult }
   | { readonly type: 'response'; readonly id: number; readonly ok: false; readonly error: string }
   | { readonly type: 'snapshot'; readonly state: PanelState }
+  | { readonly type: 'tasks'; readonly lanes: readonly TaskLane[] }
   | {
       readonly type: 'delta';
       readonly run?: RunHeader;
@@ -160,4 +173,5 @@ export type WebviewMessage =
   | { readonly type: 'command'; readonly command: PanelCommand }
   | { readonly type: 'open'; readonly path: string; readonly line: number; readonly column: number }
   | { readonly type: 'transform'; readonly action: 'apply' | 'discard' | 'diff'; readonly paths: readonly string[] }
-  | { readonly type: 'request'; readonly id: number; readonly request: PanelRequest };
+  | { readonly type: 'request'; readonly id: number; readonly request: PanelRequest }
+  | { readonly type: 'task'; readonly action: 'stop' | 'restart'; readonly id: number };

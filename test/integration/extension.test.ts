@@ -423,6 +423,53 @@ describe('Parallel Tasks in a real VS Code host', function () {
       }
     });
 
+    it('runs tasks.json tasks in parallel: a lane each with status and exit code, stop and restart from the panel, problems from their matchers', async () => {
+      const tasksJson = path.join(root, '.vscode', 'tasks.json');
+      mkdirSync(path.dirname(tasksJson), { recursive: true });
+      const node = JSON.stringify(process.execPath);
+      const matcher = { owner: 'pt-test', fileLocation: ['relative', '${workspaceFolder}'], pattern: { regexp: '^(.*):(\\d+):(\\d+): (warning|error): (.*)$', file: 1, line: 2, column: 3, severity: 4, message: 5 } };
+      const shellTask = (label: string, script: string) => ({ label, type: 'shell', command: `${node} -e ${JSON.stringify(script)}`, problemMatcher: matcher, presentation: { reveal: 'never' } });
+      writeFileSync(
+        tasksJson,
+        JSON.stringify({
+          version: '2.0.0',
+          tasks: [
+            shellTask('pt reports', "setTimeout(() => console.log('src/problems.js:2:1: warning: reported by a tasks.json task'), 300)"),
+            shellTask('pt fails', 'setTimeout(() => process.exit(3), 300)'),
+            shellTask('pt sleeps', 'setTimeout(() => {}, 60000)'),
+          ],
+        }),
+      );
+      try {
+        const lanes = (await vscode.commands.executeCommand<{ name: string; state: string; exitCode?: number }[]>('parallelTasks.runVsCodeTasks', ['pt reports', 'pt fails'])) ?? [];
+        assert.deepEqual(lanes.map((l) => [l.name, l.state, l.exitCode]).sort(), [['pt fails', 'failed', 3], ['pt reports', 'succeeded', 0]]);
+        let problem: vscode.Diagnostic | undefined;
+        for (let i = 0; i < 50 && !problem; i++) {
+          problem = vscode.languages.getDiagnostics(vscode.Uri.file(path.join(root, 'src', 'problems.js'))).find((d) => d.message === 'reported by a tasks.json task');
+          if (!problem) await settle(100);
+        }
+        assert.equal(problem?.severity, vscode.DiagnosticSeverity.Warning, 'the task\'s problem matcher filled Problems');
+
+        // A long task, stopped and restarted through the panel's messages.
+        const running = vscode.commands.executeCommand('parallelTasks.runVsCodeTasks', ['pt sleeps']);
+        let lane = extension.taskLanes().find((l) => l.name === 'pt sleeps');
+        for (let i = 0; i < 50 && lane?.state !== 'running'; i++) {
+          await settle(100);
+          lane = extension.taskLanes().find((l) => l.name === 'pt sleeps');
+        }
+        assert.equal(lane?.state, 'running');
+        assert.equal(await extension.panelMessage({ type: 'task', action: 'stop', id: lane?.id }), true);
+        await running;
+        assert.equal(extension.taskLanes().find((l) => l.id === lane?.id)?.state, 'stopped');
+        assert.equal(await extension.panelMessage({ type: 'task', action: 'restart', id: lane?.id }), true);
+        assert.equal(extension.taskLanes().find((l) => l.id === lane?.id)?.state, 'running');
+        assert.equal(await extension.panelMessage({ type: 'task', action: 'stop', id: lane?.id }), true);
+        assert.equal(await extension.panelMessage({ type: 'task', action: 'stop', id: 999_999 }), false, 'an unknown task id is refused');
+      } finally {
+        rmSync(tasksJson, { force: true });
+      }
+    });
+
     it('refuses to load a codemod or ESLint config from outside the workspace, also through a symlink', async () => {
       const outside = mkdtempSync(path.join(os.tmpdir(), 'pt-outside-'));
       const marker = path.join(outside, 'it-ran');

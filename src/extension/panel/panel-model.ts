@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunSnapshot, RunState } from '../../core/run-state';
-import type { BatchBar, HistoryEntry, HostMessage, Hotspot, LintFile, PanelState, RunHeader, RunKind, Sample, WorkerLane, AnalyzeRow } from '../../shared/protocol';
+import type { BatchBar, TaskLane, HistoryEntry, HostMessage, Hotspot, LintFile, PanelState, RunHeader, RunKind, Sample, WorkerLane, AnalyzeRow } from '../../shared/protocol';
 import type { FileAnalysis } from '../../tasks/analyze/types';
 import type { LintValue } from '../../tasks/lint/types';
 import type { CommandValue } from '../../tasks/custom/command-executor';
@@ -232,11 +232,12 @@ export class PanelModel {
   }
 
   /** Everything, for a webview that just loaded. It does not consume the pending delta: other webviews still need it. */
-  snapshot(trusted: boolean): PanelState {
+  snapshot(trusted: boolean, tasks: readonly TaskLane[] = []): PanelState {
     const snapshot = this.state?.snapshot();
     this.refreshHeader(snapshot);
     return {
       trusted,
+      tasks,
       run: this.header,
       workers: this.lanes(snapshot),
       series: [...this.samples],

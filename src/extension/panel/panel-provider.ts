@@ -7,6 +7,7 @@ import type { TransformReview } from '../transform-review';
 import { panelHtml, webviewRoot } from './panel-html';
 import { PanelModel } from './panel-model';
 import { parseWebviewMessage } from './validate';
+import type { VsCodeTaskRunner } from '../vscode-tasks';
 
 /** At most about ten updates a second reach a webview, however many files finish. */
 const UPDATE_INTERVAL_MS = 100;
@@ -34,9 +35,15 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     private readonly controller: RunController,
     private readonly review: TransformReview,
     private readonly log: vscode.LogOutputChannel,
+    private readonly tasks: VsCodeTaskRunner,
   ) {
     this.model = new PanelModel(review);
     this.disposables.push(
+      // Task lanes are few and change rarely: sent whole on every change.
+      tasks.onDidChange(() => {
+        const lanes = tasks.view();
+        for (const webview of this.ready) void this.post(webview, { type: 'tasks', lanes });
+      }),
       controller.onRunEvent((e) => {
         this.model.onControllerEvent(e);
         this.flush();
@@ -114,7 +121,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'ready':
         if (!webview) return true;
         this.postDelta();
-        await this.post(webview, { type: 'snapshot', state: this.model.snapshot(vscode.workspace.isTrusted) });
+        await this.post(webview, { type: 'snapshot', state: this.model.snapshot(vscode.workspace.isTrusted, this.tasks.view()) });
         this.ready.add(webview);
         return true;
       case 'command':
@@ -156,6 +163,14 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         }
         return true;
       }
+      case 'task': {
+        const done = message.action === 'stop' ? this.tasks.stop(message.id) : await this.tasks.restart(message.id);
+        if (!done) {
+          this.rejected++;
+          this.refusal(`Refused to ${message.action} task ${message.id}: no such task${message.action === 'stop' ? ' running' : ''}`);
+        }
+        return done;
+      }
       case 'transform': {
         if (!message.paths.every((p) => this.review.has(p))) {
           this.rejected++;
@@ -181,7 +196,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   private postSnapshotToAll(): void {
-    const state = this.model.snapshot(vscode.workspace.isTrusted);
+    const state = this.model.snapshot(vscode.workspace.isTrusted, this.tasks.view());
     for (const webview of this.ready) void this.post(webview, { type: 'snapshot', state });
   }
 

@@ -22,6 +22,7 @@ const schema = z.discriminatedUnion('type', [
     id: z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)),
     request: z.strictObject({ kind: z.literal('diff'), path }),
   }),
+  z.strictObject({ type: z.literal('task'), action: z.enum(['stop', 'restart']), id: z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)) }),
   z.strictObject({
     type: z.literal('transform'),
     action: z.enum(['apply', 'discard', 'diff']),
