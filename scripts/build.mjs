@@ -52,7 +52,8 @@ await build({
 });
 await build({
   ...common,
-  entryPoints: { worker: 'src/worker/index.ts', extension: 'src/extension/extension.ts' },
+  // engine.js: what the extension loads on its first run (src/extension/load-engine.ts), kept out of the activation bundle.
+  entryPoints: { worker: 'src/worker/index.ts', extension: 'src/extension/extension.ts', engine: 'src/extension/engine-entry.ts' },
   outdir: 'dist',
 });
 

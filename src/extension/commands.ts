@@ -8,6 +8,7 @@ import { showAnalysisReport } from './analysis-report';
 import type { DisposableStore } from './lifecycle';
 import { reportProgress } from './progress';
 import type { VsCodeTaskRunner } from './vscode-tasks';
+import { loadEngine } from './load-engine';
 import type { RunController } from './run-controller';
 import type { RunKind, RunRequest, RunSummary, RunTarget } from './run-types';
 import { readSettings, SECTION } from './settings';
@@ -286,7 +287,7 @@ function announce(summary: RunSummary, context: CommandContext): void {
  * or picked from a quick pick. Runs on every folder that defines it.
  */
 async function customTaskRequest(name: string | undefined, log: vscode.LogOutputChannel): Promise<RunRequest | undefined> {
-  const { loadTasks, TASKS_FILE } = await import('../tasks/custom/definition');
+  const { loadTasks, TASKS_FILE } = loadEngine();
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   const byName = new Map<string, { folders: vscode.WorkspaceFolder[]; include: readonly string[] }>();
   for (const folder of folders) {

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Executor } from '../core/executor';
 import type { Isolation, PoolExecutor } from '../core/pool-executor';
+import { loadEngine } from './load-engine';
 
 /**
  * Owns the worker pools, one per isolation (threads, child processes). Each
@@ -26,8 +27,7 @@ export class PoolManager implements vscode.Disposable {
     }
     if (!executor) {
       this.log.info(`Starting a pool of ${workers} worker ${isolation === 'process' ? 'process' : 'thread'}${workers === 1 ? '' : 's'}`);
-      // Loaded on the first run, not at activation, which must stay cheap.
-      const { PoolExecutor } = await import('../core/pool-executor');
+      const { PoolExecutor } = loadEngine();
       executor = new PoolExecutor({
         script: this.workerScript,
         workers,

@@ -19,6 +19,7 @@ import type { TransformReview } from './transform-review';
 import type { RunRequest, RunSummary } from './run-types';
 import { readSettings, type Settings } from './settings';
 import { throttle } from './throttle';
+import { loadEngine } from './load-engine';
 import { executedPaths, firstOutside } from './workspace-paths';
 import { applyTransformResults, openDocumentSources } from './transform-edits';
 
@@ -73,20 +74,17 @@ export class RunController implements vscode.Disposable {
 
   private async cacheFor(request: RunRequest, folder: vscode.WorkspaceFolder, enabled: boolean): Promise<JobSpec['cache']> {
     if (!enabled) return undefined;
-    // Loaded on the first run rather than at activation, which must stay cheap (node:crypto and friends).
-    const { ResultCache, sha256 } = await import('../core/result-cache');
+    const { ResultCache, sha256, cacheKeyFor } = loadEngine();
     this.engineBuild ??= sha256(await readFile(this.workerScript));
     const name = `${request.kind}-${sha256(`${folder.uri.toString()}\n${JSON.stringify(request.options)}`).slice(0, 16)}.json`;
     const store = await ResultCache.open(vscode.Uri.joinPath(this.storage, 'cache', name).fsPath);
     if (store.discarded) this.log.warn(store.discarded);
-    const { cacheKeyFor } = await import('../tasks/cache-key');
     return { store, keyFor: await cacheKeyFor(request.kind, request.options, folder.uri.fsPath, this.engineBuild) };
   }
 
   /** The named task of a folder's .vscode/parallel-tasks.json and an executor for it; undefined (logged) when the folder has none. */
   private async customTask(request: RunRequest, folder: vscode.WorkspaceFolder): Promise<{ task: ResolvedTask; executor: Executor } | undefined> {
-    const { loadTasks, resolveTask } = await import('../tasks/custom/definition');
-    const { CommandExecutor } = await import('../tasks/custom/command-executor');
+    const { loadTasks, resolveTask, CommandExecutor } = loadEngine();
     const name = (request.options as { task?: unknown }).task;
     const definition = (await loadTasks(folder.uri.fsPath)).find((t) => t.name === name);
     if (!definition) {
@@ -176,7 +174,7 @@ export class RunController implements vscode.Disposable {
         });
         let result: JobResult<unknown>;
         try {
-          const { runJob } = await import('../core/engine');
+          const { runJob } = loadEngine();
           result = await runJob<unknown>(
             executor,
             {

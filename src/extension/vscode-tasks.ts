@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import type { TaskLane } from '../shared/protocol';
 
+/** How long a task's end may precede its process's end before the lane is closed without an exit code. */
+const PROCESS_END_GRACE_MS = 2000;
+
 interface Lane {
   readonly id: number;
   readonly task: vscode.Task;
@@ -9,6 +12,8 @@ interface Lane {
   startedAt: number;
   endedAt?: number;
   execution?: vscode.TaskExecution;
+  /** A process was started for it: its exit code, not the end of the task, decides the outcome. */
+  hasProcess?: boolean;
   /** Resolves when this run of the task has ended. */
   ended: Promise<void>;
   end: () => void;
@@ -29,14 +34,21 @@ export class VsCodeTaskRunner implements vscode.Disposable {
 
   constructor() {
     this.subscriptions = [
+      vscode.tasks.onDidStartTaskProcess((e) => {
+        const lane = this.laneOf(e.execution);
+        if (lane) lane.hasProcess = true;
+      }),
       vscode.tasks.onDidEndTaskProcess((e) => {
         const lane = this.laneOf(e.execution);
         if (lane && lane.state === 'running') this.finish(lane, e.exitCode === 0 ? 'succeeded' : 'failed', e.exitCode);
       }),
-      // Tasks without a process (custom executions) and stops end here only.
+      // Tasks without a process (custom executions) end here only. The two end
+      // events can arrive in either order: a task with a process waits for its exit code.
       vscode.tasks.onDidEndTask((e) => {
         const lane = this.laneOf(e.execution);
-        if (lane && lane.state === 'running') this.finish(lane, 'succeeded');
+        if (!lane || lane.state !== 'running') return;
+        if (!lane.hasProcess) this.finish(lane, 'succeeded');
+        else setTimeout(() => lane.state === 'running' && this.finish(lane, 'failed'), PROCESS_END_GRACE_MS);
       }),
     ];
   }
@@ -107,7 +119,11 @@ export class VsCodeTaskRunner implements vscode.Disposable {
   }
 
   private laneOf(execution: vscode.TaskExecution): Lane | undefined {
-    for (const lane of this.lanes.values()) if (lane.execution === execution || (lane.state === 'running' && lane.execution?.task === execution.task)) return lane;
+    for (const lane of this.lanes.values()) if (lane.execution === execution) return lane;
+    // Events can come before executeTask has returned the execution: match the running lane by task.
+    for (const lane of this.lanes.values()) {
+      if (lane.state === 'running' && lane.task.name === execution.task.name && lane.task.source === execution.task.source) return lane;
+    }
     return undefined;
   }
 

@@ -441,6 +441,8 @@ describe('Parallel Tasks in a real VS Code host', function () {
         }),
       );
       try {
+        // VS Code re-reads tasks.json on its own schedule after it changes.
+        for (let i = 0; i < 100 && !(await vscode.tasks.fetchTasks()).some((t) => t.name === 'pt sleeps'); i++) await settle(100);
         const lanes = (await vscode.commands.executeCommand<{ name: string; state: string; exitCode?: number }[]>('parallelTasks.runVsCodeTasks', ['pt reports', 'pt fails'])) ?? [];
         assert.deepEqual(lanes.map((l) => [l.name, l.state, l.exitCode]).sort(), [['pt fails', 'failed', 3], ['pt reports', 'succeeded', 0]]);
         let problem: vscode.Diagnostic | undefined;
