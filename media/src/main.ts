@@ -238,6 +238,13 @@ function renderQueue(): void {
   queue.replaceChildren(grid, queueChart(panel.series), legend);
 }
 
+const LANE_KIND_TITLE = {
+  thread: 'a worker thread in the extension host',
+  process: 'a child process: a native crash costs only this worker',
+  'in-process': 'the extension host itself',
+  command: 'runs the task\'s external command, one invocation at a time',
+} as const;
+
 function renderTasks(): HTMLElement[] {
   if (panel.tasks.length === 0) return [];
   return [
@@ -252,7 +259,7 @@ function renderTasks(): HTMLElement[] {
           h('span', { class: 'name' }, lane.name),
           h('span', { class: 'kind' }, lane.source),
           h('span', { class: `state ${lane.state}` }, lane.exitCode !== undefined && lane.state === 'failed' ? `failed (${lane.exitCode})` : lane.state),
-          h('span', { class: 'file' }, formatDuration(lane.durationMs)),
+          h('span', { class: 'duration' }, formatDuration(lane.durationMs)),
           h(
             'span',
             { class: 'done' },
@@ -275,7 +282,7 @@ function renderWorkers(): void {
       h(
         'div',
         { class: `lane ${lane.state}`, 'aria-label': `Worker ${lane.slot + 1} (${lane.kind}): ${lane.state}${lane.file ? `, on ${lane.file}` : ''}, ${lane.filesDone} files, ${Math.round(lane.utilisation * 100)}% busy` },
-        h('div', { class: 'lane-head' }, h('span', { class: 'name' }, `Worker ${lane.slot + 1}`), h('span', { class: 'kind', title: lane.kind === 'process' ? 'a child process: a native crash costs only this worker' : 'a worker thread in the extension host' }, lane.kind), h('span', { class: `state ${lane.state}` }, lane.state), h('span', { class: 'file', title: lane.file ?? '' }, lane.file ?? ''), h('span', { class: 'done' }, `${lane.filesDone} files · ${Math.round(lane.utilisation * 100)}% busy${lane.restarts ? ` · ${lane.restarts} restart${lane.restarts === 1 ? '' : 's'}` : ''}`)),
+        h('div', { class: 'lane-head' }, h('span', { class: 'name' }, `Worker ${lane.slot + 1}`), h('span', { class: 'kind', title: LANE_KIND_TITLE[lane.kind] }, lane.kind), h('span', { class: `state ${lane.state}` }, lane.state), h('span', { class: 'file', title: lane.file ?? '' }, lane.file ?? ''), h('span', { class: 'done' }, `${lane.filesDone} files · ${Math.round(lane.utilisation * 100)}% busy${lane.restarts ? ` · ${lane.restarts} restart${lane.restarts === 1 ? '' : 's'}` : ''}`)),
         laneTimeline(lane, elapsed),
       ),
     ),

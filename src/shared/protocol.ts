@@ -44,8 +44,8 @@ export interface BatchBar {
 
 export interface WorkerLane {
   readonly slot: number;
-  /** What the worker is: a thread, a child process, or the extension host itself. */
-  readonly kind: 'thread' | 'process' | 'in-process';
+  /** What the worker is: a thread, a child process, the extension host itself, or a slot for an external command. */
+  readonly kind: 'thread' | 'process' | 'in-process' | 'command';
   readonly state: 'idle' | 'busy' | 'restarting';
   readonly file?: string;
   readonly filesDone: number;

@@ -292,6 +292,58 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     assert.equal(readFileSync(path.join(session.workspace, 'fmt/b.js'), 'utf8'), 'const b = {y:2}\n', 'the discarded file is untouched');
   });
 
+  it('from the palette: a custom task (stylelint) and two tasks.json tasks run in parallel; lanes in the panel, problems in Problems', async () => {
+    const node = JSON.stringify(process.execPath);
+    const stylelint = path.join(repoRoot, 'node_modules', 'stylelint', 'bin', 'stylelint.mjs');
+    const matcher = { owner: 'pt-e2e', fileLocation: ['relative', '${workspaceFolder}'], pattern: { regexp: '^(.*):(\\d+):(\\d+): (warning|error): (.*)$', file: 1, line: 2, column: 3, severity: 4, message: 5 } };
+    const session = await open({
+      trusted: true,
+      runner: false,
+      files: {
+        'styles/a.css': 'a { color: #ggg; }\nb {}\n',
+        'styles/b.css': '.x { color: red; color: blue; }\n',
+        'stylelint.config.mjs': 'export default { rules: { "color-no-invalid-hex": true, "block-no-empty": true } };\n',
+        '.vscode/parallel-tasks.json': JSON.stringify({ tasks: [{ name: 'stylelint', command: [process.execPath, stylelint, '--formatter', 'unix', '${files}'], include: ['styles/*.css'], batchSize: 1, problemMatcher: '$unix' }] }),
+        '.vscode/tasks.json': JSON.stringify({
+          version: '2.0.0',
+          tasks: [
+            { label: 'e2e build', type: 'shell', command: `${node} -e "setTimeout(() => console.log('src/problems.js:1:1: warning: from e2e build'), 1500)"`, problemMatcher: matcher },
+            { label: 'e2e check', type: 'shell', command: `${node} -e "setTimeout(() => process.exit(2), 2000)"`, problemMatcher: matcher },
+          ],
+        }),
+      },
+    });
+    const { page } = session;
+
+    await runFromPalette(page, 'Parallel Tasks: Run Custom Task');
+    await pickQuickInput(page, 'stylelint');
+    const status = page.locator('.statusbar-item[aria-label^="Parallel Tasks stylelint"]');
+    await status
+      .filter({ hasText: 'stylelint: 2 problems' })
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .finally(() => page.screenshot({ path: path.join(artifacts, 'custom-task-done.png') }));
+
+    await runFromPalette(page, 'Parallel Tasks: Run VS Code Tasks in Parallel');
+    for (const label of ['e2e build', 'e2e check']) {
+      // In a multi-select quick pick a click on the row toggles its checkbox.
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+    }
+    await page.keyboard.press('Enter');
+    const webview = panelFrame(page);
+    await webview.locator('.lane.task.running').nth(1).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(artifacts, 'tasks-running.png') });
+    await webview.locator('.lane.task.failed', { hasText: 'e2e check' }).waitFor({ timeout: 60_000 });
+    await webview.locator('.lane.task.succeeded', { hasText: 'e2e build' }).waitFor({ timeout: 60_000 });
+    assert.match((await webview.locator('.lane.task.failed').textContent()) ?? '', /failed \(2\)/);
+    // The custom task's problems (2) and the build task's warning, in VS Code's own Problems count.
+    await page.locator('.statusbar-item[aria-label*="Warnings"]', { hasText: /1/ }).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await page.screenshot({ path: path.join(artifacts, 'tasks-done.png') });
+    const problems = (await page.locator('#status\\.problems').first().getAttribute('aria-label')) ?? '';
+    assert.match(problems, /Errors: 2/, problems);
+    assert.match(problems, /Warnings: 1/, problems);
+  });
+
   it('panel: Cancel stops a long run and every worker goes idle', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 400; i++) files[`many/file${i}.js`] = generatedModule(i);

@@ -132,6 +132,13 @@ describe('Parallel Tasks in a real VS Code host', function () {
         const prettier = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(path.join(root, 'src'))], { mode: 'prettier' })) as RunSummary;
         assert.equal(prettier.phase, 'refused');
         assert.deepEqual(problemsShown(root), [], 'nothing was linted');
+        // External commands never run untrusted: custom tasks are refused, tasks.json tasks are not started.
+        mkdirSync(path.join(root, '.vscode'), { recursive: true });
+        writeFileSync(path.join(root, '.vscode', 'parallel-tasks.json'), JSON.stringify({ tasks: [{ name: 'echo', command: ['echo', '${files}'], include: ['**/*.js'], problemMatcher: '$gcc' }] }));
+        const custom = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.runCustomTask', 'echo')) as RunSummary;
+        assert.equal(custom.phase, 'refused');
+        assert.equal(await vscode.commands.executeCommand('parallelTasks.runVsCodeTasks', ['anything']), undefined);
+        rmSync(path.join(root, '.vscode', 'parallel-tasks.json'));
       });
 
       it('still runs analyze', async () => {
