@@ -43,7 +43,8 @@ export class PanelModel {
   private functions: Hotspot[] = [];
   private hotspots: Hotspot[] = [];
   private history: HistoryEntry[] = [];
-  private previousLintKeys: Set<string> | undefined;
+  /** Problems of the last completed run per label ("Lint", each custom task), for new/fixed counts. */
+  private readonly previousProblemKeys = new Map<string, Set<string>>();
   private lastSampleDone = 0;
   private lastSampleAt = 0;
   // What the next delta carries beyond the always-sent header and lanes.
@@ -167,12 +168,12 @@ export class PanelModel {
     const entry: HistoryEntry = { id: this.runId, kind: this.kind, label: this.label, files, durationMs, phase };
     if ((this.kind === 'lint' || this.kind === 'custom') && phase === 'completed') {
       const keys = new Set(this.lint.flatMap((f) => f.problems.map((p) => `${f.path}\u0000${p.ruleId}\u0000${p.message}`)));
-      const previous = this.previousLintKeys;
+      const previous = this.previousProblemKeys.get(this.label);
       Object.assign(entry, {
         problems: this.lint.reduce((n, f) => n + f.problems.length, 0),
         ...(previous ? { newProblems: [...keys].filter((k) => !previous.has(k)).length, fixedProblems: [...previous].filter((k) => !keys.has(k)).length } : {}),
       });
-      this.previousLintKeys = keys;
+      this.previousProblemKeys.set(this.label, keys);
     }
     this.history = [entry, ...this.history].slice(0, MAX_HISTORY);
     this.historyChanged = true;
