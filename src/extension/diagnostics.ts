@@ -12,21 +12,30 @@ import type { CommandValue } from '../tasks/custom/command-executor';
  */
 export class LintDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('parallel-tasks');
-  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
-  private readonly subscriptions: vscode.Disposable[];
+  private readonly subscriptions: vscode.Disposable[] = [];
   private readonly custom = new Map<string, vscode.DiagnosticCollection>();
+  private watching = false;
 
-  constructor() {
-    this.subscriptions = [
+  /**
+   * Follows deletes only once there are entries to drop: a workspace-wide
+   * file watcher is not free, and activation must stay cheap.
+   */
+  private watchDeletes(): void {
+    if (this.watching) return;
+    this.watching = true;
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    this.subscriptions.push(
+      watcher,
       // Deletes made outside VS Code reach us through the file watcher, which may lag;
       // deletes made in VS Code (explorer, refactorings) are also announced at once.
-      this.watcher.onDidDelete((uri) => this.forget(uri)),
+      watcher.onDidDelete((uri) => this.forget(uri)),
       vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.forget(uri))),
-    ];
+    );
   }
 
   /** Replaces the entries of every file in `records`; returns the number of error and warning diagnostics set. */
   update(records: readonly FileRecord<LintValue>[]): { errors: number; warnings: number } {
+    this.watchDeletes();
     let errors = 0;
     let warnings = 0;
     for (const record of records) {
@@ -56,6 +65,7 @@ export class LintDiagnostics implements vscode.Disposable {
    * beside ESLint's for the same file instead of replacing them.
    */
   updateCustom(task: string, records: readonly FileRecord<CommandValue>[]): { errors: number; warnings: number } {
+    this.watchDeletes();
     let collection = this.custom.get(task);
     if (!collection) {
       collection = vscode.languages.createDiagnosticCollection(`parallel-tasks: ${task}`);
@@ -104,7 +114,6 @@ export class LintDiagnostics implements vscode.Disposable {
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
-    this.watcher.dispose();
     this.collection.dispose();
     for (const collection of this.custom.values()) collection.dispose();
   }
