@@ -22,21 +22,30 @@ export class InProcessExecutor implements Executor {
 
   execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution {
     let stopped = false;
+    let abandon: (error: Error) => void = () => undefined;
+    const abandoned = new Promise<never>((_, reject) => {
+      abandon = reject;
+    });
     this.busy++;
     // Start on a later tick, as a worker would: the caller must get the
     // execution handle before the first message arrives.
-    const done = Promise.resolve()
+    const work = Promise.resolve()
       .then(() => this.runner(request, (message) => onMessage(message as WorkerMessage<R>), () => stopped))
       .then(() => {
         if (stopped) throw new Error('Batch cancelled');
-      })
-      .finally(() => {
-        this.busy--;
       });
+    // A file stuck on a promise that never settles (a hung request in a plugin)
+    // is abandoned on cancel or timeout, so the run can end; its later
+    // messages are ignored. A synchronous endless loop cannot be stopped here.
+    const done = Promise.race([work, abandoned]).finally(() => {
+      this.busy--;
+    });
+    work.catch(() => undefined);
     return {
       done,
       cancel: () => {
         stopped = true;
+        abandon(new Error('Batch cancelled'));
       },
     };
   }

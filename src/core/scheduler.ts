@@ -55,6 +55,8 @@ interface InFlight {
   readonly startedAt: number;
   /** Time the worker reported spending on this batch's files. */
   workMs: number;
+  /** Once the batch has settled, late messages (from an abandoned in-process batch) are ignored. */
+  settled?: boolean;
   current?: string;
   /** Set when we stopped the batch ourselves, so the rejection is not taken for a crash. */
   stoppedBecause?: FailureReason;
@@ -217,7 +219,7 @@ export class Scheduler<R> {
         const holder: { flight?: InFlight } = {};
         const onMessage = (message: WorkerMessage<R>): void => {
           const flight = holder.flight;
-          if (!flight) return;
+          if (!flight || flight.settled) return;
           switch (message.type) {
             case 'file-start':
               flight.current = message.file;
@@ -254,6 +256,7 @@ export class Scheduler<R> {
         armWatchdog(current, this.options.fileTimeoutMs + (this.options.startupAllowanceMs ?? DEFAULT_STARTUP_ALLOWANCE_MS));
         execution.done.then(
           () => {
+            current.settled = true;
             // A batch that returned without reporting some files lost them
             // somewhere; treat that like a crash so they are retried.
             if (current.pending.size > 0) {
@@ -265,7 +268,10 @@ export class Scheduler<R> {
             warm.add(slot);
             this.state.apply({ type: 'batch-end', slot, batchId: batch.id });
           },
-          (error: unknown) => onBatchFailed(current, error),
+          (error: unknown) => {
+            current.settled = true;
+            onBatchFailed(current, error);
+          },
         ).finally(() => {
           if (current.watchdog) clearTimeout(current.watchdog);
           inFlight.delete(slot);

@@ -212,6 +212,16 @@ describe('Scheduler over a real workerpool', () => {
     assertIdle(executor, result);
   });
 
+  it('in-process, abandons a file stuck on a promise that never settles at the timeout, and finishes the run', async () => {
+    const inProcess = new InProcessExecutor((request, emit, shouldStop) => runBatch(behaviourHandlers, request, emit, { shouldStop }));
+    executors.push(inProcess);
+    const dir = folder({ 'a.txt': 'ok', 'never.txt': 'never' });
+    const result = await run(inProcess, dir, { fileTimeoutMs: 300 });
+    assert.equal(statusOf(result, 'never.txt'), 'failed');
+    assert.equal(statusOf(result, 'a.txt'), 'done');
+    assert.equal(inProcess.stats().busy, 0);
+  });
+
   it('gives the same results in-process (--workers 0) as on threads', async () => {
     const files = { ...many(15, (i) => `ok ${'y'.repeat(i)}`), 'bad.txt': 'throw', 'skipped.txt': 'skip' };
     const inProcess = new InProcessExecutor((request, emit, shouldStop) => runBatch(behaviourHandlers, request, emit, { shouldStop }));
