@@ -52,19 +52,24 @@ export class CommandExecutor implements Executor {
         stopped = 'timed out';
         killGroup(child);
       }, this.task.timeoutMs);
-      const settle = (): void => {
+      // A child that fails to start emits 'error' and may emit 'close' after it: report once.
+      let reported = false;
+      const settle = (): boolean => {
         clearTimeout(timer);
         if (child) this.children.delete(child);
+        const first = !reported;
+        reported = true;
+        return first;
       };
       child.on('error', (error: NodeJS.ErrnoException) => {
-        settle();
+        if (!settle()) return;
         // The program could not be started: every file gets the reason; nothing crashed.
         const message = error.code === 'ENOENT' ? `Command not found: ${program}` : `Could not start ${program}: ${error.message}`;
         for (const file of request.files) emit({ type: 'file-done', file, threadId: 0, outcome: { status: 'error', message }, durationMs: 0 });
         resolve();
       });
       child.on('close', (code, signal) => {
-        settle();
+        if (!settle()) return;
         if (stopped === 'timed out') return reject(new Error(`timed out after ${this.task.timeoutMs / 1000} s; killed with its child processes`));
         if (stopped) return reject(new Error('cancelled'));
         const text = `${stdout.text()}\n${stderr.text()}`;
