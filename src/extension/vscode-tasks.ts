@@ -73,7 +73,12 @@ export class VsCodeTaskRunner implements vscode.Disposable {
   async restart(id: number): Promise<boolean> {
     const lane = this.lanes.get(id);
     if (!lane) return false;
-    if (lane.state === 'running') this.stop(id);
+    if (lane.state === 'running' && lane.execution) {
+      // The old run's end events must not be taken for the new run's.
+      const ended = endOf(lane.execution);
+      this.stop(id);
+      await ended;
+    }
     await this.start({ id, task: lane.task });
     return true;
   }
@@ -132,4 +137,19 @@ export class VsCodeTaskRunner implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
+}
+
+/** Resolves when VS Code reports the end of `execution`, or after a grace period if it never does. */
+function endOf(execution: vscode.TaskExecution): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, PROCESS_END_GRACE_MS);
+    const subscription = vscode.tasks.onDidEndTask((e) => {
+      if (e.execution === execution) done();
+    });
+    function done(): void {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve();
+    }
+  });
 }
