@@ -35,29 +35,7 @@ export class LintDiagnostics implements vscode.Disposable {
 
   /** Replaces the entries of every file in `records`; returns the number of error and warning diagnostics set. */
   update(records: readonly FileRecord<LintValue>[]): { errors: number; warnings: number } {
-    this.watchDeletes();
-    let errors = 0;
-    let warnings = 0;
-    for (const record of records) {
-      const uri = vscode.Uri.file(record.path);
-      const outcome = record.outcome;
-      if (outcome?.status === 'ok') {
-        const diagnostics = outcome.value.result.messages.map((m) => toDiagnostic(m, outcome.value.rules));
-        for (const d of diagnostics) {
-          if (d.severity === vscode.DiagnosticSeverity.Error) errors++;
-          else warnings++;
-        }
-        this.collection.set(uri, diagnostics);
-      } else if (outcome?.status === 'error') {
-        const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `Parallel Tasks could not lint this file: ${outcome.message}`, vscode.DiagnosticSeverity.Error);
-        diagnostic.source = 'parallel-tasks';
-        errors++;
-        this.collection.set(uri, [diagnostic]);
-      } else if (record.status === 'skipped') {
-        this.collection.delete(uri);
-      }
-    }
-    return { errors, warnings };
+    return this.replace(this.collection, records, (value) => value.result.messages.map((m) => toDiagnostic(m, value.rules)), 'Parallel Tasks could not lint this file');
   }
 
   /**
@@ -65,31 +43,48 @@ export class LintDiagnostics implements vscode.Disposable {
    * beside ESLint's for the same file instead of replacing them.
    */
   updateCustom(task: string, records: readonly FileRecord<CommandValue>[]): { errors: number; warnings: number } {
-    this.watchDeletes();
     let collection = this.custom.get(task);
     if (!collection) {
       collection = vscode.languages.createDiagnosticCollection(`parallel-tasks: ${task}`);
       this.custom.set(task, collection);
     }
+    const toProblem = (p: CommandValue['problems'][number]): vscode.Diagnostic => {
+      const position = new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
+      const severity = p.severity === 'error' ? vscode.DiagnosticSeverity.Error : p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(position, position), p.message, severity);
+      diagnostic.source = task;
+      if (p.code) diagnostic.code = p.code;
+      return diagnostic;
+    };
+    return this.replace(collection, records, (value) => value.problems.map(toProblem), `${task} failed on this file`);
+  }
+
+  /**
+   * Sets each file's entries in `collection` from its result: its problems, a
+   * single error naming why the file failed, or none when it was skipped.
+   * Counts errors, and everything else as warnings.
+   */
+  private replace<V>(
+    collection: vscode.DiagnosticCollection,
+    records: readonly FileRecord<V>[],
+    toDiagnostics: (value: V) => vscode.Diagnostic[],
+    failure: string,
+  ): { errors: number; warnings: number } {
+    this.watchDeletes();
     let errors = 0;
     let warnings = 0;
     for (const record of records) {
       const uri = vscode.Uri.file(record.path);
       const outcome = record.outcome;
       if (outcome?.status === 'ok') {
-        const diagnostics = outcome.value.problems.map((p) => {
-          const position = new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
-          const severity = p.severity === 'error' ? vscode.DiagnosticSeverity.Error : p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
-          const diagnostic = new vscode.Diagnostic(new vscode.Range(position, position), p.message, severity);
-          diagnostic.source = task;
-          if (p.code) diagnostic.code = p.code;
-          if (severity === vscode.DiagnosticSeverity.Error) errors++;
+        const diagnostics = toDiagnostics(outcome.value);
+        for (const d of diagnostics) {
+          if (d.severity === vscode.DiagnosticSeverity.Error) errors++;
           else warnings++;
-          return diagnostic;
-        });
+        }
         collection.set(uri, diagnostics);
       } else if (outcome?.status === 'error') {
-        const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `${task} failed on this file: ${outcome.message}`, vscode.DiagnosticSeverity.Error);
+        const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `${failure}: ${outcome.message}`, vscode.DiagnosticSeverity.Error);
         diagnostic.source = 'parallel-tasks';
         errors++;
         collection.set(uri, [diagnostic]);

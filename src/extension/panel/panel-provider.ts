@@ -89,7 +89,6 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private async receive(webview: vscode.Webview | undefined, raw: unknown): Promise<boolean> {
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
-      this.rejected++;
       this.refusal(`Dropped a malformed message from the panel: ${parsed.reason}`);
       return false;
     }
@@ -103,10 +102,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   /**
-   * Logs why a message was dropped: the first few in full, then one line per
-   * hundred, so a webview that floods us cannot flood the log as well.
+   * Counts a dropped message and logs why: the first few in full, then one
+   * line per hundred, so a webview that floods us cannot flood the log as well.
    */
   private refusal(reason: string): void {
+    this.rejected++;
     if (this.rejected <= LOGGED_REFUSALS) this.log.warn(reason);
     else if (this.rejected % 100 === 0) this.log.warn(`${this.rejected} panel messages dropped so far; the latest: ${reason}`);
   }
@@ -140,7 +140,6 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         // Only files inside the workspace, whatever the webview asks for.
         const uri = vscode.Uri.file(path.resolve(message.path));
         if (!vscode.workspace.getWorkspaceFolder(uri) || path.resolve(message.path) !== message.path) {
-          this.rejected++;
           this.refusal(`Refused to open a path outside the workspace: ${message.path.slice(0, 200)}`);
           return false;
         }
@@ -150,7 +149,6 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       }
       case 'request': {
         if (!this.review.has(message.request.path)) {
-          this.rejected++;
           this.refusal('Refused a diff request for a file that is not under review');
           if (webview) await this.post(webview, { type: 'response', id: message.id, ok: false, error: 'This file is not under review.' });
           return false;
@@ -166,14 +164,12 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'task': {
         const done = message.action === 'stop' ? this.tasks.stop(message.id) : await this.tasks.restart(message.id);
         if (!done) {
-          this.rejected++;
           this.refusal(`Refused to ${message.action} task ${message.id}: no such task${message.action === 'stop' ? ' running' : ''}`);
         }
         return done;
       }
       case 'transform': {
         if (!message.paths.every((p) => this.review.has(p))) {
-          this.rejected++;
           this.refusal('Refused a transform action on files that are not under review');
           return false;
         }
