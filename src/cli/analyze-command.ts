@@ -3,7 +3,7 @@ import { summarizeAnalysis, type AnalyzedFile } from '../tasks/analyze/summary';
 import type { FileAnalysis } from '../tasks/analyze/types';
 import { JS_TS_FILES } from '../tasks/file-types';
 import { runCliJob, type CommonOptions } from './job';
-import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative } from './summary';
+import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative, skippedFiles } from './summary';
 
 export interface AnalyzeCommandOptions extends CommonOptions {
   readonly format: string;
@@ -22,7 +22,7 @@ export async function analyzeCommand(paths: string[], options: AnalyzeCommandOpt
   if (options.format === 'json') {
     const out = files.map((f) => ({ path: f.path, lines: f.lines, functions: f.functions, maxNesting: f.maxNesting, imports: f.imports, todos: f.todos }));
     const errors = failed.map((r) => ({ path: r.path, error: r.outcome?.status === 'error' ? r.outcome.message : 'failed' }));
-    process.stdout.write(`${JSON.stringify({ files: out, totals, errors }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ files: out, totals, errors, skipped: skippedFiles(records) }, null, 2)}\n`);
   } else {
     const { lines } = totals;
     const rows = [
@@ -37,7 +37,7 @@ export async function analyzeCommand(paths: string[], options: AnalyzeCommandOpt
       for (const h of totals.hotspots) rows.push(`  ${String(h.complexity).padStart(4)}  ${h.name}  ${relative(h.path)}:${h.line}:${h.column}`);
     }
     process.stdout.write(`${rows.join('\n')}\n`);
-    for (const line of describeProblems(records, false)) process.stderr.write(`${line}\n`);
+    for (const line of describeProblems(records, true)) process.stderr.write(`${line}\n`);
     process.stderr.write(`${describeRun('Analyzed', result)}\n`);
   }
   if (result.outcome.phase === 'cancelled') return EXIT_CANCELLED;

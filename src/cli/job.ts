@@ -9,8 +9,10 @@ import { InProcessExecutor } from '../core/in-process-executor';
 import { RunState } from '../core/run-state';
 import { PoolExecutor, type Isolation } from '../core/pool-executor';
 import { UsageError } from '../core/errors';
+import type { SymlinkPolicy } from '../core/discovery';
 import { runBatch } from '../worker/run-batch';
 import { taskHandlers } from '../worker/handlers';
+import { exitNow } from './exit-guard';
 import { ProgressDisplay } from './progress';
 
 /** Options every command shares. */
@@ -38,6 +40,8 @@ export interface CliJob {
    * `--isolation thread` says otherwise.
    */
   readonly fragile?: boolean;
+  /** Symbolic links: followed inside the folder (default), or skipped (transforms never write through a link). */
+  readonly symlinks?: SymlinkPolicy;
   /**
    * External commands (custom tasks) bring their own executor, batch size
    * and time limit; their results are not cached, since the tool's inputs
@@ -111,7 +115,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) exitNow(130);
     process.stderr.write('\nCancelling… (press Ctrl+C again to quit at once)\n');
     controller.abort();
   };
@@ -137,6 +141,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
           exclude: common.exclude ?? [],
           gitignore: common.gitignore,
           maxFileSize,
+          symlinks: job.symlinks ?? 'follow',
         },
         // An external command enforces its own time limit (and kills its process group); the watchdog is the backstop.
         scheduler: { fileTimeoutMs: job.external ? job.external.timeoutMs + 10_000 : timeoutSeconds * 1000, cancelGraceMs: 2000 },

@@ -8,7 +8,8 @@ import type { LintOptions, LintValue, RuleDocs } from '../tasks/lint/types';
 import { bundledToolEntry, importModule } from '../tasks/resolve-tool';
 import { JS_TS_FILES } from '../tasks/file-types';
 import { runCliJob, type CommonOptions } from './job';
-import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED } from './summary';
+import { distinctTools } from '../tasks/tool-info';
+import { assertNotFailed, describeProblems, describeRun, describeTools, EXIT_CANCELLED, relative, skippedFiles } from './summary';
 
 export interface LintCommandOptions extends CommonOptions {
   readonly format: string;
@@ -30,8 +31,13 @@ export async function lintCommand(paths: string[], options: LintCommandOptions):
   for (const record of records) if (record.outcome?.status === 'ok') Object.assign(rules, record.outcome.value.rules);
 
   const { ESLint: ESLintClass } = await importModule<{ ESLint: typeof ESLint }>(bundledToolEntry('eslint'));
+  const tools = records.map((r) => (r.outcome?.status === 'ok' ? r.outcome.value.tool : undefined));
+  // Skipped files are named on stderr in every format: stdout stays exactly what eslint prints.
+  for (const { path: file, reason } of skippedFiles(records)) process.stderr.write(`skipped: ${relative(file)}: ${reason}\n`);
   if (options.format === 'sarif') {
-    process.stdout.write(`${JSON.stringify(toSarif(results, rules, ESLintClass.version), null, 2)}\n`);
+    // The ESLint that linted the files (the project's own, usually), not the copy we bundle.
+    const used = distinctTools(tools)[0];
+    process.stdout.write(`${JSON.stringify(toSarif(results, rules, used?.version ?? ESLintClass.version), null, 2)}\n`);
   } else {
     // ESLint's own formatters, so the output is exactly what `eslint` prints.
     const formatter = await new ESLintClass({ cwd: process.cwd(), overrideConfigFile: true }).loadFormatter(options.format === 'json' ? 'json' : 'stylish');
@@ -41,6 +47,8 @@ export async function lintCommand(paths: string[], options: LintCommandOptions):
     if (options.format === 'pretty') {
       for (const line of describeProblems(records, false)) process.stderr.write(`${line}\n`);
       process.stderr.write(`${describeRun('Linted', result)}\n`);
+      const used = describeTools(tools);
+      if (used) process.stderr.write(`${used}\n`);
     }
   }
   if (result.outcome.phase === 'cancelled') return EXIT_CANCELLED;

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { errorMessage, errorName } from '../core/errors';
+import { guardExit, releaseExit } from './exit-guard';
 import { analyzeCommand } from './analyze-command';
 import { runCommand } from './run-command';
 import { lintCommand } from './lint-command';
@@ -13,8 +14,8 @@ function withCommonOptions(command: Command): Command {
     .option('-w, --workers <n>', 'workers (0 = run in-process, no pool)', undefined)
     .option('--isolation <kind>', 'thread or process: child processes contain native crashes (default: process for codemods, thread otherwise)')
     .option('--timeout <seconds>', 'per-file time limit; a worker over it is terminated', '60')
-    .option('--include <glob...>', 'globs a file inside a given folder must match')
-    .option('--exclude <glob...>', 'globs of files to leave out')
+    .option('--include <glob...>', 'globs a file found in a folder must match (relative to the current folder)')
+    .option('--exclude <glob...>', 'globs of files to leave out (relative to the current folder)')
     .option('--no-gitignore', 'do not honour .gitignore files')
     .option('--max-file-size <bytes>', 'skip files larger than this', String(2 * 1024 * 1024))
     .option('--no-progress', 'no live progress display, even on a terminal')
@@ -40,6 +41,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--eslint-fix', 'apply ESLint autofixes')
     .option('-c, --config <file>', 'ESLint flat config file for --eslint-fix')
     .option('--codemod <file>', 'run a jscodeshift-compatible transform module (JS or TS)')
+    .option('--codemod-option <key=value...>', 'an option passed to the codemod (its third argument), as jscodeshift does; repeatable')
     .option('--replace <pattern>', 'regular expression to search for')
     .option('--with <text>', 'replacement for --replace ($1, $<name> refer to groups)')
     .option('--flags <flags>', 'regular expression flags for --replace', 'g')
@@ -79,8 +81,9 @@ async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     const name = errorName(error);
-    if (name === 'UsageError' || name === 'ConfigError') {
-      process.stderr.write(`parallel-tasks: ${errorMessage(error)}\n`);
+    if (name === 'UsageError' || name === 'ConfigError' || name === 'UnmatchedPathsError') {
+      // One line per problem (UnmatchedPathsError names each path that matched nothing).
+      for (const line of errorMessage(error).split('\n')) process.stderr.write(`parallel-tasks: ${line}\n`);
       return EXIT_USAGE;
     }
     process.stderr.write(`parallel-tasks: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -88,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+guardExit();
 void main(process.argv).then((code) => {
+  releaseExit();
   process.exitCode = code;
 });

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { JobResult } from '../core/engine';
 import { ConfigError } from '../core/errors';
 import type { FileRecord } from '../core/run-state';
+import { describeTool, distinctTools, type ToolInfo } from '../tasks/tool-info';
 
 /** Exit code for a run stopped by Ctrl+C, as shells report SIGINT. */
 export const EXIT_CANCELLED = 130;
@@ -24,7 +25,7 @@ export function describeRun<R>(verb: string, result: JobResult<R>): string {
   const restarts = snapshot.workers.reduce((n, w) => n + w.restarts, 0);
   if (restarts) parts.push(`${restarts} worker restart${restarts === 1 ? '' : 's'}`);
   if (snapshot.cached) parts.push(`${snapshot.cached} from cache`);
-  if (counts.skipped) parts.push(`${counts.skipped} skipped`);
+  if (counts.skipped) parts.push(`${counts.skipped} skipped (${skipReasons(result.state.results())})`);
   if (counts.failed) parts.push(`${counts.failed} failed`);
   if (counts.cancelled) parts.push(`${counts.cancelled} cancelled`);
   return parts.join('; ');
@@ -47,4 +48,29 @@ export function describeProblems<R>(records: readonly FileRecord<R>[], includeSk
     else if (includeSkipped && record.outcome?.status === 'skipped') lines.push(`skipped: ${relative(record.path)}: ${record.outcome.reason}`);
   }
   return lines;
+}
+
+/** Every file the run did not process, with the reason: the `skipped` list of JSON reports. */
+export function skippedFiles<R>(records: readonly FileRecord<R>[]): { path: string; reason: string }[] {
+  return records.flatMap((r) => (r.outcome?.status === 'skipped' ? [{ path: r.path, reason: r.outcome.reason }] : []));
+}
+
+/**
+ * "2 ignored by the ESLint configuration, 1 binary file": the skip reasons
+ * counted, with the details that differ per file (sizes, link targets) left
+ * to the per-file lines.
+ */
+function skipReasons<R>(records: readonly FileRecord<R>[]): string {
+  const counts = new Map<string, number>();
+  for (const { reason } of skippedFiles(records)) {
+    const general = reason.replace(/ \(.*\)$/, '').replace(/ to \S+/, '');
+    counts.set(general, (counts.get(general) ?? 0) + 1);
+  }
+  return [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
+}
+
+/** The tools behind the results, for the summary: "ESLint 9.39.1 (the project's own) with eslint.config.mjs". */
+export function describeTools(tools: readonly (ToolInfo | undefined)[]): string | undefined {
+  const distinct = distinctTools(tools);
+  return distinct.length === 0 ? undefined : `Used ${distinct.map((t) => describeTool(t, relative)).join('; ')}`;
 }

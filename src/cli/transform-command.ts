@@ -5,13 +5,15 @@ import { checkUnchanged, unifiedDiff, writeIfUnchanged } from '../tasks/transfor
 import type { TransformOptions, TransformValue } from '../tasks/transform/types';
 import { JS_TS_FILES, PRETTIER_FILES } from '../tasks/file-types';
 import { runCliJob, type CommonOptions } from './job';
-import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative } from './summary';
+import { distinctTools } from '../tasks/tool-info';
+import { assertNotFailed, describeProblems, describeRun, describeTools, EXIT_CANCELLED, relative, skippedFiles } from './summary';
 
 export interface TransformCommandOptions extends CommonOptions {
   readonly format: string;
   readonly prettier?: boolean;
   readonly eslintFix?: boolean;
   readonly codemod?: string;
+  readonly codemodOption?: string[];
   readonly replace?: string;
   readonly with?: string;
   readonly flags: string;
@@ -25,6 +27,25 @@ interface FileReport {
   path: string;
   changed: boolean;
   error?: string;
+  /** ESLint autofix: errors still in the file after fixing. */
+  remainingErrors?: number;
+}
+
+/**
+ * `--codemod-option key=value`, repeatable: the options object a jscodeshift
+ * transform gets as its third argument. Values stay strings, as jscodeshift's
+ * own command line passes them.
+ */
+export function parseCodemodOptions(pairs: readonly string[]): Record<string, string> {
+  const options: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    if (!/^[A-Za-z_$][\w$-]*$/.test(key)) throw new UsageError(`--codemod-option takes key=value with a plain key, got "${pair}"`);
+    // Object.defineProperty: a key such as __proto__ is an own option, never the prototype.
+    Object.defineProperty(options, key, { value: eq < 0 ? 'true' : pair.slice(eq + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return options;
 }
 
 export function transformOptionsFrom(options: TransformCommandOptions): { transform: TransformOptions; include: string } {
@@ -38,8 +59,10 @@ export function transformOptionsFrom(options: TransformCommandOptions): { transf
   if (options.codemod !== undefined) {
     const codemod = path.resolve(options.codemod);
     if (!existsSync(codemod)) throw new UsageError(`--codemod file not found: ${options.codemod}`);
-    return { transform: { mode: 'codemod', codemod }, include: JS_TS_FILES };
+    const codemodOptions = parseCodemodOptions(options.codemodOption ?? []);
+    return { transform: { mode: 'codemod', codemod, ...(Object.keys(codemodOptions).length > 0 ? { codemodOptions } : {}) }, include: JS_TS_FILES };
   }
+  if (options.codemodOption?.length) throw new UsageError('--codemod-option goes with --codemod');
   if (options.with === undefined) throw new UsageError('--replace needs --with TEXT');
   try {
     new RegExp(options.replace as string, options.flags);
@@ -53,7 +76,7 @@ export async function transformCommand(paths: string[], options: TransformComman
   if (options.format !== 'pretty' && options.format !== 'json') throw new UsageError('--format must be pretty or json for transform');
   if ([options.check, options.diff, options.write].filter(Boolean).length > 1) throw new UsageError('use only one of --check, --diff, --write');
   const { transform, include } = transformOptionsFrom(options);
-  const result = await runCliJob<TransformValue>({ kind: 'transform', paths, options: transform, defaultInclude: [include], fragile: transform.mode === 'codemod' }, options);
+  const result = await runCliJob<TransformValue>({ kind: 'transform', paths, options: transform, defaultInclude: [include], fragile: transform.mode === 'codemod', symlinks: 'skip' }, options);
   assertNotFailed(result);
 
   const records = result.state.results();
@@ -68,7 +91,7 @@ export async function transformCommand(paths: string[], options: TransformComman
     }
     if (outcome?.status !== 'ok') continue;
     const value = outcome.value;
-    const report: FileReport = { path: record.path, changed: value.changed };
+    const report: FileReport = { path: record.path, changed: value.changed, ...(value.remainingErrors ? { remainingErrors: value.remainingErrors } : {}) };
     reports.push(report);
     if (!value.changed || value.output === undefined) continue;
     if (options.write) {
@@ -90,6 +113,8 @@ export async function transformCommand(paths: string[], options: TransformComman
 
   const changed = reports.filter((r) => r.changed).length;
   const failed = reports.filter((r) => r.error !== undefined);
+  const unfixed = reports.filter((r) => r.remainingErrors);
+  const tools = distinctTools(records.map((r) => (r.outcome?.status === 'ok' ? r.outcome.value.tool : undefined)));
   if (options.format === 'json') {
     const summary = {
       files: reports.length,
@@ -99,16 +124,22 @@ export async function transformCommand(paths: string[], options: TransformComman
       skipped: records.filter((r) => r.status === 'skipped').length,
       cancelled: records.filter((r) => r.status === 'cancelled').length,
       ...(options.write ? { written } : {}),
+      ...(transform.mode === 'eslint-fix' ? { remainingErrors: unfixed.reduce((n, r) => n + (r.remainingErrors ?? 0), 0) } : {}),
     };
-    process.stdout.write(`${JSON.stringify({ files: reports, summary }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ files: reports, skipped: skippedFiles(records), tools, summary }, null, 2)}\n`);
   } else {
     if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
-    for (const line of describeProblems(records, false)) process.stderr.write(`${line}\n`);
+    for (const line of describeProblems(records, true)) process.stderr.write(`${line}\n`);
     for (const r of failed) if (r.changed) process.stderr.write(`error: ${relative(r.path)}: ${r.error}\n`);
-    process.stderr.write(`${describeRun('Transformed', result)}; ${changed} changed${options.write ? `, ${written} written` : ''}\n`);
+    for (const r of unfixed) process.stderr.write(`unfixed: ${relative(r.path)}: ${r.remainingErrors} error${r.remainingErrors === 1 ? '' : 's'} could not be fixed (run lint to see them)\n`);
+    const verb = options.check || options.diff ? 'would change' : 'changed';
+    process.stderr.write(`${describeRun('Transformed', result)}; ${changed} ${verb}${options.write ? `, ${written} written` : ''}\n`);
+    const used = describeTools(tools);
+    if (used) process.stderr.write(`${used}\n`);
     if (!options.write && !options.diff && !options.check && changed > 0) process.stderr.write('Nothing was written: use --write to apply, --diff to review.\n');
   }
   if (result.outcome.phase === 'cancelled') return EXIT_CANCELLED;
-  if (failed.length > 0) return 1;
+  // Like `eslint --fix`: errors that remain after fixing fail the run.
+  if (failed.length > 0 || unfixed.length > 0) return 1;
   return options.check && changed > 0 ? 1 : 0;
 }

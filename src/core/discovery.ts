@@ -1,29 +1,54 @@
-import { stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { globby, isDynamicPattern, convertPathToPattern } from 'globby';
 import { isBinaryFile } from 'isbinaryfile';
 import pMap from 'p-map';
 import type { DiscoveredFile, SkippedFile } from './types';
 
+/**
+ * What to do with a symbolic link to a file. `follow`: take it under its own
+ * name when its target is inside the folder, as ESLint does; `skip`: never
+ * (transforms: writing through a link would replace it, and the target is
+ * found under its own name anyway). A link to something outside the folder is
+ * never followed.
+ */
+export type SymlinkPolicy = 'follow' | 'skip';
+
 export interface DiscoveryOptions {
-  /** Relative paths and globs are resolved against this folder; .gitignore files are read from here down. */
+  /**
+   * The one base: relative paths, globs, `include` and `exclude` are all
+   * resolved against this folder; .gitignore files are read from here down.
+   */
   readonly cwd: string;
   /** Files, folders or globs. An empty list means the whole `cwd`. */
   readonly paths: readonly string[];
-  /** Globs (relative to each folder searched) a file must match when found inside a folder. */
+  /** Globs (relative to `cwd`) a file must match when found inside a folder. */
   readonly include: readonly string[];
-  /** Globs that remove files, applied everywhere. */
+  /** Globs (relative to `cwd`) that remove files, applied everywhere. */
   readonly exclude: readonly string[];
   readonly gitignore: boolean;
   /** Files larger than this are skipped, not processed. */
   readonly maxFileSize: number;
+  readonly symlinks?: SymlinkPolicy;
+  /**
+   * Never take a file outside `cwd`, even one named explicitly (the editor:
+   * its paths come from settings and messages, not from a person typing a
+   * command line).
+   */
+  readonly confine?: boolean;
+}
+
+/** A path or glob the user gave that yielded no file at all, with why. */
+export interface UnmatchedPath {
+  readonly path: string;
+  readonly reason: string;
 }
 
 export interface DiscoveryResult {
   readonly files: DiscoveredFile[];
   readonly skipped: SkippedFile[];
-  /** Paths given explicitly that do not exist. */
-  readonly missing: string[];
+  /** Paths and globs that matched nothing: a run over them would check nothing, so front ends treat them as errors. */
+  readonly unmatched: UnmatchedPath[];
 }
 
 /** Folders no task should ever walk into. */
@@ -32,70 +57,147 @@ const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**'];
 /** How many files are probed for binary content at once: I/O bound, so a modest limit is enough. */
 const PROBE_CONCURRENCY = 32;
 
+/** A candidate found for one requested path, before it is probed. */
+interface Candidate {
+  readonly path: string;
+  /** Named on purpose (not found by walking a folder or expanding a glob). */
+  readonly explicit: boolean;
+  /** Set when the candidate is a symbolic link. */
+  readonly link?: boolean;
+}
+
+type Entry = { readonly candidates: Candidate[]; readonly unmatched?: string };
+
 export async function discoverFiles(options: DiscoveryOptions): Promise<DiscoveryResult> {
   const requested = options.paths.length > 0 ? options.paths : ['.'];
-  const patterns: string[] = [];
-  const explicitFiles: string[] = [];
-  const missing: string[] = [];
-
-  for (const entry of requested) {
-    if (isDynamicPattern(entry)) {
-      patterns.push(entry);
-      continue;
+  const entries = await Promise.all(requested.map((entry) => expandEntry(entry, options)));
+  const unmatched: UnmatchedPath[] = [];
+  const byPath = new Map<string, Candidate>();
+  entries.forEach((entry, i) => {
+    const name = requested[i] as string;
+    if (entry.unmatched !== undefined) unmatched.push({ path: name, reason: entry.unmatched });
+    else if (entry.candidates.length === 0) unmatched.push({ path: name, reason: noMatchReason(name, options) });
+    for (const candidate of entry.candidates) {
+      // Named on purpose wins over found by walking: it decides how ignored files are reported.
+      if (!byPath.get(candidate.path)?.explicit) byPath.set(candidate.path, candidate);
     }
-    const absolute = path.resolve(options.cwd, entry);
-    const info = await stat(absolute).catch(() => undefined);
-    if (!info) {
-      missing.push(entry);
-    } else if (info.isDirectory()) {
-      const base = convertPathToPattern(path.relative(options.cwd, absolute) || '.');
-      for (const include of options.include) patterns.push(path.posix.join(base, include));
-    } else {
-      // A file named on purpose is taken even if it does not match `include`,
-      // as the eslint and prettier CLIs do.
-      explicitFiles.push(absolute);
-    }
-  }
+  });
 
-  const found =
-    patterns.length === 0
-      ? []
-      : await globby(patterns, {
-          cwd: options.cwd,
-          absolute: true,
-          onlyFiles: true,
-          dot: false,
-          followSymbolicLinks: false,
-          gitignore: options.gitignore,
-          ignore: [...ALWAYS_EXCLUDED, ...options.exclude],
-        });
-
-  const unique = [...new Set([...explicitFiles, ...found.map((p) => path.normalize(p))])].sort();
+  const unique = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const verdicts = await pMap(unique, (candidate) => probeFile(candidate, options), { concurrency: PROBE_CONCURRENCY });
   const files: DiscoveredFile[] = [];
   const skipped: SkippedFile[] = [];
-
-  const verdicts = await pMap(unique, (file) => probeFile(file, options.maxFileSize), {
-    concurrency: PROBE_CONCURRENCY,
-  });
   for (const verdict of verdicts) {
     if ('reason' in verdict) skipped.push(verdict);
     else files.push(verdict);
   }
-
-  return { files, skipped, missing };
+  return { files, skipped, unmatched };
 }
 
-async function probeFile(file: string, maxFileSize: number): Promise<DiscoveredFile | SkippedFile> {
+function noMatchReason(entry: string, options: DiscoveryOptions): string {
+  return isDynamicPattern(entry) || options.include.length === 0
+    ? 'no files match it'
+    : `no files in it match ${options.include.join(', ')} (globs relative to ${options.cwd})`;
+}
+
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
+}
+
+async function expandEntry(entry: string, options: DiscoveryOptions): Promise<Entry> {
+  const absolute = path.resolve(options.cwd, entry);
+  // lstat first: a file whose name contains glob characters (`[id].js`) is that file, not a pattern.
+  const info = await lstat(absolute).catch(() => undefined);
+  if (!info) {
+    if (isDynamicPattern(entry)) return { candidates: await globCandidates([entry], options, undefined) };
+    return { candidates: [], unmatched: 'no such file or folder' };
+  }
+  if (options.confine && !isInside(absolute, options.cwd)) return { candidates: [], unmatched: 'outside the folder' };
+  if (info.isSymbolicLink()) return expandLink(absolute, options);
+  if (info.isDirectory()) return { candidates: await folderCandidates(absolute, options) };
+  // A file named on purpose is taken even if it does not match `include`, as the eslint and prettier CLIs do.
+  return { candidates: [{ path: absolute, explicit: true }] };
+}
+
+/** A symbolic link named on purpose: followed only to a target inside the folder, and never for transforms (as the prettier CLI refuses). */
+async function expandLink(absolute: string, options: DiscoveryOptions): Promise<Entry> {
+  const target = await realpath(absolute).catch((error: NodeJS.ErrnoException) => error);
+  if (target instanceof Error) return { candidates: [], unmatched: target.code === 'ELOOP' ? 'is a symbolic link loop' : 'is a broken symbolic link' };
+  if ((options.symlinks ?? 'follow') === 'skip') return { candidates: [], unmatched: `is a symbolic link (to ${target}); name the file itself` };
+  if (!isInside(target, await realpath(options.cwd))) return { candidates: [], unmatched: `is a symbolic link to ${target}, outside the folder` };
+  const info = await stat(target);
+  if (info.isDirectory()) return { candidates: await folderCandidates(target, options) };
+  return { candidates: [{ path: absolute, explicit: true, link: true }] };
+}
+
+/**
+ * The files inside `folder` that match `include`. The globs are relative to
+ * `cwd` (one base for every option); a glob that starts with `**` is anchored
+ * at the folder so that only the folder is walked.
+ */
+async function folderCandidates(folder: string, options: DiscoveryOptions): Promise<Candidate[]> {
+  const relative = path.relative(options.cwd, folder);
+  const base = relative === '' ? '' : `${convertPathToPattern(relative)}/`;
+  const anchored: string[] = [];
+  const fromCwd: string[] = [];
+  for (const include of options.include) {
+    if (include.startsWith('**/') || include === '**') anchored.push(`${base}${include}`);
+    else fromCwd.push(include);
+  }
+  const found = [...(await globCandidates(anchored, options, undefined)), ...(await globCandidates(fromCwd, options, folder))];
+  return found;
+}
+
+async function globCandidates(patterns: readonly string[], options: DiscoveryOptions, within: string | undefined): Promise<Candidate[]> {
+  if (patterns.length === 0) return [];
+  const entries = await globby([...patterns], {
+    cwd: options.cwd,
+    absolute: true,
+    onlyFiles: false,
+    objectMode: true,
+    dot: false,
+    followSymbolicLinks: false,
+    gitignore: options.gitignore,
+    ignore: [...ALWAYS_EXCLUDED, ...options.exclude],
+  });
+  const candidates: Candidate[] = [];
+  for (const entry of entries) {
+    const file = path.normalize(entry.path);
+    if (within !== undefined && !isInside(file, within)) continue;
+    if (options.confine && !isInside(file, options.cwd)) continue;
+    if (entry.dirent.isFile()) candidates.push({ path: file, explicit: false });
+    else if (entry.dirent.isSymbolicLink()) candidates.push({ path: file, explicit: false, link: true });
+  }
+  return candidates;
+}
+
+async function probeFile(candidate: Candidate, options: DiscoveryOptions): Promise<DiscoveredFile | SkippedFile> {
+  const file = candidate.path;
   try {
+    if (candidate.link && !candidate.explicit) {
+      const why = await walkedLinkProblem(file, options);
+      if (why) return { path: file, reason: why };
+    }
     const info = await stat(file);
-    if (info.size > maxFileSize) {
-      return { path: file, reason: `larger than the size limit (${info.size} > ${maxFileSize} bytes)` };
+    if (info.size > options.maxFileSize) {
+      return { path: file, reason: `larger than the size limit (${info.size} > ${options.maxFileSize} bytes)` };
     }
     if (info.size > 0 && (await isBinaryFile(file, info.size))) {
       return { path: file, reason: 'binary file' };
     }
-    return { path: file, size: info.size, mtimeMs: info.mtimeMs };
+    return { path: file, size: info.size, mtimeMs: info.mtimeMs, ...(candidate.explicit ? { explicit: true } : {}) };
   } catch (error) {
     return { path: file, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }
+}
+
+/** Why a symbolic link found by walking a folder is not taken, or undefined when it is. */
+async function walkedLinkProblem(file: string, options: DiscoveryOptions): Promise<string | undefined> {
+  const target = await realpath(file).catch((error: NodeJS.ErrnoException) => error);
+  if (target instanceof Error) return target.code === 'ELOOP' ? 'symbolic link loop' : 'broken symbolic link';
+  if (!isInside(target, await realpath(options.cwd))) return `symbolic link to ${target}, outside the folder`;
+  if ((await stat(target)).isDirectory()) return 'symbolic link to a folder (links are not followed into folders)';
+  if ((options.symlinks ?? 'follow') === 'skip') return `symbolic link to ${path.relative(options.cwd, target)} (processed under its own name; links are not written through)`;
+  return undefined;
 }

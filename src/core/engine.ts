@@ -2,6 +2,7 @@ import pMap from 'p-map';
 import { AdaptiveBatcher } from './batching';
 import type { ResultCache } from './result-cache';
 import type { DiscoveredFile } from './types';
+import { UnmatchedPathsError } from './errors';
 import { discoverFiles, type DiscoveryOptions, type DiscoveryResult } from './discovery';
 import type { Executor } from './executor';
 import { RunState } from './run-state';
@@ -26,6 +27,12 @@ export interface JobSpec {
    * workers runs on the calling thread instead, and the run says so.
    */
   readonly smallRunExecutor?: () => Executor;
+  /**
+   * Whether a path or glob that matched no file stops the job before anything
+   * runs (default: it does; a run over it would check nothing and look green).
+   * The editor's whole-folder runs report it per folder instead.
+   */
+  readonly failOnUnmatched?: boolean;
 }
 
 /**
@@ -51,6 +58,7 @@ export interface JobResult<R> {
  */
 export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunState<R>()): Promise<JobResult<R>> {
   const discovery = await discoverFiles(spec.discovery);
+  if (discovery.unmatched.length > 0 && (spec.failOnUnmatched ?? true)) throw new UnmatchedPathsError(discovery.unmatched);
   const { hits, toRun, misses } = spec.cache ? await lookUpCache(spec.cache, discovery.files, spec.sources) : { hits: [], toRun: discovery.files, misses: new Map<string, Miss>() };
   const batches = new AdaptiveBatcher(toRun, {
     workers: pool.concurrency,
@@ -111,7 +119,8 @@ async function lookUpCache(
     async (file) => {
       // Unsaved editor text is not what is on disk: never answer it from, or store it in, the cache.
       if (sources?.has(file.path)) return { file, key: '', result: { hit: false as const, hash: undefined } };
-      const key = await cache.keyFor(file.path);
+      // A file named on purpose may get a different answer (ESLint's "File ignored" warning) than the same file found in a folder.
+      const key = `${await cache.keyFor(file.path)}${file.explicit ? '\nexplicit' : ''}`;
       return { file, key, result: await cache.store.lookup(file, key) };
     },
     { concurrency: LOOKUP_CONCURRENCY },

@@ -31,3 +31,20 @@ export function errorName(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Paths or globs the user gave that matched no file. A run over them would
+ * check nothing, so it must not end as a success: exit code 2, one line per
+ * path, as the eslint CLI does.
+ */
+export class UnmatchedPathsError extends Error {
+  override readonly name = 'UnmatchedPathsError';
+
+  constructor(readonly unmatched: readonly { readonly path: string; readonly reason: string }[]) {
+    super(unmatched.map(describeUnmatched).join('\n'));
+  }
+}
+
+export function describeUnmatched(entry: { readonly path: string; readonly reason: string }): string {
+  return `No files matching "${entry.path}" were found: ${entry.reason}.`;
+}

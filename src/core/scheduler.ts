@@ -246,8 +246,9 @@ export class Scheduler<R> {
           }
         };
         const sources = request.sources && batchSources(files, request.sources);
+        const explicit = batch.files.filter((f) => f.explicit).map((f) => f.path);
         const execution = this.executor.execute<R>(
-          { kind: request.kind, root: request.root, options: request.options, files, ...(sources ? { sources } : {}) },
+          { kind: request.kind, root: request.root, options: request.options, files, ...(sources ? { sources } : {}), ...(explicit.length > 0 ? { explicit } : {}) },
           onMessage,
         );
         const current: InFlight = { slot, batch, execution, pending, startedAt: performance.now(), workMs: 0 };

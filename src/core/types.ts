@@ -10,6 +10,12 @@ export interface DiscoveredFile {
   readonly size: number;
   /** Modification time from discovery: lets the result cache skip re-hashing files that did not change. */
   readonly mtimeMs?: number;
+  /**
+   * Named on purpose (a path argument, an explorer selection) rather than found
+   * in a folder: a tool that ignores such a file says so, as ESLint warns
+   * "File ignored because …" for a file it was asked about.
+   */
+  readonly explicit?: boolean;
 }
 
 export interface SkippedFile {
@@ -36,6 +42,8 @@ export interface BatchRequest<O = unknown> {
    * open in an editor with unsaved changes.
    */
   readonly sources?: Readonly<Record<string, string>>;
+  /** The files of this batch that were named on purpose (see `DiscoveredFile.explicit`). */
+  readonly explicit?: readonly string[];
 }
 
 /** The outcome of processing one file. `error` means the tool failed on that file; the worker is fine. */

@@ -57,6 +57,6 @@ describe('discoverFiles', () => {
   it('takes explicit files and globs, and reports paths that do not exist', async () => {
     const result = await discoverFiles(options({ paths: ['src/readme.md', 'sub/*.js', 'nope'] }));
     assert.deepEqual(rel(result.files), ['src/readme.md', 'sub/kept.js']);
-    assert.deepEqual(result.missing, ['nope']);
+    assert.deepEqual(result.unmatched, [{ path: 'nope', reason: 'no such file or folder' }]);
   });
 });

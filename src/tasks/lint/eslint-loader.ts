@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { ESLint } from 'eslint';
 import { ConfigError, errorMessage } from '../../core/errors';
 import { bundledToolEntry, importModule, resolveTool } from '../resolve-tool';
+import type { ToolInfo } from '../tool-info';
 import { defaultLintConfig } from './default-config';
 
 interface ESLintModule {
@@ -12,6 +13,13 @@ interface ESLintModule {
 export interface LoadedESLint {
   readonly eslint: ESLint;
   readonly source: 'workspace' | 'bundled' | 'bundled-default-config';
+  /** The ESLint class's version: the project's own, or ours. */
+  readonly version: string;
+}
+
+/** The ESLint that linted a file, for reports (SARIF's driver, summaries). */
+export interface ESLintForFile extends LoadedESLint {
+  readonly tool: ToolInfo;
 }
 
 export interface ESLintRequest {
@@ -53,7 +61,7 @@ async function create(request: ESLintRequest, useDefaultConfig: boolean): Promis
   };
   // We already run in a worker; ESLint's own threads would only compete with ours.
   if (supportsConcurrencyOption(ESLintCtor.version)) Object.assign(options, { concurrency: 'off' });
-  return { eslint: new ESLintCtor(options), source: useDefaultConfig ? 'bundled-default-config' : tool.source };
+  return { eslint: new ESLintCtor(options), source: useDefaultConfig ? 'bundled-default-config' : tool.source, version: ESLintCtor.version };
 }
 
 function cached(request: ESLintRequest, useDefaultConfig: boolean): Promise<LoadedESLint> {
@@ -73,16 +81,21 @@ function cached(request: ESLintRequest, useDefaultConfig: boolean): Promise<Load
  * there is no config for the file, the bundled ESLint with the default config.
  * A config that fails to load is a `ConfigError`, which stops the run.
  */
-export async function eslintForFile(request: ESLintRequest, file: string): Promise<LoadedESLint> {
+export async function eslintForFile(request: ESLintRequest, file: string): Promise<ESLintForFile> {
   try {
     const loaded = await cached(request, false);
+    let configFile = request.configFile ? path.resolve(request.root, request.configFile) : undefined;
     if (!request.configFile && typeof loaded.eslint.findConfigFile === 'function') {
-      const configFile = await loaded.eslint.findConfigFile(file);
-      if (!configFile) return await cached(request, true);
+      configFile = await loaded.eslint.findConfigFile(file);
+      if (!configFile) {
+        const fallback = await cached(request, true);
+        return { ...fallback, tool: { name: 'ESLint', version: fallback.version, source: 'bundled' } };
+      }
     }
     // Loads (and caches) the config now, so that a broken config is reported as such.
     await loaded.eslint.calculateConfigForFile(file);
-    return loaded;
+    const tool: ToolInfo = { name: 'ESLint', version: loaded.version, source: loaded.source === 'workspace' ? 'workspace' : 'bundled', ...(configFile ? { config: configFile } : {}) };
+    return { ...loaded, tool };
   } catch (error) {
     throw new ConfigError(`ESLint configuration could not be loaded: ${errorMessage(error)}`);
   }

@@ -10,17 +10,18 @@ export const lintFile: FileHandler = async (file, request): Promise<FileOutcome<
   const options = request.options as LintOptions;
   const source = await readSource(file, request.sources?.[file]);
   if (!isSourceText(source)) return source;
-  const { eslint, source: origin } = await eslintForFile({ root: request.root, configFile: options.configFile, fix: false }, file);
+  const { eslint, source: origin, tool } = await eslintForFile({ root: request.root, configFile: options.configFile, fix: false }, file);
   let results: ESLint.LintResult[];
   try {
-    results = await eslint.lintText(source.text, { filePath: file, warnIgnored: false });
+    // A file named on purpose that ESLint ignores gets ESLint's own warning result, as `eslint FILE` prints it.
+    results = await eslint.lintText(source.text, { filePath: file, warnIgnored: request.explicit?.includes(file) ?? false });
   } catch (error) {
     // A parse error is a message in the result; a throw here is a rule or plugin crashing.
     return { status: 'error', message: `ESLint failed on this file: ${errorMessage(error)}` };
   }
   const result = results[0];
   if (!result) return { status: 'skipped', reason: 'ignored by the ESLint configuration' };
-  return { status: 'ok', value: { result: toPlain(result), rules: ruleDocs(eslint, results), eslint: origin } };
+  return { status: 'ok', value: { result: toPlain(result), rules: ruleDocs(eslint, results), eslint: origin, tool } };
 };
 
 /** ESLint defines some result fields as getters; the json formatter prints their values, and so must we. */

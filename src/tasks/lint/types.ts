@@ -1,4 +1,5 @@
 import type { ESLint } from 'eslint';
+import type { ToolInfo } from '../tool-info';
 
 export interface LintOptions {
   /** An explicit flat config file (`--config`); otherwise configs are looked up as the eslint CLI does. */
@@ -17,4 +18,6 @@ export interface LintValue {
   readonly rules: Readonly<Record<string, RuleDocs>>;
   /** Whether the workspace's own ESLint ran, or the bundled one. */
   readonly eslint: 'workspace' | 'bundled' | 'bundled-default-config';
+  /** The ESLint that ran, its version and config file. */
+  readonly tool: ToolInfo;
 }

@@ -2,29 +2,33 @@ import * as path from 'node:path';
 import type * as Prettier from 'prettier';
 import type { FileOutcome } from '../../core/types';
 import { importModule, resolveTool } from '../resolve-tool';
+import type { ToolInfo } from '../tool-info';
 
 type PrettierModule = typeof Prettier;
 
 /** Warm state: the Prettier module per root (the project's own, or ours). */
-const modules = new Map<string, Promise<PrettierModule>>();
+const modules = new Map<string, Promise<{ prettier: PrettierModule; source: ToolInfo['source'] }>>();
 
-function prettierFor(root: string): Promise<PrettierModule> {
+function prettierFor(root: string): Promise<{ prettier: PrettierModule; source: ToolInfo['source'] }> {
   let mod = modules.get(root);
   if (!mod) {
-    mod = importModule<PrettierModule>(resolveTool('prettier', root).entry);
+    const tool = resolveTool('prettier', root);
+    mod = importModule<PrettierModule>(tool.entry).then((prettier) => ({ prettier, source: tool.source }));
     modules.set(root, mod);
   }
   return mod;
 }
 
 /** Formats like the `prettier` CLI run from `root`: same ignore files, same config and editorconfig lookup. */
-export async function formatWithPrettier(file: string, text: string, root: string): Promise<FileOutcome<string>> {
-  const prettier = await prettierFor(root);
+export async function formatWithPrettier(file: string, text: string, root: string): Promise<FileOutcome<{ output: string; tool: ToolInfo }>> {
+  const { prettier, source } = await prettierFor(root);
   const info = await prettier.getFileInfo(file, {
     ignorePath: [path.join(root, '.gitignore'), path.join(root, '.prettierignore')],
   });
   if (info.ignored) return { status: 'skipped', reason: 'ignored by .prettierignore or .gitignore' };
   if (!info.inferredParser) return { status: 'skipped', reason: 'Prettier has no parser for this file type' };
   const config = (await prettier.resolveConfig(file, { editorconfig: true })) ?? {};
-  return { status: 'ok', value: await prettier.format(text, { ...config, filepath: file }) };
+  const configFile = (await prettier.resolveConfigFile(file)) ?? undefined;
+  const tool: ToolInfo = { name: 'Prettier', version: prettier.version, source, ...(configFile ? { config: configFile } : {}) };
+  return { status: 'ok', value: { output: await prettier.format(text, { ...config, filepath: file }), tool } };
 }

@@ -1,3 +1,5 @@
+import type { ToolInfo } from '../tool-info';
+
 export type TransformOptions =
   | { readonly mode: 'prettier' }
   | { readonly mode: 'eslint-fix'; readonly configFile?: string }
@@ -17,4 +19,8 @@ export interface TransformValue {
   readonly output?: string;
   /** SHA-256 of the content the transform read: a writer refuses if the file no longer matches. */
   readonly hash: string;
+  /** The tool that computed the output (Prettier, ESLint, jscodeshift); absent for search and replace. */
+  readonly tool?: ToolInfo;
+  /** ESLint autofix: errors left in the file after every fix was applied, as `eslint --fix` reports them. */
+  readonly remainingErrors?: number;
 }

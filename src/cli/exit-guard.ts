@@ -1,0 +1,34 @@
+import { writeSync } from 'node:fs';
+
+/**
+ * Code we load runs in the CLI's own process on a small in-process run (an
+ * ESLint config or plugin, a Prettier plugin). If it calls `process.exit(0)`,
+ * the CLI would end with no output and exit code 0: a green run that checked
+ * nothing. Until the CLI has finished on its own, any exit is reported and
+ * turned into a failure.
+ */
+let finished = false;
+
+function onExit(code: number): void {
+  if (finished) return;
+  // Synchronous: nothing asynchronous runs once the process is exiting.
+  writeSync(2, `parallel-tasks: the run was ended from inside by code it loaded (process.exit(${code}) in a config, plugin or codemod); its results are incomplete\n`);
+  if (!code) process.exitCode = 2;
+}
+
+export function guardExit(): void {
+  finished = false;
+  process.on('exit', onExit);
+}
+
+/** The CLI is done: the exit that follows is ours. */
+export function releaseExit(): void {
+  finished = true;
+  process.off('exit', onExit);
+}
+
+/** Ends the process now with `code`, on purpose (a second Ctrl+C, a termination signal). */
+export function exitNow(code: number): never {
+  releaseExit();
+  process.exit(code);
+}
