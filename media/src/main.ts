@@ -328,6 +328,29 @@ function renderResults(): void {
     }
     list.setItems([{ kind: 'analyze-head' as const }, ...rows.map((row) => ({ kind: 'analyze' as const, row }))]);
   }
+  const skipped = renderSkipped();
+  if (skipped) extra.append(skipped);
+}
+
+/** How many skipped files are listed by name; the rest are counted (the log has them all). */
+const SKIPPED_LISTED = 200;
+
+/** The files the run did not process, with the reason, for every kind: a run says what it did not do. */
+function renderSkipped(): HTMLElement | undefined {
+  if (panel.skipped.length === 0) return undefined;
+  const items = panel.skipped.slice(0, SKIPPED_LISTED).map((entry) => {
+    const open = h('button', { class: 'link', title: entry.path }, entry.rel);
+    open.addEventListener('click', () => post({ type: 'open', path: entry.path, line: 1, column: 1 }));
+    return h('li', {}, open, h('span', { class: 'reason' }, ` — ${entry.reason}`));
+  });
+  const more = panel.skipped.length - items.length;
+  return h(
+    'details',
+    { class: 'skipped' },
+    h('summary', {}, `${panel.skipped.length} file${panel.skipped.length === 1 ? '' : 's'} skipped`),
+    h('ul', { 'aria-label': 'Skipped files and why' }, ...items),
+    ...(more > 0 ? [h('p', { class: 'note' }, `and ${more} more (Parallel Tasks: Show Log lists them all)`)] : []),
+  );
 }
 
 function renderHistory(): void {
@@ -359,7 +382,7 @@ function render(message?: HostMessage): void {
   renderQueue();
   renderWorkers();
   // Results are re-rendered only when they change, not on every progress tick.
-  const key = `${panel.run?.id}:${panel.lint.length}:${panel.analyze.rows.length}:${panel.analyze.hotspots.length}:${panel.transform.map((t) => t.state).join('')}`;
+  const key = `${panel.run?.id}:${panel.lint.length}:${panel.skipped.length}:${panel.analyze.rows.length}:${panel.analyze.hotspots.length}:${panel.transform.map((t) => t.state).join('')}`;
   if (!message || message.type === 'snapshot' || key !== lastResultsKey) {
     lastResultsKey = key;
     renderResults();

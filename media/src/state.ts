@@ -8,6 +8,7 @@ export const emptyPanel: PanelState = {
   workers: [],
   series: [],
   lint: [],
+  skipped: [],
   transform: [],
   analyze: { rows: [], hotspots: [] },
   history: [],
@@ -23,7 +24,7 @@ export function reduce(state: PanelState, message: HostMessage): PanelState {
   if (message.type === 'response') return state;
   if (message.type === 'snapshot') return message.state;
   if (message.type === 'tasks') return { ...state, tasks: message.lanes };
-  const base = message.reset ? { ...state, series: [], lint: [], analyze: { rows: [], hotspots: [] } } : state;
+  const base = message.reset ? { ...state, series: [], lint: [], skipped: [], analyze: { rows: [], hotspots: [] } } : state;
   let series = message.samples.length > 0 ? [...base.series, ...message.samples] : base.series;
   if (series.length > MAX_SAMPLES) series = series.filter((_, i) => i % 2 === 0);
   return {
@@ -32,6 +33,7 @@ export function reduce(state: PanelState, message: HostMessage): PanelState {
     workers: message.workers,
     series,
     lint: message.lint ? [...base.lint, ...message.lint] : base.lint,
+    skipped: message.skipped ? [...base.skipped, ...message.skipped] : base.skipped,
     analyze: {
       rows: message.analyze ? [...base.analyze.rows, ...message.analyze] : base.analyze.rows,
       hotspots: message.hotspots ?? base.analyze.hotspots,

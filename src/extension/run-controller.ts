@@ -188,7 +188,12 @@ export class RunController implements vscode.Disposable {
                 exclude: custom ? [...settings.exclude, ...custom.task.exclude] : settings.exclude,
                 gitignore: settings.useGitignore,
                 maxFileSize: settings.maxFileSize,
+                // Settings and panel messages name these paths, not a person at a prompt: never leave the folder.
+                confine: true,
+                symlinks: request.kind === 'transform' ? 'skip' : 'follow',
               },
+              // A selection that matches nothing is an error; a whole folder without such files is counted below.
+              failOnUnmatched: target.paths.length > 0,
               // An external command enforces its own time limit and kills its process group; the watchdog is the backstop.
               scheduler: { fileTimeoutMs: custom ? custom.task.timeoutMs + 10_000 : settings.fileTimeoutMs, cancelGraceMs: 2000 },
               ...(custom ? { batchBytes: Number.MAX_SAFE_INTEGER, batchMaxFiles: custom.task.batchSize } : { batchBytes: settings.batchBytes }),
@@ -241,7 +246,8 @@ export class RunController implements vscode.Disposable {
           const transformRecords = records as readonly FileRecord<TransformValue>[];
           totals.changed += transformRecords.filter((r) => r.outcome?.status === 'ok' && r.outcome.value.changed).length;
           transformed.push(...transformRecords);
-          review = settings.transformReview;
+          // Skipping the preview is a workspace's choice only when the workspace is trusted.
+          review = settings.transformReview === 'apply' && !vscode.workspace.isTrusted ? 'refactorPreview' : settings.transformReview;
         }
       }
     } catch (caught) {
@@ -250,6 +256,12 @@ export class RunController implements vscode.Disposable {
       this.log.error(`${request.label} failed: ${error}`);
     } finally {
       this.active = undefined;
+    }
+    // A run that found nothing to do checked nothing: it must not look like a clean pass.
+    if (phase === 'completed' && totals.files === 0) {
+      phase = 'failed';
+      error = `${request.label} found no files to process in ${request.targets.map((t) => t.folder.name).join(', ')} (see the parallelTasks.include and parallelTasks.exclude settings)`;
+      this.log.warn(error);
     }
     const state = lastState ?? new RunState<unknown>();
     const folders = request.targets.map((t) => t.folder.name).join(', ');
@@ -285,6 +297,13 @@ export class RunController implements vscode.Disposable {
 
     // The workers are done; what remains is the user's review. All folders go
     // into one edit, so one undo takes the whole transform back.
+    // Nothing is written outside the workspace folders, whatever a setting or a message said.
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const outsideWrites = transformed.filter((r) => firstOutside([r.path], roots) !== undefined);
+    if (outsideWrites.length > 0) {
+      for (const r of outsideWrites) this.log.error(`${r.path} is outside the workspace; not written`);
+      transformed.splice(0, transformed.length, ...transformed.filter((r) => !outsideWrites.includes(r)));
+    }
     if (request.kind === 'transform' && phase === 'completed' && review === 'panel') {
       totals.held = this.review.hold(transformed, request.label);
       void vscode.commands.executeCommand('parallelTasks.showPanel');

@@ -76,6 +76,13 @@ export interface LintFile {
   readonly problems: readonly LintProblem[];
 }
 
+/** A file the run did not process, and why (binary, too large, ignored by config, a link outside the folder…). */
+export interface SkippedEntry {
+  readonly path: string;
+  readonly rel: string;
+  readonly reason: string;
+}
+
 export type TransformState = 'pending' | 'applied' | 'discarded' | 'stale' | 'failed';
 
 export interface TransformFile {
@@ -135,6 +142,7 @@ export interface PanelState {
   readonly workers: readonly WorkerLane[];
   readonly series: readonly Sample[];
   readonly lint: readonly LintFile[];
+  readonly skipped: readonly SkippedEntry[];
   readonly transform: readonly TransformFile[];
   readonly analyze: { readonly rows: readonly AnalyzeRow[]; readonly hotspots: readonly Hotspot[] };
   readonly history: readonly HistoryEntry[];
@@ -159,6 +167,7 @@ export type HostMessage =
       /** A new run started: results of the previous one are cleared first. */
       readonly reset?: boolean;
       readonly lint?: readonly LintFile[];
+      readonly skipped?: readonly SkippedEntry[];
       readonly analyze?: readonly AnalyzeRow[];
       readonly hotspots?: readonly Hotspot[];
       readonly transform?: readonly TransformFile[];

@@ -35,6 +35,7 @@ function bigRun(files: number, perFile: number): PanelState {
     workers: [{ slot: 0, kind: 'thread', state: 'idle', filesDone: files, utilisation: 0.95, restarts: 0, batches: [] }],
     series: [],
     lint,
+    skipped: [],
     transform: [],
     analyze: { rows: [], hotspots: [] },
     history: [],
@@ -130,5 +131,20 @@ describe('panel webview in Chromium (10,000 files, 50,000 problems)', function (
     await page.getByRole('button', { name: 'Group problems by rule' }).click();
     const saved = await page.evaluate(() => (globalThis as unknown as { __state: { groupBy: string } }).__state);
     assert.equal(saved.groupBy, 'rule', 'the grouping is saved with setState');
+  });
+
+  it('lists skipped files with their reasons, arriving in deltas, and opens one on click', async () => {
+    const state = bigRun(1, 1);
+    await send({ type: 'snapshot', state: { ...state, skipped: [{ path: '/ws/logo.js', rel: 'logo.js', reason: 'binary file' }] } });
+    const more = Array.from({ length: 250 }, (_, i) => ({ path: `/ws/vendor/v${i}.js`, rel: `vendor/v${i}.js`, reason: 'ignored by the ESLint configuration' }));
+    await send({ type: 'delta', run: state.run, workers: state.workers, samples: [], skipped: more });
+    const details = page.locator('details.skipped');
+    await details.locator('summary', { hasText: '251 files skipped' }).click();
+    await details.locator('li', { hasText: 'logo.js — binary file' }).waitFor();
+    assert.equal(await details.locator('li').count(), 200, 'a long list is capped');
+    await details.locator('.note', { hasText: 'and 51 more' }).waitFor();
+    await details.getByRole('button', { name: 'logo.js' }).click();
+    const posted = await page.evaluate(() => (globalThis as unknown as { __posted: unknown[] }).__posted);
+    assert.deepEqual(posted.at(-1), { type: 'open', path: '/ws/logo.js', line: 1, column: 1 });
   });
 });

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunSnapshot, RunState } from '../../core/run-state';
-import type { BatchBar, TaskLane, HistoryEntry, HostMessage, Hotspot, LintFile, PanelState, RunHeader, RunKind, Sample, WorkerLane, AnalyzeRow } from '../../shared/protocol';
+import type { BatchBar, TaskLane, HistoryEntry, HostMessage, Hotspot, LintFile, PanelState, RunHeader, RunKind, Sample, SkippedEntry, WorkerLane, AnalyzeRow } from '../../shared/protocol';
 import type { FileAnalysis } from '../../tasks/analyze/types';
 import type { LintValue } from '../../tasks/lint/types';
 import type { CommandValue } from '../../tasks/custom/command-executor';
@@ -39,6 +39,7 @@ export class PanelModel {
   private bars: MutableBar[][] = [];
   private samples: Sample[] = [];
   private lint: LintFile[] = [];
+  private skipped: SkippedEntry[] = [];
   private analyze: AnalyzeRow[] = [];
   private functions: Hotspot[] = [];
   private hotspots: Hotspot[] = [];
@@ -51,6 +52,7 @@ export class PanelModel {
   private pendingReset = false;
   private pendingSamples: Sample[] = [];
   private pendingLint: LintFile[] = [];
+  private pendingSkipped: SkippedEntry[] = [];
   private pendingAnalyze: AnalyzeRow[] = [];
   private historyChanged = false;
   private transformChanged = false;
@@ -72,6 +74,7 @@ export class PanelModel {
       this.bars = [];
       this.samples = [];
       this.lint = [];
+      this.skipped = [];
       this.analyze = [];
       this.functions = [];
       this.hotspots = [];
@@ -103,8 +106,12 @@ export class PanelModel {
           if (event.outcome.status === 'error') bar.outcome = 'failed';
         }
         if (event.outcome.status === 'ok') this.collect(event.file, event.outcome.value);
+        else if (event.outcome.status === 'skipped') this.skip(event.file, event.outcome.reason);
         return;
       }
+      case 'skipped':
+        for (const file of event.files) this.skip(file.path, file.reason);
+        return;
       case 'cached':
         if (event.outcome.status === 'ok') this.collect(event.file, event.outcome.value);
         return;
@@ -127,6 +134,13 @@ export class PanelModel {
       default:
         return;
     }
+  }
+
+  /** Every skipped file is listed with its reason: a run must say what it did not do. */
+  private skip(file: string, reason: string): void {
+    const entry: SkippedEntry = { path: file, rel: vscode.workspace.asRelativePath(file), reason };
+    this.skipped.push(entry);
+    this.pendingSkipped.push(entry);
   }
 
   private collect(file: string, value: unknown): void {
@@ -243,6 +257,7 @@ export class PanelModel {
       workers: this.lanes(snapshot),
       series: [...this.samples],
       lint: [...this.lint],
+      skipped: [...this.skipped],
       transform: this.review.list(),
       analyze: { rows: [...this.analyze], hotspots: [...this.hotspots] },
       history: [...this.history],
@@ -260,6 +275,7 @@ export class PanelModel {
       samples: this.pendingSamples,
       ...(this.pendingReset ? { reset: true } : {}),
       ...(this.pendingLint.length ? { lint: this.pendingLint } : {}),
+      ...(this.pendingSkipped.length ? { skipped: this.pendingSkipped } : {}),
       ...(this.pendingAnalyze.length ? { analyze: this.pendingAnalyze } : {}),
       ...(this.kind === 'analyze' && this.header?.phase !== 'running' ? { hotspots: this.hotspots } : {}),
       ...(this.transformChanged ? { transform: this.review.list() } : {}),
@@ -273,6 +289,7 @@ export class PanelModel {
     this.pendingReset = false;
     this.pendingSamples = [];
     this.pendingLint = [];
+    this.pendingSkipped = [];
     this.pendingAnalyze = [];
     this.historyChanged = false;
     this.transformChanged = false;
