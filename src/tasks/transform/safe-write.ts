@@ -101,10 +101,10 @@ async function writeTemporary(temp: string, content: Buffer, info: Stats): Promi
   const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile(content);
-    // open() applied the umask; the file keeps its own mode.
-    await handle.chmod(mode);
     // Root rewriting a user's file must leave it theirs (write-file-atomic does the same).
     if (process.getuid?.() === 0) await handle.chown(info.uid, info.gid);
+    // After chown, which clears set-id bits; open() applied the umask: the file keeps its own mode.
+    await handle.chmod(mode);
     await handle.sync();
   } finally {
     await handle.close();
