@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../core/errors';
+import { removeStaleTempFiles } from '../core/temp-files';
 import { checkUnchanged, unifiedDiff, writeIfUnchanged } from '../tasks/transform/apply';
 import type { TransformOptions, TransformValue } from '../tasks/transform/types';
 import { JS_TS_FILES, PRETTIER_FILES } from '../tasks/file-types';
@@ -80,6 +81,11 @@ export async function transformCommand(paths: string[], options: TransformComman
   assertNotFailed(result);
 
   const records = result.state.results();
+  if (options.write) {
+    // Leftovers of a run killed while writing these folders; they are never reported, only tidied.
+    const toWrite = records.filter((r) => r.outcome?.status === 'ok' && r.outcome.value.changed);
+    await removeStaleTempFiles(toWrite.map((r) => path.dirname(r.path)));
+  }
   const reports: FileReport[] = [];
   const out: string[] = [];
   let written = 0;

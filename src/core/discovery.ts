@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { globby, isDynamicPattern, convertPathToPattern } from 'globby';
 import { isBinaryFile } from 'isbinaryfile';
 import pMap from 'p-map';
+import { TEMP_FILE_GLOB } from './temp-files';
 import type { DiscoveredFile, SkippedFile } from './types';
 
 /**
@@ -52,7 +53,7 @@ export interface DiscoveryResult {
 }
 
 /** Folders no task should ever walk into. */
-const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**'];
+const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**', TEMP_FILE_GLOB];
 
 /** How many files are probed for binary content at once: I/O bound, so a modest limit is enough. */
 const PROBE_CONCURRENCY = 32;

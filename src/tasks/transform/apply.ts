@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createTwoFilesPatch } from 'diff';
-import writeFileAtomic from 'write-file-atomic';
 import { hashContent } from '../../worker/source-file';
+import { safeWrite, type WriteResult } from './safe-write';
 
 export type ApplyResult = { readonly ok: true; readonly before: string } | { readonly ok: false; readonly reason: string };
 
@@ -21,14 +21,11 @@ export async function checkUnchanged(file: string, expectedHash: string): Promis
 }
 
 /**
- * Writes the new content atomically (temporary file, then rename; the mode is
- * kept), but only if the file is unchanged since the transform read it.
+ * Writes the new content only if the file still holds what the transform read,
+ * and never over a change that lands while it is written (see safe-write.ts).
  */
-export async function writeIfUnchanged(file: string, expectedHash: string, output: string): Promise<ApplyResult> {
-  const check = await checkUnchanged(file, expectedHash);
-  if (!check.ok) return check;
-  await writeFileAtomic(file, output, { encoding: 'utf8' });
-  return check;
+export async function writeIfUnchanged(file: string, expectedHash: string, output: string): Promise<WriteResult> {
+  return safeWrite(file, expectedHash, Buffer.from(output, 'utf8'));
 }
 
 export function unifiedDiff(displayPath: string, before: string, after: string): string {
