@@ -247,6 +247,8 @@ describe('transform --write keeps what the user protected or just changed', func
     assert.ok(left.some((n) => n > 0), `a kill caught a temporary file in place (leftovers per kill: ${left.join(', ')})`);
 
     // The next run, asked for dot-files too, neither reports nor writes any temporary, and tidies the dead ones.
+    // (A real dot-file is there too: a glob that matched only temporaries would be a glob that matched nothing.)
+    writeFileSync(path.join(dir, 'src', '.dotfile.js'), 'export const old = 9;\n');
     const run = cli(['transform', '--replace', 'old', '--with', 'new', '--write', '--format', 'json', 'src', 'src/.*'], dir);
     assert.equal(run.status, 0, run.stderr);
     const report = JSON.parse(run.stdout) as JsonReport;
@@ -276,17 +278,19 @@ describe('transform --write keeps what the user protected or just changed', func
     assert.equal(statSync(names[0]).mode & 0o777, 0o640);
   });
 
-  it('writes through a symlink named on the command line (the link stays a link); a symlink met inside a folder is left alone', () => {
+  it('refuses a symlink named on the command line, as the prettier CLI does; a symlink met inside a folder is skipped and reported', () => {
     const dir = scratch({ 'real.js': 'const old = 1;\n', 'src/plain.js': 'const old = 2;\n' });
     symlinkSync('../real.js', path.join(dir, 'src/link.js'));
     const folder = cli(['transform', '--replace', 'old', '--with', 'fresh', '--write', 'src'], dir);
     assert.equal(folder.status, 0, folder.stderr);
     assert.equal(readFileSync(path.join(dir, 'src/plain.js'), 'utf8'), 'const fresh = 2;\n');
     assert.equal(readFileSync(path.join(dir, 'real.js'), 'utf8'), 'const old = 1;\n', 'discovery does not follow a symlink');
+    assert.match(folder.stderr, /^skipped: src\/link\.js: symbolic link to real\.js \(processed under its own name; links are not written through\)$/m);
     const named = cli(['transform', '--replace', 'old', '--with', 'fresh', '--write', 'src/link.js'], dir);
-    assert.equal(named.status, 0, named.stderr);
+    assert.equal(named.status, 2, named.stderr);
+    assert.match(named.stderr, /"src\/link\.js" were found: is a symbolic link/);
     assert.ok(lstatSync(path.join(dir, 'src/link.js')).isSymbolicLink(), 'still a symlink');
-    assert.equal(readFileSync(path.join(dir, 'real.js'), 'utf8'), 'const fresh = 1;\n', 'its target has the new content');
+    assert.equal(readFileSync(path.join(dir, 'real.js'), 'utf8'), 'const old = 1;\n', 'nothing written through the link');
   });
 
   it('keeps the byte-order mark, the mode and (when root writes) the owner', () => {
