@@ -62,7 +62,11 @@ function buildProgram(setExit: (code: number) => void): Command {
       .argument('[paths...]', 'files, folders or globs', []),
   )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
-    .action(async (name: string, paths: string[], options) => setExit(await runCommand(name, paths, options)));
+    .option('--verbose', 'show the output of every invocation, not only of those that failed')
+    // Which options were typed: run refuses those that cannot apply to it instead of ignoring them.
+    .action(async (name: string, paths: string[], options, command: Command) =>
+      setExit(await runCommand(name, paths, { ...options, given: Object.keys(options).filter((key) => command.getOptionValueSource(key) === 'cli') })),
+    );
 
   return program;
 }

@@ -4,6 +4,7 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { ConfigError } from '../../core/errors';
+import { compileCommandLine } from './command-line';
 
 /**
  * Custom tasks live in `.vscode/parallel-tasks.json` of a workspace folder:
@@ -33,17 +34,19 @@ const task = z.strictObject({
   name: described(z.string().check(z.minLength(1), z.maxLength(100)), 'Shown in the command palette, the panel and Problems; `parallel-tasks run <name>` on the command line.'),
   command: described(
     z.union([z.array(z.string()).check(z.minLength(1)), z.string().check(z.minLength(1))]),
-    'The program and its arguments as an array (run without a shell; `${file}` is replaced by one file, `${files}` by the batch, each as its own argument), or one string when `shell` is true.',
+    'The program and its arguments as an array (run without a shell; `${file}` is replaced by one file, also inside a larger argument; `${files}`, an argument of its own, by the batch, one argument per file), or one string when `shell` is true.',
   ),
-  shell: z.optional(described(z.boolean(), 'Run `command` (a string) with /bin/sh; file names are quoted for it. Off by default.')),
+  shell: z.optional(described(z.boolean(), 'Run `command` (a string) with /bin/sh. The names reach the shell as its arguments, never as script text: write ${file} or ${files} outside quotes (${file} may also stand inside double quotes). Off by default.')),
   include: described(z.array(z.string()).check(z.minLength(1)), 'Globs of the files to run on, relative to the workspace folder (.gitignore is honoured).'),
   exclude: z.optional(described(z.array(z.string()), 'Globs of files to leave out.')),
   batchSize: z.optional(described(z.int().check(z.minimum(1), z.maximum(10_000)), 'Files per invocation with `${files}` (default 50). With `${file}`, always 1.')),
   concurrency: z.optional(described(z.int().check(z.minimum(1), z.maximum(64)), 'How many invocations run at once (default: the number of cores).')),
   timeoutSeconds: z.optional(described(z.number().check(z.positive(), z.maximum(86_400)), 'An invocation running longer is killed together with its child processes (default 120).')),
-  problemMatcher: described(
-    z.union([z.enum(NAMED_MATCHERS), regexMatcher]),
-    'How to read problems from the output: $gcc (file:line:column: severity: message), $tsc, $eslint-compact, $unix (file:line:column: message [severity]), or a regexp with named groups.',
+  problemMatcher: z.optional(
+    described(
+      z.union([z.enum(NAMED_MATCHERS), regexMatcher]),
+      'How to read problems from the output: $gcc (file:line:column: severity: message), $tsc, $eslint-compact, $unix (file:line:column: message [severity]), or a regexp with named groups. Without one, the exit code alone decides (0 passes). A non-zero exit fails the invocation unless it reported an error for one of its files.',
+    ),
   ),
   maxOutputBytes: z.optional(described(z.int().check(z.minimum(1024), z.maximum(256 * 1024 * 1024)), 'Output kept per invocation; the rest is dropped and the run says so (default 4 MiB).')),
 });
@@ -66,7 +69,8 @@ export interface ResolvedTask {
   readonly batchSize: number;
   readonly concurrency: number;
   readonly timeoutMs: number;
-  readonly matcher: CustomTask['problemMatcher'];
+  /** None: the exit code alone decides. */
+  readonly matcher: CustomTask['problemMatcher'] | undefined;
   readonly maxOutputBytes: number;
 }
 
@@ -75,10 +79,13 @@ export function resolveTask(definition: CustomTask, cores: number): ResolvedTask
   if (shell && typeof definition.command !== 'string') throw new ConfigError(`Task "${definition.name}": with "shell": true, "command" is one string`);
   if (!shell && typeof definition.command === 'string') throw new ConfigError(`Task "${definition.name}": "command" must be an array of arguments (or set "shell": true)`);
   const argv = typeof definition.command === 'string' ? [definition.command] : definition.command;
-  const joined = argv.join(' ');
-  const perFile = joined.includes('${file}');
-  if (!perFile && !joined.includes('${files}')) throw new ConfigError(`Task "${definition.name}": "command" needs \${file} or \${files}`);
-  if (typeof definition.problemMatcher !== 'string') {
+  let perFile: boolean;
+  try {
+    perFile = compileCommandLine(argv, shell).perFile;
+  } catch (error) {
+    throw new ConfigError(`Task "${definition.name}": ${(error as Error).message}`);
+  }
+  if (definition.problemMatcher !== undefined && typeof definition.problemMatcher !== 'string') {
     try {
       const groups = new RegExp(definition.problemMatcher.regexp).source;
       if (!groups.includes('(?<file>') || !groups.includes('(?<message>')) throw new Error('it needs the named groups file and message');

@@ -33,7 +33,9 @@ export interface CompiledMatcher {
   match(output: string, cwd: string): Problem[];
 }
 
-export function compileMatcher(matcher: CustomTask['problemMatcher']): CompiledMatcher {
+/** No matcher reads no problems: the exit code alone decides then. */
+export function compileMatcher(matcher: CustomTask['problemMatcher'] | undefined): CompiledMatcher {
+  if (matcher === undefined) return { match: () => [] };
   const source = typeof matcher === 'string' ? NAMED[matcher] : matcher.regexp;
   if (!source) throw new Error(`Unknown problem matcher ${String(matcher)}`);
   const pattern = new RegExp(source);
