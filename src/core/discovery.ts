@@ -154,7 +154,8 @@ async function globCandidates(patterns: readonly string[], options: DiscoveryOpt
   if (patterns.length === 0) return [];
   const entries = await globby([...patterns], {
     cwd: options.cwd,
-    absolute: true,
+    // Relative results, resolved here: fast-glob's absolute paths turn a backslash in a file name into a separator.
+    absolute: false,
     onlyFiles: false,
     objectMode: true,
     dot: false,
@@ -164,7 +165,7 @@ async function globCandidates(patterns: readonly string[], options: DiscoveryOpt
   });
   const candidates: Candidate[] = [];
   for (const entry of entries) {
-    const file = path.normalize(entry.path);
+    const file = path.resolve(options.cwd, entry.path);
     if (within !== undefined && !isInside(file, within)) continue;
     if (options.confine && !isInside(file, options.cwd)) continue;
     if (entry.dirent.isFile()) candidates.push({ path: file, explicit: false });

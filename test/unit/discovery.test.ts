@@ -59,4 +59,13 @@ describe('discoverFiles', () => {
     assert.deepEqual(rel(result.files), ['src/readme.md', 'sub/kept.js']);
     assert.deepEqual(result.unmatched, [{ path: 'nope', reason: 'no such file or folder' }]);
   });
+
+  it('keeps file names with glob characters and backslashes as they are, found in a folder or named', async () => {
+    writeFiles(dir, { 'odd/back\\slash.js': 'a', 'odd/[id].js': 'b', 'odd/i.js': 'c' });
+    const walked = await discoverFiles(options({ paths: ['odd'] }));
+    assert.deepEqual(rel(walked.files), ['odd/[id].js', 'odd/back\\slash.js', 'odd/i.js']);
+    assert.deepEqual(walked.skipped, []);
+    const named = await discoverFiles(options({ paths: ['odd/[id].js'] }));
+    assert.deepEqual(rel(named.files), ['odd/[id].js'], 'an existing file is that file, not a pattern matching i.js');
+  });
 });
