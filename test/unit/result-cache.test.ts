@@ -151,3 +151,44 @@ describe('a malformed cache entry, through the CLI', () => {
     });
   }
 });
+
+describe('a file changed without changing its size or modification time', () => {
+  let project: CacheProject | undefined;
+  afterEach(() => project?.cleanup());
+
+  const args = ['lint', '--format', 'json'];
+  const before = 'const a = 1 == 2;\nexport { a };\n';
+  // The same length, and its times set back as `touch -r` or a checkout can: only the content tells.
+  const after = 'const a = 1 <= 2;\nexport { a };\n';
+  const keepTimes = (file: string): void => utimesSync(file, 1_700_000_000, 1_700_000_000);
+
+  function changedBehindTheCache(strategy: string[]): { answer: ReturnType<CacheProject['cached']>; expected: ReturnType<CacheProject['uncached']> } {
+    project = cacheProject({ 'a.js': before, 'eslint.config.mjs': 'export default [{ rules: { eqeqeq: "error" } }];\n' });
+    const file = path.join(project.dir, 'a.js');
+    keepTimes(file);
+    assert.equal(project.cached([...args, ...strategy]).status, 1, 'the first version has an error');
+    writeFileSync(file, after);
+    keepTimes(file);
+    return { answer: project.cached([...args, ...strategy]), expected: project.uncached(args) };
+  }
+
+  it('is seen by default: the cache hashes the content', () => {
+    const { answer, expected } = changedBehindTheCache([]);
+    assert.equal(expected.status, 0);
+    assert.deepEqual([answer.status, answer.stdout], [expected.status, expected.stdout]);
+  });
+
+  it('is not seen with --cache-strategy metadata, as documented: the old answer', () => {
+    const { answer, expected } = changedBehindTheCache(['--cache-strategy', 'metadata']);
+    assert.equal(answer.status, 1, 'answered from the cache as before the change');
+    assert.notEqual(answer.stdout, expected.stdout);
+  });
+
+  it('rejects an unknown --cache-strategy with a usage error', () => {
+    project = cacheProject({ 'a.js': before });
+    const run = project.cached(['analyze', '--cache-strategy', 'mtime']);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /--cache-strategy.*mtime.*choices.*content.*metadata/s);
+  });
+});
+
