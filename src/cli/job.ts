@@ -2,8 +2,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { runJob, type JobResult, type JobSpec } from '../core/engine';
-import { ResultCache, sha256 } from '../core/result-cache';
+import { ResultCache, sha256, type CacheStrategy } from '../core/result-cache';
 import { cacheKeyFor } from '../tasks/cache-key';
+import { cachedValueSchema } from '../tasks/cached-values';
 import type { Executor } from '../core/executor';
 import { InProcessExecutor } from '../core/in-process-executor';
 import { RunState } from '../core/run-state';
@@ -27,6 +28,7 @@ export interface CommonOptions {
   readonly progress: boolean;
   readonly cache: boolean;
   readonly cacheLocation?: string;
+  readonly cacheStrategy: CacheStrategy;
 }
 
 export interface CliJob {
@@ -71,7 +73,7 @@ function defaultCacheFile(cwd: string, kind: string, options: unknown): string {
 
 async function openCache(job: CliJob, common: CommonOptions, cwd: string): Promise<JobSpec['cache']> {
   if (!common.cache) return undefined;
-  const store = await ResultCache.open(path.resolve(common.cacheLocation ?? defaultCacheFile(cwd, job.kind, job.options)));
+  const store = await ResultCache.open(path.resolve(common.cacheLocation ?? defaultCacheFile(cwd, job.kind, job.options)), cachedValueSchema(job.kind), common.cacheStrategy);
   if (store.discarded) process.stderr.write(`parallel-tasks: ${store.discarded}\n`);
   // The worker bundle's own hash: a new build of our handlers invalidates every entry.
   const engineBuild = sha256(readFileSync(path.join(__dirname, 'worker.js')));

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { errorMessage, errorName } from '../core/errors';
+import { CACHE_STRATEGIES } from '../core/result-cache';
 import { guardExit, releaseExit } from './exit-guard';
 import { analyzeCommand } from './analyze-command';
 import { runCommand } from './run-command';
@@ -20,7 +21,12 @@ function withCommonOptions(command: Command): Command {
     .option('--max-file-size <bytes>', 'skip files larger than this', String(2 * 1024 * 1024))
     .option('--no-progress', 'no live progress display, even on a terminal')
     .option('--no-cache', 'process every file, even those unchanged since the last run')
-    .option('--cache-location <file>', 'where to keep the result cache (default: node_modules/.cache/parallel-tasks, else ~/.cache/parallel-tasks)');
+    .option('--cache-location <file>', 'where to keep the result cache (default: node_modules/.cache/parallel-tasks, else ~/.cache/parallel-tasks)')
+    .addOption(
+      new Option('--cache-strategy <strategy>', 'how the cache tells a file is unchanged: content (its hash) or metadata (size and modification time only: faster, but misses a change that kept both)')
+        .choices(CACHE_STRATEGIES)
+        .default('content'),
+    );
 }
 
 function buildProgram(setExit: (code: number) => void): Command {

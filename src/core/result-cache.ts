@@ -2,26 +2,43 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import * as z from 'zod/mini';
 import type { DiscoveredFile } from './types';
 
 /** Bumped whenever the layout of a cache file or of a cached value changes. */
 const FORMAT = 1;
 
-interface Entry {
-  readonly size: number;
-  readonly mtimeMs: number;
-  /** SHA-256 of the content the result was computed from. */
-  readonly hash: string;
-  /** Fingerprint of everything besides the content that the result depends on (tool, version, config, options). */
-  readonly key: string;
-  readonly value: unknown;
-  readonly costMs: number;
-}
+/**
+ * How an unchanged file is recognised. `content` (the default) hashes every
+ * file: a few milliseconds per megabyte, and right even when a tool or a
+ * checkout kept a changed file's size and modification time. `metadata` trusts
+ * an unchanged size and modification time without reading the file: faster on
+ * huge trees, wrong for such a file (as ESLint's `--cache-strategy metadata`).
+ */
+export type CacheStrategy = 'content' | 'metadata';
+export const CACHE_STRATEGIES: readonly CacheStrategy[] = ['content', 'metadata'];
 
-interface CacheFile {
-  readonly format: number;
-  readonly entries: Record<string, Entry>;
-}
+/** What a cached value must look like to be trusted: given by the task kind, since core knows no kinds. */
+export type CachedValueSchema = z.ZodMiniType;
+
+const entrySchema = z.object({
+  size: z.number(),
+  mtimeMs: z.number(),
+  /** SHA-256 of the content the result was computed from. */
+  hash: z.string(),
+  /** Fingerprint of everything besides the content that the result depends on (tool, version, config, options). */
+  key: z.string(),
+  value: z.unknown(),
+  costMs: z.number(),
+});
+
+type Entry = z.infer<typeof entrySchema>;
+
+const cacheFileSchema = z.object({
+  format: z.literal(FORMAT),
+  // Entries are checked one by one, so that one bad entry costs only itself.
+  entries: z.record(z.string(), z.unknown()),
+});
 
 export function sha256(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
@@ -31,7 +48,9 @@ export function sha256(content: string | Buffer): string {
  * Per-file results keyed by content hash and a configuration fingerprint, so
  * an unchanged file is not processed again. The file is read whole and checked
  * before it is trusted: a corrupt, partial or foreign cache file is ignored and
- * rebuilt. Writes are atomic, so a crash mid-write leaves the old cache.
+ * rebuilt, and an entry of the wrong shape (or whose value is not what its task
+ * produces) is dropped and its file processed again. Writes are atomic, so a
+ * crash mid-write leaves the old cache.
  */
 export class ResultCache {
   private dirty = false;
@@ -39,26 +58,37 @@ export class ResultCache {
   private constructor(
     private readonly file: string,
     private readonly entries: Map<string, Entry>,
-    /** Why an existing cache file was not used, if one was there. */
+    private readonly strategy: CacheStrategy,
+    /** Why (part of) an existing cache file was not used, if so. */
     readonly discarded?: string,
   ) {}
 
-  static async open(file: string): Promise<ResultCache> {
+  static async open(file: string, valueSchema: CachedValueSchema, strategy: CacheStrategy = 'content'): Promise<ResultCache> {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch {
-      return new ResultCache(file, new Map());
+      return new ResultCache(file, new Map(), strategy);
     }
+    let parsed: z.infer<typeof cacheFileSchema>;
     try {
-      const parsed = JSON.parse(text) as Partial<CacheFile>;
-      if (parsed.format !== FORMAT || typeof parsed.entries !== 'object' || parsed.entries === null) throw new Error('unknown format');
-      const entries = new Map<string, Entry>();
-      for (const [name, entry] of Object.entries(parsed.entries)) if (isEntry(entry)) entries.set(name, entry);
-      return new ResultCache(file, entries);
+      const checked = cacheFileSchema.safeParse(JSON.parse(text));
+      if (!checked.success) throw new Error('unknown format');
+      parsed = checked.data;
     } catch (error) {
-      return new ResultCache(file, new Map(), `ignored an unreadable cache file (${(error as Error).message}); it will be rebuilt`);
+      return new ResultCache(file, new Map(), strategy, `ignored an unreadable cache file (${(error as Error).message}); it will be rebuilt`);
     }
+    const entries = new Map<string, Entry>();
+    let dropped = 0;
+    for (const [name, raw] of Object.entries(parsed.entries)) {
+      const entry = entrySchema.safeParse(raw);
+      if (entry.success && 'value' in (raw as object) && valueSchema.safeParse(entry.data.value).success) entries.set(name, entry.data);
+      else dropped++;
+    }
+    const cache = new ResultCache(file, entries, strategy, dropped ? droppedMessage(dropped) : undefined);
+    // Rewrite the file without them at the end of the run, even if nothing else changes.
+    if (dropped) cache.dirty = true;
+    return cache;
   }
 
   get size(): number {
@@ -67,20 +97,21 @@ export class ResultCache {
 
   /**
    * The cached value for `file` if its content and fingerprint are unchanged.
-   * Size and modification time decide whether the file must be read again to
-   * compare hashes; a file that changed is always re-hashed. Returns the
-   * content hash either way, for `store`.
+   * Returns the content hash on a miss, for `store`. With the `metadata`
+   * strategy an unchanged size and modification time stand for unchanged
+   * content, and the file is not read.
    */
   async lookup(file: DiscoveredFile, key: string): Promise<{ hit: true; value: unknown; costMs: number } | { hit: false; hash: string | undefined }> {
-    const entry = this.entries.get(file.path);
-    if (entry && entry.key === key && entry.size === file.size && entry.mtimeMs === file.mtimeMs) return { hit: true, value: entry.value, costMs: entry.costMs };
+    const stored = this.entries.get(file.path);
+    const entry = stored?.key === key ? stored : undefined;
+    if (entry && this.strategy === 'metadata' && entry.size === file.size && entry.mtimeMs === file.mtimeMs) return { hit: true, value: entry.value, costMs: entry.costMs };
     let hash: string | undefined;
     try {
       hash = sha256(await readFile(file.path));
     } catch {
       return { hit: false, hash: undefined };
     }
-    if (entry && entry.key === key && entry.hash === hash) return { hit: true, value: entry.value, costMs: entry.costMs };
+    if (entry?.hash === hash) return { hit: true, value: entry.value, costMs: entry.costMs };
     return { hit: false, hash };
   }
 
@@ -101,14 +132,12 @@ export class ResultCache {
   async save(): Promise<void> {
     if (!this.dirty) return;
     await mkdir(path.dirname(this.file), { recursive: true });
-    const data: CacheFile = { format: FORMAT, entries: Object.fromEntries(this.entries) };
+    const data = { format: FORMAT, entries: Object.fromEntries(this.entries) };
     await writeFileAtomic(this.file, JSON.stringify(data));
     this.dirty = false;
   }
 }
 
-function isEntry(value: unknown): value is Entry {
-  if (typeof value !== 'object' || value === null) return false;
-  const e = value as Record<string, unknown>;
-  return typeof e.size === 'number' && typeof e.mtimeMs === 'number' && typeof e.hash === 'string' && typeof e.key === 'string' && 'value' in e && typeof e.costMs === 'number';
+function droppedMessage(count: number): string {
+  return `dropped ${count} malformed cache ${count === 1 ? 'entry' : 'entries'}; ${count === 1 ? 'its file is' : 'their files are'} processed again`;
 }

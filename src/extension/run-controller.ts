@@ -74,10 +74,10 @@ export class RunController implements vscode.Disposable {
 
   private async cacheFor(request: RunRequest, folder: vscode.WorkspaceFolder, enabled: boolean): Promise<JobSpec['cache']> {
     if (!enabled) return undefined;
-    const { ResultCache, sha256, cacheKeyFor } = loadEngine();
+    const { ResultCache, sha256, cacheKeyFor, cachedValueSchema } = loadEngine();
     this.engineBuild ??= sha256(await readFile(this.workerScript));
     const name = `${request.kind}-${sha256(`${folder.uri.toString()}\n${JSON.stringify(request.options)}`).slice(0, 16)}.json`;
-    const store = await ResultCache.open(vscode.Uri.joinPath(this.storage, 'cache', name).fsPath);
+    const store = await ResultCache.open(vscode.Uri.joinPath(this.storage, 'cache', name).fsPath, cachedValueSchema(request.kind));
     if (store.discarded) this.log.warn(store.discarded);
     return { store, keyFor: await cacheKeyFor(request.kind, request.options, folder.uri.fsPath, this.engineBuild) };
   }

@@ -1,89 +1,82 @@
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { sha256 } from '../core/result-cache';
-import { resolveTool } from './resolve-tool';
+import { eslintFingerprint } from './cache/eslint-fingerprint';
+import { hashFile } from './cache/file-hashes';
+import { localModuleGraphHash } from './cache/local-imports';
+import { prettierFingerprint } from './cache/prettier-fingerprint';
+import { bundledVersion, toolVersion } from './cache/tool-version';
 import type { TransformOptions } from './transform/types';
 import type { LintOptions } from './lint/types';
 
-/** Files whose content decides a result besides the file itself, looked up from the file's folder upwards. */
-const ESLINT_CONFIGS = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts', 'eslint.config.mts', 'eslint.config.cts'];
-const PRETTIER_CONFIGS = ['.prettierrc', '.prettierrc.json', '.prettierrc.yaml', '.prettierrc.yml', '.prettierrc.json5', '.prettierrc.js', '.prettierrc.mjs', '.prettierrc.cjs', '.prettierrc.toml', 'prettier.config.js', 'prettier.config.mjs', 'prettier.config.cjs', 'package.json'];
 /** A lock file pins every plugin and shared config: when it changes, results may too. */
-const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock'];
+const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
 
-async function hashFile(file: string): Promise<string | undefined> {
-  try {
-    return sha256(await readFile(file));
-  } catch {
-    return undefined;
+/** The nearest lock file from `dir` up to the filesystem root, with its hash. */
+async function nearestLockFile(dir: string): Promise<string> {
+  for (;;) {
+    for (const name of LOCK_FILES) {
+      const hash = await hashFile(path.join(dir, name));
+      if (hash) return `${path.join(dir, name)}:${hash}`;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return 'no lock file';
+    dir = parent;
   }
 }
 
-/** The hash of the nearest of `names` from `dir` up to the filesystem root, remembered per folder. */
-function nearest(names: readonly string[]): (dir: string) => Promise<string> {
-  const memo = new Map<string, Promise<string>>();
-  const find = (dir: string): Promise<string> => {
-    let found = memo.get(dir);
-    if (!found) {
-      found = (async () => {
-        for (const name of names) {
-          const hash = await hashFile(path.join(dir, name));
-          if (hash) return `${name}:${hash}`;
-        }
-        const parent = path.dirname(dir);
-        return parent === dir ? 'none' : find(parent);
-      })();
-      memo.set(dir, found);
-    }
-    return found;
-  };
-  return find;
-}
-
-async function toolVersion(name: string, root: string): Promise<string> {
-  try {
-    const entry = resolveTool(name, root).entry;
-    // The package.json nearest to the entry point is the tool's own.
-    let dir = path.dirname(entry);
-    for (;;) {
-      const text = await readFile(path.join(dir, 'package.json'), 'utf8').catch(() => undefined);
-      if (text) {
-        const manifest = JSON.parse(text) as { name?: string; version?: string };
-        if (manifest.name === name) return `${name}@${manifest.version}`;
-      }
-      const parent = path.dirname(dir);
-      if (parent === dir) return `${name}@unknown`;
-      dir = parent;
-    }
-  } catch {
-    return `${name}@missing`;
-  }
+/** What our default lint config (used where a project has none) is made of. */
+async function defaultLintConfigVersions(): Promise<string> {
+  return (await Promise.all(['eslint', '@eslint/js', 'typescript-eslint', 'globals'].map(bundledVersion))).join(' ');
 }
 
 /**
  * The fingerprint of everything a file's result depends on besides its own
  * content: the engine build, the task and its options, the tool's version, the
- * lock file (plugins, shared configs) and the config files that apply to the
- * file. A change to any of them gives a different key, so cached results for
- * the affected files stop matching. Configs that import other local files are
- * covered only through those imports' own lock-file pins.
+ * lock file (plugins, shared configs), and, per file, what the tool itself
+ * resolves for it (Prettier's options, ESLint's computed config, ignored or
+ * not) together with the config file and the local files it imports. A change
+ * to any of them gives a different key, so cached results for the affected
+ * files stop matching. One call is one run: configs are read afresh.
  */
 export async function cacheKeyFor(kind: string, options: unknown, root: string, engineBuild: string): Promise<(file: string) => Promise<string>> {
-  const base = [engineBuild, kind, JSON.stringify(options), await nearest(LOCK_FILES)(root)];
-  const perDirectory: ((dir: string) => Promise<string>)[] = [];
+  const base = [engineBuild, kind, JSON.stringify(options), await nearestLockFile(root)];
+  let perFile: ((file: string) => Promise<string>) | undefined;
   const transform = kind === 'transform' ? (options as TransformOptions) : undefined;
   if (kind === 'lint' || transform?.mode === 'eslint-fix') {
     base.push(await toolVersion('eslint', root));
     const configFile = (options as LintOptions).configFile;
-    if (configFile) base.push((await hashFile(configFile)) ?? 'missing-config');
-    else perDirectory.push(nearest(ESLINT_CONFIGS));
+    let bundled: Promise<string> | undefined;
+    perFile = await fingerprintOrUncacheable(() => eslintFingerprint(root, configFile, () => (bundled ??= defaultLintConfigVersions())));
   } else if (transform?.mode === 'prettier') {
-    base.push(await toolVersion('prettier', root), (await hashFile(path.join(root, '.prettierignore'))) ?? '', (await hashFile(path.join(root, '.gitignore'))) ?? '');
-    perDirectory.push(nearest(PRETTIER_CONFIGS), nearest(['.editorconfig']));
+    base.push(await toolVersion('prettier', root));
+    perFile = await fingerprintOrUncacheable(() => prettierFingerprint(root));
   } else if (transform?.mode === 'codemod') {
-    base.push(await toolVersion('jscodeshift', root), (await hashFile(transform.codemod)) ?? 'missing-codemod');
+    base.push(await toolVersion('jscodeshift', root), await localModuleGraphHash(transform.codemod));
   }
   const baseKey = sha256(base.join('\n'));
-  if (perDirectory.length === 0) return async () => baseKey;
-  return async (file) => sha256([baseKey, ...(await Promise.all(perDirectory.map((find) => find(path.dirname(file)))))].join('\n'));
+  if (!perFile) return async () => baseKey;
+  const fingerprint = perFile;
+  return async (file) => {
+    try {
+      return sha256(`${baseKey}\n${await fingerprint(file)}`);
+    } catch {
+      // The tool could not say what applies to the file (a broken config): process it,
+      // and let the worker report the error. This key matches no entry, now or later.
+      return uncacheable();
+    }
+  };
+}
+
+function uncacheable(): string {
+  return `uncacheable ${randomUUID()}`;
+}
+
+/** A tool that cannot even be loaded makes every file uncacheable; the workers will say why. */
+async function fingerprintOrUncacheable(create: () => Promise<(file: string) => Promise<string>>): Promise<(file: string) => Promise<string>> {
+  try {
+    return await create();
+  } catch {
+    return async () => uncacheable();
+  }
 }

@@ -1,9 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import * as z from 'zod/mini';
 import { ResultCache } from '../../src/core/result-cache';
 import type { DiscoveredFile } from '../../src/core/types';
+import { cacheProject, type CacheProject } from './cache-helpers';
 import { tempDir, writeFiles } from './helpers';
+
+/** The shape the values of these tests have; a task kind gives its own. */
+const answer = z.object({ answer: z.number() });
 
 describe('ResultCache', () => {
   let dir: string;
@@ -19,7 +24,7 @@ describe('ResultCache', () => {
   async function primed(): Promise<{ cacheFile: string; file: string }> {
     const [file] = writeFiles(dir, { 'a.js': 'const a = 1;\n' }) as [string];
     const cacheFile = path.join(dir, 'cache', 'lint.json');
-    const cache = await ResultCache.open(cacheFile);
+    const cache = await ResultCache.open(cacheFile, answer);
     const miss = await cache.lookup(discovered(file), 'key-1');
     assert.equal(miss.hit, false);
     cache.store(discovered(file), miss.hit ? '' : (miss.hash as string), 'key-1', { answer: 42 }, 12);
@@ -29,13 +34,13 @@ describe('ResultCache', () => {
 
   it('answers an unchanged file from a saved cache, across instances', async () => {
     const { cacheFile, file } = await primed();
-    const reopened = await ResultCache.open(cacheFile);
+    const reopened = await ResultCache.open(cacheFile, answer);
     assert.deepEqual(await reopened.lookup(discovered(file), 'key-1'), { hit: true, value: { answer: 42 }, costMs: 12 });
   });
 
   it('misses when the content, or the configuration fingerprint, changes', async () => {
     const { cacheFile, file } = await primed();
-    const cache = await ResultCache.open(cacheFile);
+    const cache = await ResultCache.open(cacheFile, answer);
     assert.equal((await cache.lookup(discovered(file), 'key-2')).hit, false, 'another config');
     writeFileSync(file, 'const a = 2;\n');
     assert.equal((await cache.lookup(discovered(file), 'key-1')).hit, false, 'other content');
@@ -44,7 +49,7 @@ describe('ResultCache', () => {
   it('re-hashes a file whose time changed but not its content, and still hits', async () => {
     const { cacheFile, file } = await primed();
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
-    const cache = await ResultCache.open(cacheFile);
+    const cache = await ResultCache.open(cacheFile, answer);
     assert.equal((await cache.lookup(discovered(file), 'key-1')).hit, true);
   });
 
@@ -56,14 +61,14 @@ describe('ResultCache', () => {
     it(`ignores a ${name} cache file, says so, and rebuilds it`, async () => {
       const { cacheFile, file } = await primed();
       writeFileSync(cacheFile, damage(readFileSync(cacheFile, 'utf8')));
-      const cache = await ResultCache.open(cacheFile);
+      const cache = await ResultCache.open(cacheFile, answer);
       assert.match(cache.discarded ?? '', /unreadable cache file/);
       assert.equal(cache.size, 0);
       const miss = await cache.lookup(discovered(file), 'key-1');
       assert.equal(miss.hit, false);
-      cache.store(discovered(file), miss.hit ? '' : (miss.hash as string), 'key-1', 'fresh', 1);
+      cache.store(discovered(file), miss.hit ? '' : (miss.hash as string), 'key-1', { answer: 1 }, 1);
       await cache.save();
-      assert.equal((await (await ResultCache.open(cacheFile)).lookup(discovered(file), 'key-1')).hit, true);
+      assert.equal((await (await ResultCache.open(cacheFile, answer)).lookup(discovered(file), 'key-1')).hit, true);
     });
   }
 
@@ -73,6 +78,117 @@ describe('ResultCache', () => {
     const entry = data.entries[file] as Record<string, unknown>;
     delete entry.hash;
     writeFileSync(cacheFile, JSON.stringify(data));
-    assert.equal((await (await ResultCache.open(cacheFile)).lookup(discovered(file), 'key-1')).hit, false);
+    assert.equal((await (await ResultCache.open(cacheFile, answer)).lookup(discovered(file), 'key-1')).hit, false);
+  });
+
+  it('drops an entry whose value is not what the task produces, and says so', async () => {
+    const { cacheFile, file } = await primed();
+    const data = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, Record<string, unknown>> };
+    (data.entries[file] as Record<string, unknown>).value = null;
+    writeFileSync(cacheFile, JSON.stringify(data));
+    const cache = await ResultCache.open(cacheFile, answer);
+    assert.match(cache.discarded ?? '', /dropped 1 malformed cache entry/);
+    assert.equal((await cache.lookup(discovered(file), 'key-1')).hit, false);
   });
 });
+
+/** Every entry of a cache file, rewritten by `damage` (given the entry's position, to vary the damage). */
+function damageEntries(cacheFile: string, damage: (value: Record<string, unknown>, index: number) => unknown): void {
+  const data = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { value: Record<string, unknown> }> };
+  Object.values(data.entries).forEach((entry, index) => (entry.value = damage(entry.value, index) as Record<string, unknown>));
+  writeFileSync(cacheFile, JSON.stringify(data));
+}
+
+describe('a malformed cache entry, through the CLI', () => {
+  let project: CacheProject | undefined;
+  afterEach(() => project?.cleanup());
+
+  const sources = {
+    'a.js': 'const a = 1 == 2;\nexport { a };\n',
+    'b.js': 'export function b(x) {\n  if (x) {\n    return  1; // TODO\n  }\n}\n',
+    'c.js': 'export const c = [1,2];\n',
+    'd.ts': 'export const d: number = 1;\n',
+    'eslint.config.mjs': 'export default [{ rules: { eqeqeq: "error" } }];\n',
+  };
+
+  const cases: { name: string; args: string[]; damages: ((value: Record<string, unknown>) => unknown)[] }[] = [
+    {
+      name: 'lint',
+      args: ['lint', '--format', 'json'],
+      damages: [
+        () => null,
+        () => ({}),
+        (value) => ({ ...value, result: undefined }),
+        (value) => ({ ...value, result: { ...(value.result as object), messages: 'none' } }),
+        (value) => ({ ...value, result: { ...(value.result as object), errorCount: '0' } }),
+      ],
+    },
+    {
+      name: 'analyze',
+      args: ['analyze', '--format', 'json'],
+      damages: [() => null, () => ({}), (value) => ({ ...value, lines: null }), (value) => ({ ...value, functions: [{ name: 'f' }] }), (value) => ({ ...value, imports: 3 })],
+    },
+    {
+      name: 'transform --check',
+      args: ['transform', '--prettier', '--check', '--format', 'json'],
+      damages: [() => null, () => ({}), (value) => ({ ...value, changed: 'no' }), (value) => ({ changed: true, hash: value.hash }), (value) => ({ ...value, hash: undefined })],
+    },
+  ];
+
+  for (const { name, args, damages } of cases) {
+    it(`${name}: a run over damaged entries answers exactly as a run without the cache, and repairs the cache`, () => {
+      project = cacheProject(sources);
+      const expected = project.uncached(args);
+      assert.ok(expected.status === 0 || expected.status === 1, expected.stderr);
+      const first = project.cached(args);
+      assert.deepEqual([first.status, first.stdout], [expected.status, expected.stdout]);
+      damageEntries(project.cacheFile, (value, index) => damages[index % damages.length]?.(value));
+      const damaged = project.cached(args);
+      assert.deepEqual([damaged.status, damaged.stdout], [expected.status, expected.stdout], damaged.stderr);
+      assert.match(damaged.stderr, /dropped \d+ malformed cache entries/);
+      const repaired = project.cached(args);
+      assert.deepEqual([repaired.status, repaired.stdout, repaired.stderr], [expected.status, expected.stdout, ''], 'the next run trusts the rewritten cache');
+    });
+  }
+});
+
+describe('a file changed without changing its size or modification time', () => {
+  let project: CacheProject | undefined;
+  afterEach(() => project?.cleanup());
+
+  const args = ['lint', '--format', 'json'];
+  const before = 'const a = 1 == 2;\nexport { a };\n';
+  // The same length, and its times set back as `touch -r` or a checkout can: only the content tells.
+  const after = 'const a = 1 <= 2;\nexport { a };\n';
+  const keepTimes = (file: string): void => utimesSync(file, 1_700_000_000, 1_700_000_000);
+
+  function changedBehindTheCache(strategy: string[]): { answer: ReturnType<CacheProject['cached']>; expected: ReturnType<CacheProject['uncached']> } {
+    project = cacheProject({ 'a.js': before, 'eslint.config.mjs': 'export default [{ rules: { eqeqeq: "error" } }];\n' });
+    const file = path.join(project.dir, 'a.js');
+    keepTimes(file);
+    assert.equal(project.cached([...args, ...strategy]).status, 1, 'the first version has an error');
+    writeFileSync(file, after);
+    keepTimes(file);
+    return { answer: project.cached([...args, ...strategy]), expected: project.uncached(args) };
+  }
+
+  it('is seen by default: the cache hashes the content', () => {
+    const { answer, expected } = changedBehindTheCache([]);
+    assert.equal(expected.status, 0);
+    assert.deepEqual([answer.status, answer.stdout], [expected.status, expected.stdout]);
+  });
+
+  it('is not seen with --cache-strategy metadata, as documented: the old answer', () => {
+    const { answer, expected } = changedBehindTheCache(['--cache-strategy', 'metadata']);
+    assert.equal(answer.status, 1, 'answered from the cache as before the change');
+    assert.notEqual(answer.stdout, expected.stdout);
+  });
+
+  it('rejects an unknown --cache-strategy with a usage error', () => {
+    project = cacheProject({ 'a.js': before });
+    const run = project.cached(['analyze', '--cache-strategy', 'mtime']);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /--cache-strategy.*mtime.*choices.*content.*metadata/s);
+  });
+});
+

@@ -46,7 +46,8 @@ function supportsConcurrencyOption(version: string): boolean {
   return major > 9 || (major === 9 && minor >= 34);
 }
 
-async function create(request: ESLintRequest, useDefaultConfig: boolean): Promise<LoadedESLint> {
+/** A new ESLint as the worker builds it; the result cache asks a fresh one which config applies to a file. */
+export async function createESLint(request: ESLintRequest, useDefaultConfig: boolean): Promise<LoadedESLint> {
   const tool = useDefaultConfig ? { entry: bundledToolEntry('eslint'), source: 'bundled' as const } : resolveTool('eslint', request.root);
   const ESLintCtor = await eslintClass(tool.entry);
   const options: ESLint.Options = {
@@ -68,7 +69,7 @@ function cached(request: ESLintRequest, useDefaultConfig: boolean): Promise<Load
   const key = JSON.stringify([request.root, request.configFile ?? null, request.fix, useDefaultConfig]);
   let instance = instances.get(key);
   if (!instance) {
-    instance = create(request, useDefaultConfig);
+    instance = createESLint(request, useDefaultConfig);
     instances.set(key, instance);
     // A failed load is not cached, so a fixed config is picked up by the next run.
     instance.catch(() => instances.delete(key));

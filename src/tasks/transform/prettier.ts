@@ -6,10 +6,15 @@ import type { ToolInfo } from '../tool-info';
 
 type PrettierModule = typeof Prettier;
 
-/** Warm state: the Prettier module per root (the project's own, or ours). */
-const modules = new Map<string, Promise<{ prettier: PrettierModule; source: ToolInfo['source'] }>>();
+interface LoadedPrettier {
+  readonly prettier: PrettierModule;
+  readonly source: ToolInfo['source'];
+}
 
-function prettierFor(root: string): Promise<{ prettier: PrettierModule; source: ToolInfo['source'] }> {
+/** Warm state: the Prettier module per root (the project's own, or ours). */
+const modules = new Map<string, Promise<LoadedPrettier>>();
+
+function loadedFor(root: string): Promise<LoadedPrettier> {
   let mod = modules.get(root);
   if (!mod) {
     const tool = resolveTool('prettier', root);
@@ -19,12 +24,20 @@ function prettierFor(root: string): Promise<{ prettier: PrettierModule; source: 
   return mod;
 }
 
+/** The Prettier that formats for `root`; the result cache keys on what this same module resolves. */
+export async function prettierFor(root: string): Promise<PrettierModule> {
+  return (await loadedFor(root)).prettier;
+}
+
+/** The ignore files the `prettier` CLI run from `root` honours. */
+export function prettierIgnoreFiles(root: string): string[] {
+  return [path.join(root, '.gitignore'), path.join(root, '.prettierignore')];
+}
+
 /** Formats like the `prettier` CLI run from `root`: same ignore files, same config and editorconfig lookup. */
 export async function formatWithPrettier(file: string, text: string, root: string): Promise<FileOutcome<{ output: string; tool: ToolInfo }>> {
-  const { prettier, source } = await prettierFor(root);
-  const info = await prettier.getFileInfo(file, {
-    ignorePath: [path.join(root, '.gitignore'), path.join(root, '.prettierignore')],
-  });
+  const { prettier, source } = await loadedFor(root);
+  const info = await prettier.getFileInfo(file, { ignorePath: prettierIgnoreFiles(root) });
   if (info.ignored) return { status: 'skipped', reason: 'ignored by .prettierignore or .gitignore' };
   if (!info.inferredParser) return { status: 'skipped', reason: 'Prettier has no parser for this file type' };
   const config = (await prettier.resolveConfig(file, { editorconfig: true })) ?? {};
