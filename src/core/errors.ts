@@ -31,3 +31,11 @@ export function errorName(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A worker died because its heap reached the cap while processing a file:
+ * reported on the file as it is (it names the cap), not as a crash.
+ */
+export class WorkerOutOfMemoryError extends Error {
+  override readonly name = 'WorkerOutOfMemoryError';
+}
