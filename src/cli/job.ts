@@ -12,6 +12,7 @@ import { UsageError } from '../core/errors';
 import { runBatch } from '../worker/run-batch';
 import { taskHandlers } from '../worker/handlers';
 import { ProgressDisplay } from './progress';
+import { exitOnTerminationSignals } from './signals';
 
 /** Options every command shares. */
 export interface CommonOptions {
@@ -116,6 +117,11 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  // Stop dispatching first, so that nothing is started on the pool while it is being terminated.
+  const termination = exitOnTerminationSignals(async () => {
+    controller.abort();
+    await executor.terminate();
+  });
 
   const state = new RunState<R>();
   let progress: ProgressDisplay<R> | undefined;
@@ -151,6 +157,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
     progress?.stop();
     subscription.dispose();
     process.off('SIGINT', onSigint);
+    termination.dispose();
     await executor.terminate();
   }
 }
