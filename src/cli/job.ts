@@ -8,6 +8,7 @@ import type { Executor } from '../core/executor';
 import { InProcessExecutor } from '../core/in-process-executor';
 import { RunState } from '../core/run-state';
 import { PoolExecutor, type Isolation } from '../core/pool-executor';
+import { workerHeapLimitForMachine } from '../core/memory';
 import { UsageError } from '../core/errors';
 import { runBatch } from '../worker/run-batch';
 import { taskHandlers } from '../worker/handlers';
@@ -82,7 +83,8 @@ function inProcessExecutor(): Executor {
 function createExecutor(workers: number, isolation: Isolation): Executor {
   if (workers === 0) return inProcessExecutor();
   // workerpool starts workers on demand, so a pool that ends up unused costs nothing.
-  return new PoolExecutor({ script: path.join(__dirname, 'worker.js'), workers, isolation, maxOldGenerationSizeMb: 4096 });
+  // Each worker's heap is capped at its share of the memory there is, so that a huge file fails alone instead of taking the machine.
+  return new PoolExecutor({ script: path.join(__dirname, 'worker.js'), workers, isolation, maxOldGenerationSizeMb: workerHeapLimitForMachine(workers) });
 }
 
 function parseIsolation(value: string | undefined, fragile: boolean): Isolation {
