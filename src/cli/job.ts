@@ -114,7 +114,12 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) {
+      // At once, but not without what we started: worker processes and custom-task commands lead process
+      // groups of their own, which the terminal's Ctrl+C does not reach. Their kill signals go out synchronously.
+      void executor.terminate();
+      process.exit(130);
+    }
     process.stderr.write('\nCancelling… (press Ctrl+C again to quit at once)\n');
     controller.abort();
   };

@@ -137,20 +137,31 @@ describe('process lifecycle: nothing outlives a run, memory is capped', function
       await waitFor(() => pids.every((pid) => !alive(pid)), 10_000, () => `processes ${pids.filter(alive).join(', ')} are gone`);
     });
 
-    it('SIGTERM during a custom task: the commands and everything they started are killed, exit 143', async () => {
-      const dir = scratch({ 'a.txt': 'x', 'b.txt': 'x' });
-      const pidFile = pidFileIn(dir);
-      mkdirSync(path.join(dir, '.vscode'));
-      const task = { name: 'sleepy', command: [process.execPath, command('sleep-with-child.js'), pidFile, '${file}'], include: ['*.txt'], concurrency: 2, timeoutSeconds: 600, problemMatcher: '$gcc' };
-      writeFileSync(path.join(dir, '.vscode', 'parallel-tasks.json'), JSON.stringify({ tasks: [task] }));
-      const cli = startCli(['run', 'sleepy'], dir, {});
-      const pids = (): number[] => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim().split(/\s+/).map(Number) : []);
-      await waitFor(() => pids().length === 4, 60_000, () => 'both commands running');
-      cli.kill('SIGTERM');
-      const exit = await exitWithin(cli, 20_000);
-      assert.deepEqual(exit, { code: 143, signal: null }, cli.stderrText());
-      await waitFor(() => pids().every((pid) => !alive(pid)), 5000, () => `processes ${pids().filter(alive).join(', ')} are gone`);
-    });
+    const customTaskCases = [
+      { signals: ['SIGTERM'], status: 143, what: 'SIGTERM' },
+      { signals: ['SIGHUP'], status: 129, what: 'SIGHUP (the terminal closed)' },
+      { signals: ['SIGINT', 'SIGINT'], status: 130, what: 'Ctrl+C twice (quit at once)' },
+    ] as const;
+    for (const { signals, status, what } of customTaskCases) {
+      it(`${what} during a custom task: the commands and everything they started are killed, exit ${status}`, async () => {
+        const dir = scratch({ 'a.txt': 'x', 'b.txt': 'x' });
+        const pidFile = pidFileIn(dir);
+        mkdirSync(path.join(dir, '.vscode'));
+        const task = { name: 'sleepy', command: [process.execPath, command('sleep-with-child.js'), pidFile, '${file}'], include: ['*.txt'], concurrency: 2, timeoutSeconds: 600, problemMatcher: '$gcc' };
+        writeFileSync(path.join(dir, '.vscode', 'parallel-tasks.json'), JSON.stringify({ tasks: [task] }));
+        const cli = startCli(['run', 'sleepy'], dir, {});
+        const pids = (): number[] => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim().split(/\s+/).map(Number) : []);
+        await waitFor(() => pids().length === 4, 60_000, () => 'both commands running');
+        for (const [i, signal] of signals.entries()) {
+          // The second Ctrl+C comes while the first one's graceful cancel still waits on the commands.
+          if (i > 0) await waitFor(() => cli.stderrText().includes('Cancelling'), 10_000, () => `the first ${signal} is taken`);
+          cli.kill(signal);
+        }
+        const exit = await exitWithin(cli, 20_000);
+        assert.deepEqual(exit, { code: status, signal: null }, cli.stderrText());
+        await waitFor(() => pids().every((pid) => !alive(pid)), 5000, () => `processes ${pids().filter(alive).join(', ')} are gone`);
+      });
+    }
   });
 
   describe('memory', () => {
