@@ -164,7 +164,11 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
     progress?.stop();
     subscription.dispose();
     process.off('SIGINT', onSigint);
-    termination.dispose();
-    await executor.terminate();
+    try {
+      await executor.terminate();
+    } finally {
+      // Only now: a SIGTERM while the pool is being terminated must still wait for that, not exit at once.
+      termination.dispose();
+    }
   }
 }
