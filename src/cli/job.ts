@@ -9,12 +9,14 @@ import type { Executor } from '../core/executor';
 import { InProcessExecutor } from '../core/in-process-executor';
 import { RunState } from '../core/run-state';
 import { PoolExecutor, type Isolation } from '../core/pool-executor';
+import { workerHeapLimitForMachine } from '../core/memory';
 import { UsageError } from '../core/errors';
 import type { SymlinkPolicy } from '../core/discovery';
 import { runBatch } from '../worker/run-batch';
 import { taskHandlers } from '../worker/handlers';
 import { exitNow } from './exit-guard';
 import { ProgressDisplay } from './progress';
+import { exitOnTerminationSignals } from './signals';
 
 /** Options every command shares. */
 export interface CommonOptions {
@@ -87,7 +89,8 @@ function inProcessExecutor(): Executor {
 function createExecutor(workers: number, isolation: Isolation): Executor {
   if (workers === 0) return inProcessExecutor();
   // workerpool starts workers on demand, so a pool that ends up unused costs nothing.
-  return new PoolExecutor({ script: path.join(__dirname, 'worker.js'), workers, isolation, maxOldGenerationSizeMb: 4096 });
+  // Each worker's heap is capped at its share of the memory there is, so that a huge file fails alone instead of taking the machine.
+  return new PoolExecutor({ script: path.join(__dirname, 'worker.js'), workers, isolation, maxOldGenerationSizeMb: workerHeapLimitForMachine(workers) });
 }
 
 function parseIsolation(value: string | undefined, fragile: boolean): Isolation {
@@ -117,11 +120,21 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
-    if (interrupts > 1) exitNow(130);
+    if (interrupts > 1) {
+      // At once, but not without what we started: worker processes and custom-task commands lead process
+      // groups of their own, which the terminal's Ctrl+C does not reach. Their kill signals go out synchronously.
+      void executor.terminate();
+      exitNow(130);
+    }
     process.stderr.write('\nCancelling… (press Ctrl+C again to quit at once)\n');
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  // Stop dispatching first, so that nothing is started on the pool while it is being terminated.
+  const termination = exitOnTerminationSignals(async () => {
+    controller.abort();
+    await executor.terminate();
+  });
 
   const state = new RunState<R>();
   let progress: ProgressDisplay<R> | undefined;
@@ -158,6 +171,11 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
     progress?.stop();
     subscription.dispose();
     process.off('SIGINT', onSigint);
-    await executor.terminate();
+    try {
+      await executor.terminate();
+    } finally {
+      // Only now: a SIGTERM while the pool is being terminated must still wait for that, not exit at once.
+      termination.dispose();
+    }
   }
 }

@@ -48,3 +48,11 @@ export class UnmatchedPathsError extends Error {
 export function describeUnmatched(entry: { readonly path: string; readonly reason: string }): string {
   return `No files matching "${entry.path}" were found: ${entry.reason}.`;
 }
+
+/**
+ * A worker died because its heap reached the cap while processing a file:
+ * reported on the file as it is (it names the cap), not as a crash.
+ */
+export class WorkerOutOfMemoryError extends Error {
+  override readonly name = 'WorkerOutOfMemoryError';
+}

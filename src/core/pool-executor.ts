@@ -1,6 +1,8 @@
 import * as workerpool from 'workerpool';
+import { WorkerOutOfMemoryError } from './errors';
 import type { BatchExecution, Executor, WorkerLifecycleEvent } from './executor';
 import type { BatchRequest, WorkerMessage } from './types';
+import { WorkerProcesses, type WorkerProcess } from './worker-processes';
 
 /**
  * Where work runs. Threads share the process: cheap to start and to talk to,
@@ -16,7 +18,7 @@ export interface PoolExecutorOptions {
   readonly workers: number;
   /** Threads by default. */
   readonly isolation?: Isolation;
-  /** Memory cap per worker, so one runaway file cannot take the process down. */
+  /** Memory cap per worker (see `workerHeapLimitMb`), so one runaway file cannot take the machine down. */
   readonly maxOldGenerationSizeMb?: number;
   readonly onLifecycle?: (event: WorkerLifecycleEvent) => void;
 }
@@ -36,6 +38,20 @@ export function describeWorkerError(error: unknown): string {
   return message.split('\n')[0] ?? message;
 }
 
+/** A worker thread stopped at its `resourceLimits`, as Node words it (ERR_WORKER_OUT_OF_MEMORY). */
+const THREAD_OUT_OF_MEMORY = /Worker terminated due to reaching memory limit/;
+
+/** The message a worker process sends first in each batch (see src/worker/serve.ts), so that we know which process runs it. */
+export interface WorkerProcessHello {
+  readonly type: 'worker-process';
+  readonly pid: number;
+}
+
+function isHello(payload: unknown): payload is WorkerProcessHello {
+  const record = payload as Partial<WorkerProcessHello> | null;
+  return typeof record === 'object' && record !== null && record.type === 'worker-process' && typeof record.pid === 'number';
+}
+
 /** How long a worker gets to exit cleanly before it is killed. */
 const TERMINATE_TIMEOUT_MS = 1000;
 
@@ -46,6 +62,9 @@ export class PoolExecutor implements Executor {
   private readonly pool: workerpool.Pool;
   /** Batches handed to the pool and not yet settled. */
   private active = 0;
+  private readonly heapMb: number | undefined;
+  /** The pool's child processes (process isolation only). */
+  private readonly processes = new WorkerProcesses();
 
   constructor(options: PoolExecutorOptions) {
     this.concurrency = Math.max(1, options.workers);
@@ -53,6 +72,7 @@ export class PoolExecutor implements Executor {
     const onLifecycle = options.onLifecycle;
     const noun = this.kind === 'process' ? 'worker process' : 'worker thread';
     const heap = options.maxOldGenerationSizeMb;
+    this.heapMb = heap;
     this.pool = workerpool.pool(options.script, {
       workerType: this.kind,
       maxWorkers: this.concurrency,
@@ -61,10 +81,21 @@ export class PoolExecutor implements Executor {
       // stdout, so it is captured and passed on as messages.
       emitStdStreams: true,
       workerThreadOpts: heap ? { resourceLimits: { maxOldGenerationSizeMb: heap } } : undefined,
-      // A child process gets the same cap through its command line; no stdin, so it never waits on the terminal.
-      forkOpts: { execArgv: heap ? [`--max-old-space-size=${heap}`] : [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+      forkOpts: {
+        // A child process gets the same cap through its command line.
+        execArgv: heap ? [`--max-old-space-size=${heap}`] : [],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        // Each worker process leads a process group (and session) of its own,
+        // so that whatever user code starts in it can be killed with it (see
+        // WorkerProcesses), and a Ctrl+C on the terminal reaches only the CLI,
+        // which then stops its workers. Windows has no process groups, and
+        // there `detached` would open a console window per worker.
+        detached: process.platform !== 'win32',
+      },
       onCreateWorker: () => {
         onLifecycle?.({ type: 'worker-started', detail: `${noun} created` });
+        // workerpool adds the new worker to its list just after this returns.
+        if (this.kind === 'process') queueMicrotask(() => this.processes.adopt(this.pool));
         return undefined;
       },
       onTerminateWorker: () => {
@@ -75,10 +106,19 @@ export class PoolExecutor implements Executor {
 
   execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution {
     let cancelled = false;
+    /** The worker process running the batch, once it has said which it is. */
+    let worker: WorkerProcess | undefined;
+    /** Set when the worker's own output says its heap ran out (the process's stderr may also tell `worker`). */
+    let outOfHeap = false;
     this.active++;
     const task = this.pool.exec('runBatch', [request], {
       on: (payload: unknown) => {
+        if (isHello(payload)) {
+          worker = this.processes.get(payload.pid);
+          return;
+        }
         const message = toWorkerMessage<R>(payload);
+        if (message?.type === 'output' && message.stream === 'stderr' && /JavaScript heap out of memory/.test(message.text)) outOfHeap = true;
         if (message) onMessage(message);
       },
     });
@@ -93,8 +133,10 @@ export class PoolExecutor implements Executor {
           // worker afterwards; report the batch as over only when the worker
           // is gone, so "done" really means the slot is free.
           if (cancelled) await this.waitForRelease();
+          // V8 prints its out-of-memory line just before the process aborts; make sure it has been read.
+          if (worker?.child.signalCode === 'SIGABRT') await worker.drained();
           this.active--;
-          reject(new Error(describeWorkerError(error)));
+          reject(this.outOfMemory(error, outOfHeap || worker?.outOfMemory === true) ?? new Error(describeWorkerError(error)));
         },
       );
     });
@@ -105,6 +147,14 @@ export class PoolExecutor implements Executor {
         task.cancel();
       },
     };
+  }
+
+  /** The error for a worker that died of heap exhaustion: it names the cap, since that is what the file ran into. */
+  private outOfMemory(error: unknown, sawOutOfHeap: boolean): WorkerOutOfMemoryError | undefined {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!sawOutOfHeap && !THREAD_OUT_OF_MEMORY.test(message)) return undefined;
+    const limit = this.heapMb ? `${this.heapMb} MB per worker` : 'the default heap of a worker';
+    return new WorkerOutOfMemoryError(`File too large for the memory limit (${limit})`);
   }
 
   private async waitForRelease(): Promise<void> {
@@ -119,8 +169,14 @@ export class PoolExecutor implements Executor {
     return { busy: stats.busyWorkers, pending: stats.pendingTasks, workers: stats.totalWorkers };
   }
 
+  /** Ends every worker and, with process isolation, every process a worker started. */
   async terminate(): Promise<void> {
-    await this.pool.terminate(true, TERMINATE_TIMEOUT_MS);
+    try {
+      await this.pool.terminate(true, TERMINATE_TIMEOUT_MS);
+    } finally {
+      // A worker that outlived workerpool's kill (it ignores SIGTERM): its group goes now.
+      this.processes.killAll();
+    }
   }
 }
 

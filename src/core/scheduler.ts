@@ -1,4 +1,4 @@
-import { errorMessage } from './errors';
+import { errorMessage, errorName } from './errors';
 import type { BatchExecution, Executor } from './executor';
 import type { FailureReason, RunPhase, RunState } from './run-state';
 import type { Batch, DiscoveredFile, WorkerMessage } from './types';
@@ -190,10 +190,14 @@ export class Scheduler<R> {
           const count = (failures.get(file.path) ?? 0) + 1;
           failures.set(file.path, count);
           if (count >= MAX_FAILURES_PER_FILE) {
+            // A worker that ran out of heap did not crash: the file is too big for the cap, and the executor's message says which cap.
+            const outOfMemory = reason === 'crashed' && errorName(error) === 'WorkerOutOfMemoryError';
             const message =
               reason === 'timed out'
                 ? `Timed out after ${Math.round(this.options.fileTimeoutMs / 1000)} s, ${count} times; the worker was terminated`
-                : `The worker ${reason} while processing this file, ${count} times (${detail})`;
+                : outOfMemory
+                  ? detail
+                  : `The worker ${reason} while processing this file, ${count} times (${detail})`;
             this.state.apply({ type: 'file-done', slot: flight.slot, file: file.path, outcome: { status: 'error', message }, durationMs: 0 });
           } else {
             retry.push(file);

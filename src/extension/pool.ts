@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Executor } from '../core/executor';
+import { workerHeapLimitForMachine } from '../core/memory';
 import type { Isolation, PoolExecutor } from '../core/pool-executor';
 import { loadEngine } from './load-engine';
 
@@ -26,13 +27,15 @@ export class PoolManager implements vscode.Disposable {
       executor = undefined;
     }
     if (!executor) {
-      this.log.info(`Starting a pool of ${workers} worker ${isolation === 'process' ? 'process' : 'thread'}${workers === 1 ? '' : 's'}`);
+      // Each worker's heap is capped at its share of the memory there is now, as in the CLI.
+      const heapMb = workerHeapLimitForMachine(workers);
+      this.log.info(`Starting a pool of ${workers} worker ${isolation === 'process' ? 'process' : 'thread'}${workers === 1 ? '' : 's'} (heap cap ${heapMb} MB each)`);
       const { PoolExecutor } = loadEngine();
       executor = new PoolExecutor({
         script: this.workerScript,
         workers,
         isolation,
-        maxOldGenerationSizeMb: 4096,
+        maxOldGenerationSizeMb: heapMb,
         onLifecycle: (event) => this.log.info(`${event.type}: ${event.detail}`),
       });
       this.executors.set(isolation, executor);
