@@ -151,3 +151,19 @@ checkCases(
   ],
   (stdout) => (JSON.parse(stdout) as { filePath: string }[]).map((row) => ({ path: row.filePath, row })),
 );
+
+describe('the result cache with a config ESLint cannot print', () => {
+  let project: CacheProject | undefined;
+  afterEach(() => project?.cleanup());
+
+  it('still answers unchanged files from the cache when a parser has no meta object', () => {
+    // ESLint refuses to serialise such a parser (`--print-config` fails); the key must still be computed.
+    const parser = 'const parser = { parse: (text) => ({ type: "Program", body: [], sourceType: "module", range: [0, text.length], loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, tokens: [], comments: [] }) };\n';
+    project = cacheProject({ 'src/a.js': 'export const a = 1;\n', 'eslint.config.mjs': `${parser}export default [{ files: ["src/**"], languageOptions: { parser }, rules: { eqeqeq: "error" } }];\n` });
+    const first = project.cached(['lint', '--format', 'json']);
+    assert.equal(first.status, 0, first.stderr);
+    const second = project.cached(['lint']);
+    assert.match(second.stderr, /Linted 2 files .*; 2 from cache/);
+  });
+});
+

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { createESLint } from '../lint/eslint-loader';
-import { memoize } from './file-hashes';
+import { memoize } from './memoize';
 import { localModuleGraphHash } from './local-imports';
 import { plainJson } from './plain-json';
 

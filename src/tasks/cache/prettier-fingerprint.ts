@@ -1,5 +1,6 @@
+import * as path from 'node:path';
 import { prettierFor, prettierIgnoreFiles } from '../transform/prettier';
-import { memoize } from './file-hashes';
+import { memoize } from './memoize';
 import { localModuleGraphHash } from './local-imports';
 import { plainJson } from './plain-json';
 
@@ -18,9 +19,11 @@ export async function prettierFingerprint(root: string): Promise<(file: string) 
   const ignoreFiles = prettierIgnoreFiles(root);
   // A JS config that imports a plugin or options from a local file: a change there must count too.
   const configFileHash = memoize(localModuleGraphHash);
+  // Which config file applies depends on the folder only, and Prettier does not cache this search (about 3 ms a call).
+  const configFileOf = memoize((dir) => prettier.resolveConfigFile(path.join(dir, 'file')));
   return async (file) => {
     const [configFile, options, info] = await Promise.all([
-      prettier.resolveConfigFile(file),
+      configFileOf(path.dirname(file)),
       prettier.resolveConfig(file, { editorconfig: true }),
       prettier.getFileInfo(file, { ignorePath: ignoreFiles }),
     ]);
