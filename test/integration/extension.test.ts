@@ -506,6 +506,28 @@ describe('Parallel Tasks in a real VS Code host', function () {
       }
     });
 
+    it('never reaches outside the workspace through the include setting, and a run that finds nothing is not a success', async () => {
+      const outside = mkdtempSync(path.join(path.dirname(root), 'pt-fakehome-'));
+      const bashrc = path.join(outside, '.bashrc');
+      writeFileSync(bashrc, 'alias ls=ls\n');
+      try {
+        const rel = path.relative(root, outside);
+        await setSetting('include', [`${rel}/.bashrc`, `${rel}/**`, '../**/.bashrc']);
+        // The workspace folder as the scope (no scope would ask the user where).
+        const replace = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(root)], { mode: 'replace', pattern: 'alias', replacement: 'PWNED' })) as RunSummary;
+        assert.equal(replace.phase, 'failed', 'nothing inside the workspace matched, and nothing outside is taken');
+        assert.match(replace.error ?? '', /No files matching "\." were found/);
+        assert.equal(readFileSync(bashrc, 'utf8'), 'alias ls=ls\n', 'the file outside the workspace is untouched');
+        await setSetting('include', ['**/*.nothing']);
+        const lint = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
+        assert.equal(lint.phase, 'failed', 'a lint that checked nothing does not end as a clean pass');
+        assert.equal(lint.errors ?? 0, 0);
+      } finally {
+        await setSetting('include', undefined);
+        rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
     it('drops malformed and hostile panel messages, including paths outside the workspace', async function () {
       const before = extension.panelRejected();
       const editors = vscode.window.visibleTextEditors.length;
