@@ -4,16 +4,17 @@ import { writeSync } from 'node:fs';
  * Code we load runs in the CLI's own process on a small in-process run (an
  * ESLint config or plugin, a Prettier plugin). If it calls `process.exit(0)`,
  * the CLI would end with no output and exit code 0: a green run that checked
- * nothing. Until the CLI has finished on its own, any exit is reported and
- * turned into a failure.
+ * nothing; an uncaught error would exit 1, which reads as "problems found".
+ * Until the CLI has finished on its own, any exit is reported and becomes 2.
  */
 let finished = false;
 
 function onExit(code: number): void {
   if (finished) return;
   // Synchronous: nothing asynchronous runs once the process is exiting.
-  writeSync(2, `parallel-tasks: the run was ended from inside by code it loaded (process.exit(${code}) in a config, plugin or codemod); its results are incomplete\n`);
-  if (!code) process.exitCode = 2;
+  writeSync(2, `parallel-tasks: the run ended before the CLI had finished (exit code ${code}: process.exit() or an uncaught error in a config, plugin or codemod it loaded); its results are incomplete\n`);
+  // 0 would read as clean and 1 as "problems found": neither is what happened.
+  if (code < 128) process.exitCode = 2;
 }
 
 export function guardExit(): void {

@@ -122,7 +122,8 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
     interrupts++;
     if (interrupts > 1) {
       // At once, but not without what we started: worker processes and custom-task commands lead process
-      // groups of their own, which the terminal's Ctrl+C does not reach. Their kill signals go out synchronously.
+      // groups of their own, which the terminal's Ctrl+C does not reach. Custom-task commands are killed
+      // here and now; worker processes see the CLI gone and end their groups (src/worker/parent-watch.ts).
       void executor.terminate();
       exitNow(130);
     }
@@ -139,11 +140,14 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   const state = new RunState<R>();
   let progress: ProgressDisplay<R> | undefined;
   const subscription = state.subscribe((event) => {
+    // A run on this thread has nothing of ours to reap, and a handler could not run while a plugin
+    // spins in it: Node's own SIGTERM (ending the process at once) is the right answer there.
+    if (event.type === 'run-start' && event.executor === 'in-process') termination.dispose();
     if (event.type === 'run-start' && common.progress && process.stderr.isTTY) progress = new ProgressDisplay(state, cwd);
     if (event.type === 'output') process.stderr.write(event.text);
   });
   try {
-    return await runJob<R>(
+    const result = await runJob<R>(
       executor,
       {
         kind: job.kind,
@@ -167,6 +171,10 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
       },
       state,
     );
+    // A termination signal stopped the run: the process exits once the workers are gone; nothing may
+    // act on the partial result meanwhile (a transform would start writing files).
+    if (termination.stopping) await new Promise<never>(() => undefined);
+    return result;
   } finally {
     progress?.stop();
     subscription.dispose();

@@ -1,10 +1,9 @@
 import * as os from 'node:os';
 import { UsageError } from '../core/errors';
-import type { FileRecord } from '../core/run-state';
 import { CommandExecutor, type CommandValue, type Invocation } from '../tasks/custom/command-executor';
 import { loadTasks, resolveTask, TASKS_FILE, type ResolvedTask } from '../tasks/custom/definition';
 import { parseCount, runCliJob, type CommonOptions } from './job';
-import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative } from './summary';
+import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative, skippedFiles } from './summary';
 
 export interface RunCommandOptions extends CommonOptions {
   readonly format: string;
@@ -36,7 +35,7 @@ export async function runCommand(name: string, paths: string[], options: RunComm
       defaultInclude: task.include,
       external: { executor, batchFiles: task.batchSize, timeoutMs: task.timeoutMs },
     },
-    // The task's own globs decide which files it sees; --include/--exclude narrow them further.
+    // The task's own globs decide which files it sees; paths and --exclude narrow them further.
     { ...options, exclude: [...task.exclude, ...(options.exclude ?? [])] },
   );
   assertNotFailed(result);
@@ -75,14 +74,18 @@ export async function runCommand(name: string, paths: string[], options: RunComm
 /**
  * The common options, applied to a custom task or refused: none is ignored.
  * `--workers N` caps the invocations at once, `--timeout` replaces the
- * task's time limit per invocation; `--no-cache`, `--include`, `--exclude`,
+ * task's time limit per invocation; `--no-cache`, `--exclude`,
  * `--no-gitignore` and `--max-file-size` apply as for any command (custom
- * tasks are never cached); `--isolation` and `--cache-location` cannot apply.
+ * tasks are never cached); `--isolation`, `--cache-location` and
+ * `--cache-strategy` cannot apply, and `--include` is refused: the task's own
+ * `include` decides (paths and `--exclude` narrow it).
  */
 function withCommandLineOverrides(task: ResolvedTask, options: RunCommandOptions): ResolvedTask {
   const given = new Set(options.given ?? []);
   if (given.has('isolation')) throw new UsageError('--isolation does not apply to run: custom tasks run as child processes, not in workers');
   if (given.has('cacheLocation')) throw new UsageError('--cache-location does not apply to run: results of custom tasks are never cached');
+  if (given.has('cacheStrategy')) throw new UsageError('--cache-strategy does not apply to run: results of custom tasks are never cached');
+  if (given.has('include')) throw new UsageError("--include does not apply to run: the task's own include decides; name paths or globs, or use --exclude, to narrow it");
   let { concurrency, timeoutMs } = task;
   if (given.has('workers')) {
     concurrency = parseCount(options.workers ?? '', '--workers');
@@ -96,9 +99,6 @@ function withCommandLineOverrides(task: ResolvedTask, options: RunCommandOptions
   return { ...task, concurrency, timeoutMs };
 }
 
-function skippedFiles(records: readonly FileRecord<CommandValue>[]): { path: string; reason: string }[] {
-  return records.flatMap((r) => (r.outcome?.status === 'skipped' ? [{ path: r.path, reason: r.outcome.reason }] : []));
-}
 
 /** An invocation's output for stderr, each line behind a bar so that it cannot be taken for ours. */
 function describeInvocation(invocation: Invocation, task: ResolvedTask): string {

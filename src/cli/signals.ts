@@ -14,7 +14,7 @@ const STOP_LIMIT_MS = 5000;
  * exit with 128 + the signal's number, as a shell reports a process the
  * signal killed. A second signal exits at once.
  */
-export function exitOnTerminationSignals(stop: () => Promise<void>): { dispose(): void } {
+export function exitOnTerminationSignals(stop: () => Promise<void>): { dispose(): void; readonly stopping: boolean } {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     const status = 128 + os.constants.signals[signal];
@@ -31,6 +31,9 @@ export function exitOnTerminationSignals(stop: () => Promise<void>): { dispose()
   return {
     dispose: () => {
       for (const signal of TERMINATION_SIGNALS) process.off(signal, onSignal);
+    },
+    get stopping() {
+      return stopping;
     },
   };
 }

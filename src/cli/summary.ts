@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { JobResult } from '../core/engine';
 import { ConfigError } from '../core/errors';
+import { countReasons } from '../core/discovery';
 import type { FileRecord } from '../core/run-state';
 import { describeTool, distinctTools, type ToolInfo } from '../tasks/tool-info';
 
@@ -55,18 +56,9 @@ export function skippedFiles<R>(records: readonly FileRecord<R>[]): { path: stri
   return records.flatMap((r) => (r.outcome?.status === 'skipped' ? [{ path: r.path, reason: r.outcome.reason }] : []));
 }
 
-/**
- * "2 ignored by the ESLint configuration, 1 binary file": the skip reasons
- * counted, with the details that differ per file (sizes, link targets) left
- * to the per-file lines.
- */
+/** "2 ignored by the ESLint configuration, 1 binary file": the skip reasons counted. */
 function skipReasons<R>(records: readonly FileRecord<R>[]): string {
-  const counts = new Map<string, number>();
-  for (const { reason } of skippedFiles(records)) {
-    const general = reason.replace(/ \(.*\)$/, '').replace(/ to \S+/, '');
-    counts.set(general, (counts.get(general) ?? 0) + 1);
-  }
-  return [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  return countReasons(skippedFiles(records).map((s) => s.reason));
 }
 
 /** The tools behind the results, for the summary: "ESLint 9.39.1 (the project's own) with eslint.config.mjs". */

@@ -82,9 +82,9 @@ export async function transformCommand(paths: string[], options: TransformComman
 
   const records = result.state.results();
   if (options.write) {
-    // Leftovers of a run killed while writing these folders; they are never reported, only tidied.
-    const toWrite = records.filter((r) => r.outcome?.status === 'ok' && r.outcome.value.changed);
-    await removeStaleTempFiles(toWrite.map((r) => path.dirname(r.path)));
+    // Leftovers of a run killed while writing in the folders of this run (also those with nothing to change
+    // now: a leftover link aside would keep its file hard-linked); never reported, only tidied.
+    await removeStaleTempFiles(new Set(records.map((r) => path.dirname(r.path))));
   }
   const reports: FileReport[] = [];
   const out: string[] = [];

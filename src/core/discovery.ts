@@ -9,9 +9,10 @@ import type { DiscoveredFile, SkippedFile } from './types';
 /**
  * What to do with a symbolic link to a file. `follow`: take it under its own
  * name when its target is inside the folder, as ESLint does; `skip`: never
- * (transforms: writing through a link would replace it, and the target is
- * found under its own name anyway). A link to something outside the folder is
- * never followed.
+ * (transforms: a link is never written through; its target is transformed
+ * only when it is among the files the run found). A link to something outside
+ * the folder is never followed, nor a folder reached through a linked folder
+ * that leads outside.
  */
 export type SymlinkPolicy = 'follow' | 'skip';
 
@@ -65,6 +66,8 @@ interface Candidate {
   readonly explicit: boolean;
   /** Set when the candidate is a symbolic link. */
   readonly link?: boolean;
+  /** Set when a folder on its path is a symbolic link to outside the folder: where it really is. */
+  readonly outsideAt?: string;
 }
 
 type Entry = { readonly candidates: Candidate[]; readonly unmatched?: string };
@@ -88,11 +91,36 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
   const verdicts = await pMap(unique, (candidate) => probeFile(candidate, options), { concurrency: PROBE_CONCURRENCY });
   const files: DiscoveredFile[] = [];
   const skipped: SkippedFile[] = [];
+  const skipReason = new Map<string, string>();
   for (const verdict of verdicts) {
-    if ('reason' in verdict) skipped.push(verdict);
-    else files.push(verdict);
+    if ('reason' in verdict) {
+      skipped.push(verdict);
+      skipReason.set(verdict.path, verdict.reason);
+    } else {
+      files.push(verdict);
+    }
   }
+  // A path all of whose files are skipped here (binary, too large, links) would be checked not at all.
+  entries.forEach((entry, i) => {
+    if (entry.unmatched !== undefined || entry.candidates.length === 0) return;
+    const reasons = entry.candidates.map((c) => skipReason.get(c.path));
+    if (reasons.every((r) => r !== undefined)) unmatched.push({ path: requested[i] as string, reason: `every file it matched was skipped (${countReasons(reasons as string[])})` });
+  });
   return { files, skipped, unmatched };
+}
+
+/**
+ * "2 binary file, 1 symbolic link loop": skip reasons counted. A reason keeps
+ * what differs per file (a size, a link's target) in parentheses at its end,
+ * which is left out here.
+ */
+export function countReasons(reasons: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const reason of reasons) {
+    const general = reason.replace(/ \(.*\)$/s, '');
+    counts.set(general, (counts.get(general) ?? 0) + 1);
+  }
+  return [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
 }
 
 function noMatchReason(entry: string, options: DiscoveryOptions): string {
@@ -116,6 +144,11 @@ async function expandEntry(entry: string, options: DiscoveryOptions): Promise<En
   }
   if (options.confine && !isInside(absolute, options.cwd)) return { candidates: [], unmatched: 'outside the folder' };
   if (info.isSymbolicLink()) return expandLink(absolute, options);
+  // Named inside the folder but reached through a linked folder that leads out of it.
+  const real = await realpath(absolute);
+  if (isInside(absolute, options.cwd) && !isInside(real, await realpath(options.cwd))) {
+    return { candidates: [], unmatched: `is inside a symbolic link to a folder outside the folder (it is ${real})` };
+  }
   if (info.isDirectory()) return { candidates: await folderCandidates(absolute, options) };
   // A file named on purpose is taken even if it does not match `include`, as the eslint and prettier CLIs do.
   return { candidates: [{ path: absolute, explicit: true }] };
@@ -164,12 +197,22 @@ async function globCandidates(patterns: readonly string[], options: DiscoveryOpt
     ignore: [...ALWAYS_EXCLUDED, ...options.exclude],
   });
   const candidates: Candidate[] = [];
+  const realCwd = await realpath(options.cwd);
+  // fast-glob enters a pattern's starting folder even when it is a link: look where each folder really is.
+  const realFolders = new Map<string, Promise<string>>();
+  const realFolder = (dir: string): Promise<string> => {
+    let real = realFolders.get(dir);
+    if (!real) realFolders.set(dir, (real = realpath(dir).catch(() => dir)));
+    return real;
+  };
   for (const entry of entries) {
     const file = path.resolve(options.cwd, entry.path);
     if (within !== undefined && !isInside(file, within)) continue;
     if (options.confine && !isInside(file, options.cwd)) continue;
-    if (entry.dirent.isFile()) candidates.push({ path: file, explicit: false });
-    else if (entry.dirent.isSymbolicLink()) candidates.push({ path: file, explicit: false, link: true });
+    if (!entry.dirent.isFile() && !entry.dirent.isSymbolicLink()) continue;
+    const real = path.join(await realFolder(path.dirname(file)), path.basename(file));
+    const outsideAt = isInside(file, options.cwd) && !isInside(real, realCwd) ? real : undefined;
+    candidates.push({ path: file, explicit: false, ...(entry.dirent.isSymbolicLink() ? { link: true } : {}), ...(outsideAt ? { outsideAt } : {}) });
   }
   return candidates;
 }
@@ -177,6 +220,7 @@ async function globCandidates(patterns: readonly string[], options: DiscoveryOpt
 async function probeFile(candidate: Candidate, options: DiscoveryOptions): Promise<DiscoveredFile | SkippedFile> {
   const file = candidate.path;
   try {
+    if (candidate.outsideAt) return { path: file, reason: `inside a symbolic link to a folder outside the folder (it is ${candidate.outsideAt})` };
     if (candidate.link && !candidate.explicit) {
       const why = await walkedLinkProblem(file, options);
       if (why) return { path: file, reason: why };
@@ -198,8 +242,8 @@ async function probeFile(candidate: Candidate, options: DiscoveryOptions): Promi
 async function walkedLinkProblem(file: string, options: DiscoveryOptions): Promise<string | undefined> {
   const target = await realpath(file).catch((error: NodeJS.ErrnoException) => error);
   if (target instanceof Error) return target.code === 'ELOOP' ? 'symbolic link loop' : 'broken symbolic link';
-  if (!isInside(target, await realpath(options.cwd))) return `symbolic link to ${target}, outside the folder`;
+  if (!isInside(target, await realpath(options.cwd))) return `symbolic link outside the folder (to ${target})`;
   if ((await stat(target)).isDirectory()) return 'symbolic link to a folder (links are not followed into folders)';
-  if ((options.symlinks ?? 'follow') === 'skip') return `symbolic link to ${path.relative(options.cwd, target)} (processed under its own name; links are not written through)`;
+  if ((options.symlinks ?? 'follow') === 'skip') return `symbolic link, not written through (to ${path.relative(options.cwd, target)})`;
   return undefined;
 }

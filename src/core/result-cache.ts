@@ -6,7 +6,8 @@ import * as z from 'zod/mini';
 import type { DiscoveredFile } from './types';
 
 /** Bumped whenever the layout of a cache file or of a cached value changes. */
-const FORMAT = 1;
+/** 2: lint and transform values carry the tool that made them (ToolInfo). */
+const FORMAT = 2;
 
 /**
  * How an unchanged file is recognised. `content` (the default) hashes every
@@ -72,7 +73,11 @@ export class ResultCache {
     }
     let parsed: z.infer<typeof cacheFileSchema>;
     try {
-      const checked = cacheFileSchema.safeParse(JSON.parse(text));
+      const json: unknown = JSON.parse(text);
+      // A cache written by an earlier version is expected after an upgrade: replaced without a note.
+      const format = typeof json === 'object' && json !== null ? (json as { format?: unknown }).format : undefined;
+      if (typeof format === 'number' && format < FORMAT) return new ResultCache(file, new Map(), strategy);
+      const checked = cacheFileSchema.safeParse(json);
       if (!checked.success) throw new Error('unknown format');
       parsed = checked.data;
     } catch (error) {

@@ -8,6 +8,7 @@ export { runJob } from '../core/engine';
 export { PoolExecutor } from '../core/pool-executor';
 export { ResultCache, sha256 } from '../core/result-cache';
 export { cacheKeyFor } from '../tasks/cache-key';
+export { configStamp } from '../tasks/config-stamp';
 export { cachedValueSchema } from '../tasks/cached-values';
 export { CommandExecutor } from '../tasks/custom/command-executor';
 export { loadTasks, resolveTask, TASKS_FILE } from '../tasks/custom/definition';

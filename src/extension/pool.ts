@@ -1,24 +1,67 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { Executor } from '../core/executor';
 import { workerHeapLimitForMachine } from '../core/memory';
 import type { Isolation, PoolExecutor } from '../core/pool-executor';
+// Only the glob: the stamp's code is in the engine bundle, loaded with the first run.
+import { CONFIG_FILES_GLOB } from '../tasks/config-files';
 import { loadEngine } from './load-engine';
 
 /**
  * Owns the worker pools, one per isolation (threads, child processes). Each
  * is created on the first run that needs it, not at activation, kept warm
- * between runs, and replaced only when the worker count changes.
+ * between runs, and replaced when the worker count changes or when a tool's
+ * configuration may have changed: warm workers keep the config they loaded
+ * (and Node keeps the modules it imported), so a result computed with the old
+ * one would be shown, and cached under the new config's key.
  */
 export class PoolManager implements vscode.Disposable {
   private readonly executors = new Map<Isolation, PoolExecutor>();
+  /** Why the warm workers must not be used again, once something made them so. */
+  private stale: string | undefined;
+  /** The config stamp of each folder when its last run started. */
+  private readonly stamps = new Map<string, string>();
+  private watcher: vscode.FileSystemWatcher | undefined;
 
   constructor(
     private readonly workerScript: string,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** The pool for the next run; call only between runs. */
-  async acquire(workers: number, isolation: Isolation = 'thread'): Promise<Executor> {
+  /** Created with the first pool, not at activation: until then no worker holds a config. */
+  private watchConfigs(): void {
+    if (this.watcher) return;
+    this.watcher = vscode.workspace.createFileSystemWatcher(CONFIG_FILES_GLOB);
+    const changed = (uri: vscode.Uri): void => {
+      this.stale ??= `${vscode.workspace.asRelativePath(uri)} changed`;
+    };
+    this.watcher.onDidChange(changed);
+    this.watcher.onDidCreate(changed);
+    this.watcher.onDidDelete(changed);
+  }
+
+  /** Ends every warm worker when a config they may hold has changed since they started. */
+  private async dropStaleWorkers(folders: readonly string[]): Promise<void> {
+    for (const folder of folders) {
+      const stamp = await loadEngine().configStamp([folder]);
+      const before = this.stamps.get(folder);
+      if (before !== undefined && stamp !== before) this.stale ??= `a config file in ${folder}, or a module it imports, changed`;
+      this.stamps.set(folder, stamp);
+    }
+    if (!this.stale || this.executors.size === 0) {
+      this.stale = undefined;
+      return;
+    }
+    this.log.info(`Restarting the workers: ${this.stale}, and warm workers keep the config they loaded`);
+    this.stale = undefined;
+    const executors = [...this.executors.values()];
+    this.executors.clear();
+    await Promise.all(executors.map((e) => e.terminate()));
+  }
+
+  /** The pool for the next run over `folders`; call only between runs. */
+  async acquire(workers: number, isolation: Isolation = 'thread', folders: readonly string[] = []): Promise<Executor> {
+    await this.dropStaleWorkers(folders);
+    this.watchConfigs();
     let executor = this.executors.get(isolation);
     if (executor && executor.concurrency !== workers) {
       this.log.info(`Worker count changed to ${workers}: replacing the ${isolation} pool of ${executor.concurrency}`);
@@ -71,6 +114,7 @@ export class PoolManager implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.watcher?.dispose();
     void this.shutdown(2000);
   }
 }

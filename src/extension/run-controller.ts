@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { JobResult, JobSpec } from '../core/engine';
-import type { Executor } from '../core/executor';
 import type { Isolation } from '../core/pool-executor';
-import type { CommandValue } from '../tasks/custom/command-executor';
+import type { CommandExecutor, CommandValue } from '../tasks/custom/command-executor';
 import type { ResolvedTask } from '../tasks/custom/definition';
 import { errorMessage } from '../core/errors';
 import { RunState, type FileRecord, type RunEvent, type RunSnapshot } from '../core/run-state';
@@ -83,7 +82,7 @@ export class RunController implements vscode.Disposable {
   }
 
   /** The named task of a folder's .vscode/parallel-tasks.json and an executor for it; undefined (logged) when the folder has none. */
-  private async customTask(request: RunRequest, folder: vscode.WorkspaceFolder): Promise<{ task: ResolvedTask; executor: Executor } | undefined> {
+  private async customTask(request: RunRequest, folder: vscode.WorkspaceFolder): Promise<{ task: ResolvedTask; executor: CommandExecutor } | undefined> {
     const { loadTasks, resolveTask, CommandExecutor } = loadEngine();
     const name = (request.options as { task?: unknown }).task;
     const definition = (await loadTasks(folder.uri.fsPath)).find((t) => t.name === name);
@@ -160,7 +159,7 @@ export class RunController implements vscode.Disposable {
         // A custom task runs an external program: its own executor over child processes, not the pool.
         const custom = request.kind === 'custom' ? await this.customTask(request, target.folder) : undefined;
         if (request.kind === 'custom' && !custom) continue;
-        const executor = custom ? custom.executor : await this.pool.acquire(settings.workers, isolationFor(request, settings));
+        const executor = custom ? custom.executor : await this.pool.acquire(settings.workers, isolationFor(request, settings), [target.folder.uri.fsPath]);
         workers = executor.concurrency;
         const state = new RunState<unknown>();
         lastState = state;
@@ -206,7 +205,13 @@ export class RunController implements vscode.Disposable {
           );
         } finally {
           subscription.dispose();
-          if (custom) await custom.executor.terminate();
+          if (custom) {
+            // The program's own words for an invocation that failed: Problems shows the files, the log what it said.
+            for (const invocation of custom.executor.invocations()) {
+              if (invocation.status !== 'ok') this.log.error(`${custom.task.name} on ${invocation.files.length} file(s) ${invocation.error ?? invocation.status}:\n${invocation.output.trimEnd()}`);
+            }
+            await custom.executor.terminate();
+          }
         }
         const snapshot = result.state.snapshot();
         const records = result.state.results();
@@ -258,9 +263,10 @@ export class RunController implements vscode.Disposable {
       this.active = undefined;
     }
     // A run that found nothing to do checked nothing: it must not look like a clean pass.
-    if (phase === 'completed' && totals.files === 0) {
+    if (phase === 'completed' && totals.done + totals.failed === 0) {
       phase = 'failed';
-      error = `${request.label} found no files to process in ${request.targets.map((t) => t.folder.name).join(', ')} (see the parallelTasks.include and parallelTasks.exclude settings)`;
+      const skipped = totals.skipped > 0 ? `; ${totals.skipped} skipped, listed in the panel with the reason` : '';
+      error = `${request.label} found no files to process in ${request.targets.map((t) => t.folder.name).join(', ')} (see the parallelTasks.include and parallelTasks.exclude settings${skipped})`;
       this.log.warn(error);
     }
     const state = lastState ?? new RunState<unknown>();

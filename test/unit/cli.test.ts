@@ -2,39 +2,22 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { cliScript, fixturesDir, repoRoot, tempDir, writeFiles } from './helpers';
+import { cliScript, fixturesDir, repoRoot, spawnCli, scratchFolders, tempDir, type CliRun } from './helpers';
 import { runTool } from './tasks-helpers';
-
-interface Run {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Each test run keeps its result caches in a folder of its own, so runs do not see each other's. */
 const cacheHome = tempDir('pt-cache-');
 after(() => cacheHome.cleanup());
 
-function cli(args: string[], cwd: string): Run {
-  const result = spawnSync(process.execPath, [cliScript, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, XDG_CACHE_HOME: cacheHome.dir } });
-  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+function cli(args: string[], cwd: string): CliRun {
+  return spawnCli(args, cwd, { env: { ...process.env, XDG_CACHE_HOME: cacheHome.dir } });
 }
 
 const lintFixture = path.join(fixturesDir, 'lint-basic');
 const codemod = (name: string): string => path.join(repoRoot, 'test/fixtures/codemods', name);
 
 describe('the parallel-tasks CLI (spawned)', () => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
-  function scratch(files: Record<string, string>): string {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
-    writeFiles(dir, files);
-    return dir;
-  }
+  const scratch = scratchFolders();
 
   it('lint --format json prints exactly what `eslint --format json` prints, and exits 1 on errors', () => {
     const ours = cli(['lint', '--format', 'json', '--workers', '2'], lintFixture);

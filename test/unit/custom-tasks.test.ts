@@ -176,6 +176,12 @@ describe('custom tasks (external commands)', function () {
         { command: 'echo $((${file} + 1))', message: /\$\{file\} stands inside \$\(\(…\)\)/ },
         { command: 'echo "${file}', message: /unterminated double quote/ },
         { command: ['echo', '--all=${files}'], message: /\$\{files\} must be an argument of its own \(it becomes one argument per file\), not part of "--all=\$\{files\}"/ },
+        // A second shell reads the name as code however the first one quoted it.
+        { command: 'sh -c "cat ${file}"', message: /"sh -c" would read the file names as code: pass them as arguments instead/ },
+        { command: 'bash -ec ${file}', message: /"bash -ec" would read the file names as code/ },
+        { command: 'eval echo ${file}', message: /"eval" would read the file names as code/ },
+        { command: ['sh', '-c', 'cat ${file}'], message: /the script given to sh -c would read the file names as code/ },
+        { command: ['/bin/bash', '-c', 'cat "${files}"'], message: /the script given to \/bin\/bash -c would read the file names as code/ },
       ];
       for (const { command, message } of cases) {
         const dir = project([{ name: 'bad', command, shell: typeof command === 'string', include: ['*.txt'], problemMatcher: '$gcc' }], { 'a.txt': 'x' });
@@ -185,6 +191,25 @@ describe('custom tasks (external commands)', function () {
         assert.match(result.stderr, message);
       }
     });
+  });
+
+  it('passes names as a second shell\'s own arguments (the safe idiom), and keeps $& $\' $` in a name glued to text', () => {
+    const marker = (dir: string): boolean => existsSync(path.join(dir, 'PWNED'));
+    const names = ['$(touch PWNED).txt', 'a$&b.txt', "c$'d.txt", 'e$`f.txt'];
+    const files = Object.fromEntries(names.map((n) => [n, 'x']));
+    const echo = fixture('echo-args.js');
+    for (const [command, shell] of [
+      [`sh -c 'node "$0" "$@"' ${JSON.stringify(echo)} \${files}`, true],
+      [['sh', '-c', 'node "$0" "$@"', echo, '${files}'], false],
+      [[process.execPath, echo, '--file=${file}'], false],
+    ] as const) {
+      const dir = project([{ name: 'safe', command, shell, include: ['*.txt'] }], files);
+      const result = run(dir, ['safe', '--format', 'json', '--verbose']);
+      assert.equal(result.status, 0, `${JSON.stringify(command)}: ${result.stderr}`);
+      assert.equal(marker(dir), false, 'no name ran as code');
+      const output = (result.json?.invocations ?? []).map((i) => i.output).join('\n');
+      for (const name of names) assert.ok(output.includes(name), `${JSON.stringify(command)} received ${name} intact:\n${output}`);
+    }
   });
 
   it('kills a background process that keeps the output open after the command exited, at the time limit', () => {
@@ -197,6 +222,17 @@ describe('custom tasks (external commands)', function () {
     assert.match(result.json?.errors[0]?.error ?? '', /^bg exited with code 0, but processes it started kept its output open until the time limit \(1 s\); killed them$/);
     assert.match(result.json?.invocations[0]?.output ?? '', /started a\.txt/);
     const pid = Number(readFileSync(pidFile, 'utf8'));
+    assert.equal(alive(pid), false, `the background sleep ${pid} is gone`);
+  });
+
+  it('ends a background process that let go of the output when its invocation ends, even one that passed', async () => {
+    const pidFile = path.join(scratch(), 'sleep.pid');
+    const dir = project([{ name: 'bg', command: `sleep 77 >/dev/null 2>&1 </dev/null & echo $! > ${JSON.stringify(pidFile)}; echo seen \${file}`, shell: true, include: ['*.txt'] }], { 'a.txt': 'x' });
+    const result = run(dir, ['bg']);
+    assert.equal(result.status, 0, result.stderr);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    // Killed at once; reaping by init may take a moment.
+    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(alive(pid), false, `the background sleep ${pid} is gone`);
   });
 
@@ -297,7 +333,7 @@ describe('custom tasks (external commands)', function () {
       assert.equal(zero.stderr, 'parallel-tasks: --workers 0 does not apply to run: custom tasks run as child processes; --workers N runs at most N at once\n');
     });
 
-    it('--isolation and --cache-location are refused; --no-cache is what run always does', () => {
+    it('--isolation, --cache-location, --cache-strategy and --include are refused; --no-cache is what run always does', () => {
       const dir = project([{ name: 'check', command: [process.execPath, fixture('tool.js'), '${files}'], include: ['*.txt'], problemMatcher: '$gcc' }], { 'a.txt': 'x' });
       const isolation = run(dir, ['check', '--isolation', 'process']);
       assert.equal(isolation.status, 2);
@@ -305,6 +341,13 @@ describe('custom tasks (external commands)', function () {
       const location = run(dir, ['check', '--cache-location', 'x.json']);
       assert.equal(location.status, 2);
       assert.equal(location.stderr, 'parallel-tasks: --cache-location does not apply to run: results of custom tasks are never cached\n');
+      const strategy = run(dir, ['check', '--cache-strategy', 'metadata']);
+      assert.equal(strategy.status, 2);
+      assert.match(strategy.stderr, /--cache-strategy does not apply to run/);
+      // The task's include decides; --include would silently widen or replace it.
+      const include = run(dir, ['check', '--include', '**/*.md']);
+      assert.equal(include.status, 2);
+      assert.match(include.stderr, /--include does not apply to run: the task's own include decides/);
       assert.equal(run(dir, ['check', '--no-cache']).status, 0);
     });
 

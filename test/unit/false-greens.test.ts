@@ -2,28 +2,21 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { cliScript, repoRoot, tempDir, writeFiles } from './helpers';
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { repoRoot, spawnCli, scratchFolders, tempDir, type CliRun } from './helpers';
 
 const cacheHome = tempDir('pt-cache-');
 after(() => cacheHome.cleanup());
 
-function cli(args: string[], cwd: string): Run {
-  const result = spawnSync(process.execPath, [cliScript, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, XDG_CACHE_HOME: cacheHome.dir } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function cli(args: string[], cwd: string): CliRun {
+  return spawnCli(args, cwd, { env: { ...process.env, XDG_CACHE_HOME: cacheHome.dir } });
 }
 
 /** ESLint 9 from the npm registry (installed as `eslint-v9`), the way a project pins its own. */
 const eslint9Bin = path.join(repoRoot, 'node_modules', 'eslint-v9', 'bin', 'eslint.js');
 
-function eslint9(args: string[], cwd: string): Run {
+function eslint9(args: string[], cwd: string): { status: number | null; stdout: string } {
   const result = spawnSync(process.execPath, [eslint9Bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { status: result.status, stdout: result.stdout };
 }
 
 /**
@@ -32,16 +25,7 @@ function eslint9(args: string[], cwd: string): Run {
  */
 describe('never a false green (CLI)', function () {
   this.timeout(120_000);
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
-  function scratch(files: Record<string, string | Buffer>): string {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
-    writeFiles(dir, files);
-    return dir;
-  }
+  const scratch = scratchFolders();
   /** A project with its own ESLint 9 in node_modules, as `npm install eslint@9` leaves it. */
   function eslint9Project(files: Record<string, string>): string {
     const dir = scratch({ 'eslint.config.mjs': "export default [{ ignores: ['ignored/**'] }, { files: ['**/*.js'], rules: { 'no-var': 'error' } }];\n", ...files });
@@ -83,6 +67,23 @@ describe('never a false green (CLI)', function () {
     assert.match(run.stderr, /No files matching "\." were found: no files in it match/);
   });
 
+  it('a path whose every file is skipped (binary, links that loop) checked nothing: exit 2, with the reasons', () => {
+    const dir = scratch({ 'ok.js': 'let ok = 1;\n', 'bin/a.js': Buffer.from([0, 1, 2, 3]), 'bin/b.js': Buffer.from([0, 9, 9]) });
+    mkdirSync(path.join(dir, 'loops'));
+    symlinkSync('x.js', path.join(dir, 'loops', 'x.js'));
+    for (const [target, reason] of [
+      ['bin', /every file it matched was skipped \(2 binary file\)/],
+      ['bin/a.js', /every file it matched was skipped \(1 binary file\)/],
+      ['loops', /every file it matched was skipped \(1 symbolic link loop\)/],
+    ] as const) {
+      const run = cli(['lint', '--no-cache', target], dir);
+      assert.equal(run.status, 2, `${target}: ${run.stderr}`);
+      assert.match(run.stderr, reason);
+    }
+    // Next to a path that has something to check, the same skips are reported but not fatal for it.
+    assert.equal(cli(['analyze', '--no-cache', '.'], dir).status, 0);
+  });
+
   it('lists every skipped file with its reason: JSON for analyze and transform, stderr for lint (stdout stays eslint\'s)', () => {
     const outside = scratch({ 'secret.js': 'var secret = 1;\n' });
     const dir = scratch({
@@ -97,7 +98,7 @@ describe('never a false green (CLI)', function () {
     const expected = {
       'src/big.js': /^larger than the size limit \(30\d\d > 2000 bytes\)$/,
       'src/image.js': /^binary file$/,
-      'src/secret.js': /^symbolic link to .*secret\.js, outside the folder$/,
+      'src/secret.js': /^symbolic link outside the folder \(to .*secret\.js\)$/,
     };
     const check = (skipped: { path: string; reason: string }[], extra: Record<string, RegExp> = {}): void => {
       const byName = Object.fromEntries(skipped.map((s) => [path.relative(dir, s.path), s.reason]));
@@ -149,6 +150,11 @@ describe('never a false green (CLI)', function () {
       assert.equal(ours.status, theirs.status, args.join(' '));
     }
     assert.match(cli(['lint', '--format', 'json', '--no-cache', 'notes.txt'], dir).stdout, /File ignored because no matching configuration was supplied/);
+    // A file outside the folder ESLint runs from: "File ignored because outside of base path."
+    const outside = path.relative(dir, path.join(scratch({ 'c.js': 'var c = 1;\n' }), 'c.js'));
+    const ours = cli(['lint', '--format', 'json', '--no-cache', outside], dir);
+    assert.equal(ours.stdout, eslint9(['--format', 'json', outside], dir).stdout);
+    assert.match(ours.stdout, /File ignored because outside of base path/);
   });
 
   it('names the ESLint that ran: the project\'s own 9.x in SARIF and the summary, not the bundled one', () => {
@@ -245,13 +251,41 @@ describe('never a false green (CLI)', function () {
     assert.equal(cli(['lint', '--no-cache', 'link.js'], dir).status, 0);
   });
 
+  it('never reaches outside the folder through a symbolic link to a folder, whatever the globs or paths say', () => {
+    const outside = scratch({ 'victim.js': 'let v = 1;\n', 'sub/deeper.js': 'let d = 1;\n' });
+    const dir = scratch({ 'mine.js': 'let m = 1;\n' });
+    symlinkSync(outside, path.join(dir, 'link'));
+    const write = cli(['transform', '--replace', 'let', '--with', 'const', '--write', '--no-cache', '--include', 'link/**/*.js'], dir);
+    assert.equal(readFileSync(path.join(outside, 'victim.js'), 'utf8'), 'let v = 1;\n', 'the file outside is untouched');
+    assert.equal(readFileSync(path.join(outside, 'sub', 'deeper.js'), 'utf8'), 'let d = 1;\n');
+    assert.equal(write.status, 2, 'all it matched was out of bounds: nothing was checked');
+    assert.match(write.stderr, /No files matching "\." were found: every file it matched was skipped \(2 inside a symbolic link to a folder outside the folder\)/);
+    const both = cli(['transform', '--replace', 'let', '--with', 'const', '--write', '--no-cache', '--include', '**/*.js', '--include', 'link/**/*.js'], dir);
+    assert.equal(both.status, 0, both.stderr);
+    assert.match(both.stderr, /^skipped: link\/victim\.js: inside a symbolic link to a folder outside the folder \(it is .*victim\.js\)$/m);
+    assert.equal(readFileSync(path.join(dir, 'mine.js'), 'utf8'), 'const m = 1;\n', 'the file inside is written');
+    for (const args of [['link/sub'], ['link/victim.js']]) {
+      const named = cli(['transform', '--replace', 'let', '--with', 'const', '--write', '--no-cache', ...args], dir);
+      assert.equal(named.status, 2, named.stderr);
+      assert.match(named.stderr, /is inside a symbolic link to a folder outside the folder/);
+      assert.equal(readFileSync(path.join(outside, 'victim.js'), 'utf8'), 'let v = 1;\n');
+      assert.equal(readFileSync(path.join(outside, 'sub', 'deeper.js'), 'utf8'), 'let d = 1;\n');
+    }
+    assert.match(cli(['lint', '--no-cache', 'link/victim.js'], dir).stderr, /is inside a symbolic link to a folder outside the folder/);
+  });
+
   it('a config that calls process.exit(0) during an in-process run does not end the CLI with 0', () => {
     const dir = scratch({ 'eslint.config.mjs': "export default [{ plugins: { bye: { rules: { now: { create() { process.exit(0); } } } } }, rules: { 'bye/now': 'error' } }];\n", 'a.js': 'let a = 1;\n' });
     const run = cli(['lint', '--no-cache'], dir);
-    assert.notEqual(run.status, 0);
-    assert.match(run.stderr, /ended from inside by code it loaded \(process\.exit\(0\)/);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /the run ended before the CLI had finished \(exit code 0: process\.exit\(\) or an uncaught error/);
     writeFileSync(path.join(dir, 'eslint.config.mjs'), 'process.exit(0);\n');
     const atLoad = cli(['lint', '--no-cache', '--workers', '0'], dir);
-    assert.notEqual(atLoad.status, 0);
+    assert.equal(atLoad.status, 2);
+    // An error thrown where nothing catches it would exit 1, which reads as "lint problems found".
+    writeFileSync(path.join(dir, 'eslint.config.mjs'), "void Promise.reject(new Error('boom'));\nexport default [];\n");
+    const uncaught = cli(['lint', '--no-cache', '--workers', '0'], dir);
+    assert.equal(uncaught.status, 2, uncaught.stderr);
+    assert.match(uncaught.stderr, /exit code 1/);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,4 +23,35 @@ export function writeFiles(dir: string, files: Record<string, string | Buffer>):
     writeFileSync(file, content);
     return file;
   });
+}
+
+/** What a finished CLI run left: its exit, and everything it printed. */
+export interface CliRun {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI (dist/cli.js) as a user would, to the end. */
+export function spawnCli(args: readonly string[], cwd: string, options: SpawnSyncOptions = {}): CliRun {
+  const result = spawnSync(process.execPath, [cliScript, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, ...options });
+  return { status: result.status, signal: result.signal, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/**
+ * Call inside a `describe`: returns a function that makes a temporary project
+ * folder with the given files; every folder is removed after each test.
+ */
+export function scratchFolders(prefix?: string): (files: Record<string, string | Buffer>) => string {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  return (files) => {
+    const { dir, cleanup } = tempDir(prefix);
+    cleanups.push(cleanup);
+    writeFiles(dir, files);
+    return dir;
+  };
 }

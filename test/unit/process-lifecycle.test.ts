@@ -137,6 +137,17 @@ describe('process lifecycle: nothing outlives a run, memory is capped', function
       await waitFor(() => pids.every((pid) => !alive(pid)), 10_000, () => `processes ${pids.filter(alive).join(', ')} are gone`);
     });
 
+    it('SIGTERM still ends a small in-process run at once while a plugin spins on the CLI\'s own thread', async () => {
+      const dir = scratch({
+        'eslint.config.mjs': "import { writeFileSync } from 'node:fs';\nexport default [{ plugins: { spin: { rules: { forever: { create() { writeFileSync('spinning', ''); for (;;) {} } } } } }, rules: { 'spin/forever': 'error' } }];\n",
+        'a.js': 'let a = 1;\n',
+      });
+      const cli = startCli(['lint', '--no-cache'], dir, {});
+      await waitFor(() => existsSync(path.join(dir, 'spinning')), 60_000, () => `the rule runs; the CLI said: ${cli.stderrText()}`);
+      cli.kill('SIGTERM');
+      assert.deepEqual(await exitWithin(cli, 10_000), { code: null, signal: 'SIGTERM' }, 'no handler of ours stands between the signal and the spinning thread');
+    });
+
     const customTaskCases = [
       { signals: ['SIGTERM'], status: 143, what: 'SIGTERM' },
       { signals: ['SIGHUP'], status: 129, what: 'SIGHUP (the terminal closed)' },

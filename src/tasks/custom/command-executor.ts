@@ -142,6 +142,9 @@ export class CommandExecutor implements Executor {
 
       const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
         if (!settle()) return;
+        // The invocation is over: whatever it left running in its group (a background process that let go
+        // of the output) must not outlive it, nor the CLI.
+        killGroup();
         child.stdout?.destroy();
         child.stderr?.destroy();
         const seconds = this.task.timeoutMs / 1000;

@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { access, link, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { access, link, lstat, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { tempFileFor } from '../../core/temp-files';
@@ -47,8 +47,9 @@ function codeOf(error: unknown): string {
 /** Writes `content` to `file` if the file still holds the bytes that hash to `expectedHash`; never throws for I/O. */
 export async function safeWrite(file: string, expectedHash: string, content: Buffer): Promise<WriteResult> {
   try {
-    // A symlink is written through: its target gets the content and the link
-    // stays a link (as write-file-atomic and the prettier CLI do).
+    // Never through a symbolic link: discovery does not offer links (nor files in linked folders that
+    // lead outside), and a link swapped in after it looked must not send the write elsewhere.
+    if ((await lstat(file)).isSymbolicLink()) return refuse(`is a symbolic link (to ${await realpath(file)}); not written`);
     const target = await realpath(file);
     try {
       // The kernel's own decision for this user. Needed because rename()
