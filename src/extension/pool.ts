@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { Executor } from '../core/executor';
 import { workerHeapLimitForMachine } from '../core/memory';
@@ -21,6 +22,8 @@ export class PoolManager implements vscode.Disposable {
   /** The config stamp of each folder when its last run started. */
   private readonly stamps = new Map<string, string>();
   private watcher: vscode.FileSystemWatcher | undefined;
+  /** When the oldest warm pool started (ms since the epoch): configs written before it are what it loaded. */
+  private startedAt = Date.now();
 
   constructor(
     private readonly workerScript: string,
@@ -31,12 +34,20 @@ export class PoolManager implements vscode.Disposable {
   private watchConfigs(): void {
     if (this.watcher) return;
     this.watcher = vscode.workspace.createFileSystemWatcher(CONFIG_FILES_GLOB);
-    const changed = (uri: vscode.Uri): void => {
-      this.stale ??= `${vscode.workspace.asRelativePath(uri)} changed`;
+    const changed = (uri: vscode.Uri, deleted = false): void => {
+      // Events can arrive late: a write from before the workers started is in what they loaded.
+      void stat(uri.fsPath).then(
+        (info) => {
+          if (deleted || info.mtimeMs >= this.startedAt) this.stale ??= `${vscode.workspace.asRelativePath(uri)} changed`;
+        },
+        () => {
+          this.stale ??= `${vscode.workspace.asRelativePath(uri)} was removed`;
+        },
+      );
     };
-    this.watcher.onDidChange(changed);
-    this.watcher.onDidCreate(changed);
-    this.watcher.onDidDelete(changed);
+    this.watcher.onDidChange((uri) => changed(uri));
+    this.watcher.onDidCreate((uri) => changed(uri));
+    this.watcher.onDidDelete((uri) => changed(uri, true));
   }
 
   /** Ends every warm worker when a config they may hold has changed since they started. */
@@ -81,6 +92,7 @@ export class PoolManager implements vscode.Disposable {
         maxOldGenerationSizeMb: heapMb,
         onLifecycle: (event) => this.log.info(`${event.type}: ${event.detail}`),
       });
+      if (this.executors.size === 0) this.startedAt = Date.now();
       this.executors.set(isolation, executor);
     }
     return executor;

@@ -206,6 +206,38 @@ describe('Parallel Tasks in a real VS Code host', function () {
       await setSetting('cache', undefined);
     });
 
+    it('follows a config change on a warm pool, also in a module the config imports: Problems and the cache show the new config', async () => {
+      const configFile = path.join(root, 'eslint.config.mjs');
+      const rulesFile = path.join(root, 'lint-rules.mjs');
+      const original = readFileSync(configFile, 'utf8');
+      const eqeqeq = (): vscode.Diagnostic | undefined =>
+        vscode.languages.getDiagnostics(vscode.Uri.file(path.join(root, 'src', 'problems.js'))).find((d) => typeof d.code === 'object' && d.code.value === 'eqeqeq');
+      const lint = async (): Promise<void> => {
+        const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
+        assert.equal(summary.phase, 'completed', summary.error);
+      };
+      try {
+        await lint();
+        assert.ok(eqeqeq(), 'the fixture reports eqeqeq');
+        // The rule's setting moves into a module of its own that the config imports.
+        writeFileSync(rulesFile, "export default { eqeqeq: 'off' };\n");
+        writeFileSync(configFile, `import extra from './lint-rules.mjs';\n${original.replace(/\];\s*$/, '  { rules: extra },\n];\n')}`);
+        await lint();
+        assert.equal(eqeqeq(), undefined, 'the edited config is used');
+        // Only the imported module changes: a warm worker would still hold the old one.
+        writeFileSync(rulesFile, "export default { eqeqeq: 'error' };\n");
+        await lint();
+        assert.equal(eqeqeq()?.severity, vscode.DiagnosticSeverity.Error, 'the change in the imported module is used');
+        writeFileSync(rulesFile, "export default { eqeqeq: 'warn' };\n");
+        await lint();
+        assert.equal(eqeqeq()?.severity, vscode.DiagnosticSeverity.Warning, 'and again, not an answer from the cache or an old worker');
+      } finally {
+        writeFileSync(configFile, original);
+        rmSync(rulesFile, { force: true });
+        await lint();
+      }
+    });
+
     it('shows the first result of a one-file run on a warm pool', async function () {
       const file = path.join(root, 'src', 'problems.js');
       const uri = vscode.Uri.file(file);
