@@ -82,12 +82,18 @@ async function openCache(job: CliJob, common: CommonOptions, cwd: string): Promi
   return { store, keyFor: await cacheKeyFor(job.kind, job.options, cwd, engineBuild) };
 }
 
-function inProcessExecutor(): Executor {
-  return new InProcessExecutor((request, emit, shouldStop) => runBatch(taskHandlers, request, emit, { shouldStop }));
+/**
+ * Past the per-file time limit, an in-process file stuck on a promise is abandoned by the scheduler;
+ * one that never yields cannot be, and ends the process a little later (see StuckFileWatchdog).
+ */
+const STUCK_GRACE_MS = 5000;
+
+function inProcessExecutor(fileTimeoutMs: number): Executor {
+  return new InProcessExecutor((request, emit, shouldStop) => runBatch(taskHandlers, request, emit, { shouldStop }), fileTimeoutMs + STUCK_GRACE_MS);
 }
 
-function createExecutor(workers: number, isolation: Isolation): Executor {
-  if (workers === 0) return inProcessExecutor();
+function createExecutor(workers: number, isolation: Isolation, fileTimeoutMs: number): Executor {
+  if (workers === 0) return inProcessExecutor(fileTimeoutMs);
   // workerpool starts workers on demand, so a pool that ends up unused costs nothing.
   // Each worker's heap is capped at its share of the memory there is, so that a huge file fails alone instead of taking the machine.
   return new PoolExecutor({ script: path.join(__dirname, 'worker.js'), workers, isolation, maxOldGenerationSizeMb: workerHeapLimitForMachine(workers) });
@@ -115,7 +121,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
 
   const isolation = parseIsolation(common.isolation, job.fragile ?? false);
   const cache = job.external ? undefined : await openCache(job, common, cwd);
-  const executor = job.external?.executor ?? createExecutor(workers, isolation);
+  const executor = job.external?.executor ?? createExecutor(workers, isolation, timeoutSeconds * 1000);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
@@ -167,7 +173,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
         ...(job.external ? { batchBytes: Number.MAX_SAFE_INTEGER, batchMaxFiles: job.external.batchFiles } : {}),
         signal: controller.signal,
         cache,
-        ...(automatic && !job.fragile && !job.external ? { smallRunExecutor: inProcessExecutor } : {}),
+        ...(automatic && !job.fragile && !job.external ? { smallRunExecutor: () => inProcessExecutor(timeoutSeconds * 1000) } : {}),
       },
       state,
     );

@@ -10,13 +10,19 @@ import { transformCommand } from './transform-command';
 /** Exit codes follow ESLint: 0 clean, 1 problems, 2 usage or configuration error. */
 const EXIT_USAGE = 2;
 
+/** Gathers a repeatable option's values. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function withCommonOptions(command: Command): Command {
   return command
     .option('-w, --workers <n>', 'workers (0 = run in-process, no pool)', undefined)
     .option('--isolation <kind>', 'thread or process: child processes contain native crashes (default: process for codemods, thread otherwise)')
     .option('--timeout <seconds>', 'per-file time limit; a worker over it is terminated', '60')
-    .option('--include <glob...>', 'globs a file found in a folder must match (relative to the current folder)')
-    .option('--exclude <glob...>', 'globs of files to leave out (relative to the current folder)')
+    // One value per flag, repeatable: a variadic option would swallow the path arguments after it.
+    .option('--include <glob>', 'a glob a file found in a folder must match (relative to the current folder); repeatable', collect)
+    .option('--exclude <glob>', 'a glob of files to leave out (relative to the current folder); repeatable', collect)
     .option('--no-gitignore', 'do not honour .gitignore files')
     .option('--max-file-size <bytes>', 'skip files larger than this', String(2 * 1024 * 1024))
     .option('--no-progress', 'no live progress display, even on a terminal')
@@ -47,7 +53,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--eslint-fix', 'apply ESLint autofixes')
     .option('-c, --config <file>', 'ESLint flat config file for --eslint-fix')
     .option('--codemod <file>', 'run a jscodeshift-compatible transform module (JS or TS)')
-    .option('--codemod-option <key=value...>', 'an option passed to the codemod (its third argument), as jscodeshift does; repeatable')
+    .option('--codemod-option <key=value>', 'an option passed to the codemod (its third argument), as jscodeshift does; repeatable', collect)
     .option('--replace <pattern>', 'regular expression to search for')
     .option('--with <text>', 'replacement for --replace ($1, $<name> refer to groups)')
     .option('--flags <flags>', 'regular expression flags for --replace', 'g')

@@ -176,6 +176,9 @@ async function folderCandidates(folder: string, options: DiscoveryOptions): Prom
   const anchored: string[] = [];
   const fromCwd: string[] = [];
   for (const include of options.include) {
+    // Relative to the folder, and inside it: a glob that is absolute or climbs out with .. would reach
+    // files by another name than the one excludes are written against (and files outside), so it matches nothing.
+    if (path.isAbsolute(include) || include.split('/').includes('..')) continue;
     if (include.startsWith('**/') || include === '**') anchored.push(`${base}${include}`);
     else fromCwd.push(include);
   }
@@ -209,7 +212,8 @@ async function globCandidates(patterns: readonly string[], options: DiscoveryOpt
     const file = path.resolve(options.cwd, entry.path);
     if (within !== undefined && !isInside(file, within)) continue;
     if (options.confine && !isInside(file, options.cwd)) continue;
-    if (!entry.dirent.isFile() && !entry.dirent.isSymbolicLink()) continue;
+    // Folders are walked, not taken; anything else that is not a regular file (a FIFO, a socket, a device) is reported by probeFile.
+    if (entry.dirent.isDirectory()) continue;
     const real = path.join(await realFolder(path.dirname(file)), path.basename(file));
     const outsideAt = isInside(file, options.cwd) && !isInside(real, realCwd) ? real : undefined;
     candidates.push({ path: file, explicit: false, ...(entry.dirent.isSymbolicLink() ? { link: true } : {}), ...(outsideAt ? { outsideAt } : {}) });
@@ -226,6 +230,8 @@ async function probeFile(candidate: Candidate, options: DiscoveryOptions): Promi
       if (why) return { path: file, reason: why };
     }
     const info = await stat(file);
+    // Reading a FIFO would wait for ever, a device (/dev/zero) would never end.
+    if (!info.isFile()) return { path: file, reason: 'not a regular file' };
     if (info.size > options.maxFileSize) {
       return { path: file, reason: `larger than the size limit (${info.size} > ${options.maxFileSize} bytes)` };
     }

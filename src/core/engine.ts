@@ -93,7 +93,8 @@ export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunSt
       const miss = misses.get(record.path);
       if (miss && record.outcome?.status === 'ok') spec.cache.store.store(miss.file, miss.hash, miss.key, record.outcome.value, record.durationMs ?? 0);
     }
-    await spec.cache.store.save();
+    const unsaved = await spec.cache.store.save();
+    if (unsaved) state.apply({ type: 'output', stream: 'stderr', text: `parallel-tasks: ${unsaved}\n` });
   }
   if (executor !== pool) await executor.terminate();
   return { state, outcome, discovery };

@@ -1,4 +1,5 @@
 import type { BatchExecution, Executor } from './executor';
+import { StuckFileWatchdog } from './stuck-file-watchdog';
 import type { BatchRequest, WorkerMessage } from './types';
 
 /** The worker-side batch loop, injected so the engine does not depend on the task handlers. */
@@ -17,8 +18,19 @@ export class InProcessExecutor implements Executor {
   readonly kind = 'in-process';
   readonly concurrency = 1;
   private busy = 0;
+  private readonly watchdog: StuckFileWatchdog | undefined;
 
-  constructor(private readonly runner: InProcessRunner) {}
+  /**
+   * `stuckLimitMs`: a file still running after this long (one that never
+   * yields, so that no timeout here can fire) ends the whole process; see
+   * StuckFileWatchdog. Without it such a file blocks for ever.
+   */
+  constructor(
+    private readonly runner: InProcessRunner,
+    stuckLimitMs?: number,
+  ) {
+    this.watchdog = stuckLimitMs ? new StuckFileWatchdog(stuckLimitMs) : undefined;
+  }
 
   execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution {
     let stopped = false;
@@ -30,7 +42,17 @@ export class InProcessExecutor implements Executor {
     // Start on a later tick, as a worker would: the caller must get the
     // execution handle before the first message arrives.
     const work = Promise.resolve()
-      .then(() => this.runner(request, (message) => onMessage(message as WorkerMessage<R>), () => stopped))
+      .then(() =>
+        this.runner(
+          request,
+          (message) => {
+            if (message.type === 'file-start') this.watchdog?.watch(message.file);
+            else if (message.type === 'file-done') this.watchdog?.watch(undefined);
+            onMessage(message as WorkerMessage<R>);
+          },
+          () => stopped,
+        ),
+      )
       .then(() => {
         if (stopped) throw new Error('Batch cancelled');
       });
@@ -45,6 +67,8 @@ export class InProcessExecutor implements Executor {
       done,
       cancel: () => {
         stopped = true;
+        // An abandoned file no longer holds the run; a stuck one at least does not end the process.
+        this.watchdog?.watch(undefined);
         abandon(new Error('Batch cancelled'));
       },
     };
@@ -55,6 +79,7 @@ export class InProcessExecutor implements Executor {
   }
 
   async terminate(): Promise<void> {
-    // Nothing to release: work ran on the caller's thread.
+    // Work ran on the caller's thread; only the watchdog's thread is ours to end.
+    await this.watchdog?.dispose();
   }
 }

@@ -134,12 +134,22 @@ export class ResultCache {
     if (this.entries.delete(filePath)) this.dirty = true;
   }
 
-  async save(): Promise<void> {
-    if (!this.dirty) return;
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const data = { format: FORMAT, entries: Object.fromEntries(this.entries) };
-    await writeFileAtomic(this.file, JSON.stringify(data));
-    this.dirty = false;
+  /**
+   * Writes the cache. A cache that cannot be written (a read-only folder, a
+   * full disk) must not throw away the run it belongs to: the reason is
+   * returned for the caller to mention, and the next run simply computes again.
+   */
+  async save(): Promise<string | undefined> {
+    if (!this.dirty) return undefined;
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      const data = { format: FORMAT, entries: Object.fromEntries(this.entries) };
+      await writeFileAtomic(this.file, JSON.stringify(data));
+      this.dirty = false;
+      return undefined;
+    } catch (error) {
+      return `the result cache could not be saved to ${this.file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the results are complete, the next run computes them again`;
+    }
   }
 }
 

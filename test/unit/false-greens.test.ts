@@ -150,6 +150,12 @@ describe('never a false green (CLI)', function () {
       assert.equal(ours.status, theirs.status, args.join(' '));
     }
     assert.match(cli(['lint', '--format', 'json', '--no-cache', 'notes.txt'], dir).stdout, /File ignored because no matching configuration was supplied/);
+    // ESLint's ignored-file result (no line, no column) is a valid cache entry: the next run takes it from the cache.
+    const cacheFile = path.join(dir, 'cache.json');
+    const first = cli(['lint', '--format', 'json', '--cache-location', cacheFile, 'ignored/a.js'], dir);
+    const second = cli(['lint', '--format', 'json', '--cache-location', cacheFile, 'ignored/a.js'], dir);
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(second.stderr, '', 'no entry was dropped as malformed');
     // A file outside the folder ESLint runs from: "File ignored because outside of base path."
     const outside = path.relative(dir, path.join(scratch({ 'c.js': 'var c = 1;\n' }), 'c.js'));
     const ours = cli(['lint', '--format', 'json', '--no-cache', outside], dir);
@@ -206,6 +212,12 @@ describe('never a false green (CLI)', function () {
     assert.deepEqual(files(['src', '--include', 'src/**/*.ts', '--exclude', 'src/x/skip.ts']), ['src/x/a.ts']);
     assert.deepEqual(files(['--include', 'src/**/*.ts']), ['src/x/a.ts', 'src/x/skip.ts']);
     assert.deepEqual(files(['src/x', '--include', '**/*.ts']), ['src/x/a.ts', 'src/x/skip.ts']);
+    // A path after an option is a path: the options take one value each (repeat them for more).
+    assert.deepEqual(files(['--exclude', 'src/x/skip.ts', 'src']), ['src/x/a.ts']);
+    assert.deepEqual(files(['--include', 'src/**/*.ts', '--include', 'lib/**/*.ts', 'lib']), ['lib/b.ts']);
+    // Globs that leave the folder (absolute, or through ..) match nothing: excludes cannot be side-stepped.
+    assert.equal(cli(['analyze', '--no-cache', '--include', `${dir}/src/**`], dir).status, 2);
+    assert.equal(cli(['analyze', '--no-cache', '--include', `../${path.basename(dir)}/src/**`], dir).status, 2);
     const none = cli(['analyze', 'lib', '--include', 'src/**/*.ts', '--no-cache'], dir);
     assert.equal(none.status, 2);
     assert.match(none.stderr, /No files matching "lib" were found: no files in it match src\/\*\*\/\*\.ts \(globs relative to /);
@@ -272,6 +284,40 @@ describe('never a false green (CLI)', function () {
       assert.equal(readFileSync(path.join(outside, 'sub', 'deeper.js'), 'utf8'), 'let d = 1;\n');
     }
     assert.match(cli(['lint', '--no-cache', 'link/victim.js'], dir).stderr, /is inside a symbolic link to a folder outside the folder/);
+  });
+
+  it('never reads a FIFO or a device: reported as not a regular file, and a path of nothing else checked nothing', () => {
+    const dir = scratch({ 'a.js': 'let a = 1;\n' });
+    spawnSync('mkfifo', [path.join(dir, 'pipe.js')]);
+    const walked = cli(['analyze', '--no-cache', '--format', 'json'], dir);
+    assert.equal(walked.status, 0, walked.stderr);
+    assert.deepEqual((JSON.parse(walked.stdout) as { skipped: { path: string; reason: string }[] }).skipped, [{ path: path.join(dir, 'pipe.js'), reason: 'not a regular file' }]);
+    for (const target of ['pipe.js', '/dev/zero']) {
+      const named = cli(['lint', '--no-cache', target], dir);
+      assert.equal(named.status, 2, named.stderr);
+      assert.match(named.stderr, /every file it matched was skipped \(1 not a regular file\)/);
+    }
+  });
+
+  it('a cache that cannot be written costs the next run its speed, never this run its results', () => {
+    const dir = scratch({ 'a.js': 'let a = 1;\n' });
+    // A folder that cannot be made (its parent is a file), as a read-only place would refuse one.
+    const run = cli(['analyze', '--format', 'json', '--cache-location', 'a.js/cache.json'], dir);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as { files: unknown[] }).files.length, 1);
+    assert.match(run.stderr, /the result cache could not be saved to .*a\.js\/cache\.json \(E[A-Z]+\); the results are complete/);
+  });
+
+  it('a rule that never yields in a small in-process run ends the run at the time limit, with a message, never 0', () => {
+    const dir = scratch({
+      'eslint.config.mjs': "export default [{ plugins: { spin: { rules: { forever: { create() { for (;;) {} } } } } }, rules: { 'spin/forever': 'error' } }];\n",
+      'a.js': 'let a = 1;\n',
+    });
+    const started = Date.now();
+    const run = spawnCli(['lint', '--no-cache', '--timeout', '1'], dir, { env: { ...process.env, XDG_CACHE_HOME: cacheHome.dir }, timeout: 60_000 });
+    assert.ok(Date.now() - started < 30_000, 'ended by its own watchdog, not by the test');
+    assert.equal(run.signal, 'SIGKILL');
+    assert.match(run.stderr, /\/(a\.js|eslint\.config\.mjs) is still being processed after 6 s, past the time limit, on the CLI's own thread/);
   });
 
   it('a config that calls process.exit(0) during an in-process run does not end the CLI with 0', () => {
