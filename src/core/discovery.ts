@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { globby, isDynamicPattern, convertPathToPattern } from 'globby';
 import { isBinaryFile } from 'isbinaryfile';
 import pMap from 'p-map';
+import { isInside } from './paths';
 import { TEMP_FILE_GLOB } from './temp-files';
 import type { DiscoveredFile, SkippedFile } from './types';
 
@@ -72,7 +73,14 @@ interface Candidate {
 
 type Entry = { readonly candidates: Candidate[]; readonly unmatched?: string };
 
-export async function discoverFiles(options: DiscoveryOptions): Promise<DiscoveryResult> {
+/** The options of one discovery, with what every step needs worked out once. */
+interface Context extends DiscoveryOptions {
+  /** `cwd` with its symbolic links resolved: what "inside the folder" is checked against. */
+  readonly realCwd: string;
+}
+
+export async function discoverFiles(given: DiscoveryOptions): Promise<DiscoveryResult> {
+  const options: Context = { ...given, realCwd: await realpath(given.cwd) };
   const requested = options.paths.length > 0 ? options.paths : ['.'];
   const entries = await Promise.all(requested.map((entry) => expandEntry(entry, options)));
   const unmatched: UnmatchedPath[] = [];
@@ -129,12 +137,7 @@ function noMatchReason(entry: string, options: DiscoveryOptions): string {
     : `no files in it match ${options.include.join(', ')} (globs relative to ${options.cwd})`;
 }
 
-function isInside(file: string, folder: string): boolean {
-  const relative = path.relative(folder, file);
-  return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
-}
-
-async function expandEntry(entry: string, options: DiscoveryOptions): Promise<Entry> {
+async function expandEntry(entry: string, options: Context): Promise<Entry> {
   const absolute = path.resolve(options.cwd, entry);
   // lstat first: a file whose name contains glob characters (`[id].js`) is that file, not a pattern.
   const info = await lstat(absolute).catch(() => undefined);
@@ -146,7 +149,7 @@ async function expandEntry(entry: string, options: DiscoveryOptions): Promise<En
   if (info.isSymbolicLink()) return expandLink(absolute, options);
   // Named inside the folder but reached through a linked folder that leads out of it.
   const real = await realpath(absolute);
-  if (isInside(absolute, options.cwd) && !isInside(real, await realpath(options.cwd))) {
+  if (isInside(absolute, options.cwd) && !isInside(real, options.realCwd)) {
     return { candidates: [], unmatched: `is inside a symbolic link to a folder outside the folder (it is ${real})` };
   }
   if (info.isDirectory()) return { candidates: await folderCandidates(absolute, options) };
@@ -155,11 +158,11 @@ async function expandEntry(entry: string, options: DiscoveryOptions): Promise<En
 }
 
 /** A symbolic link named on purpose: followed only to a target inside the folder, and never for transforms (as the prettier CLI refuses). */
-async function expandLink(absolute: string, options: DiscoveryOptions): Promise<Entry> {
+async function expandLink(absolute: string, options: Context): Promise<Entry> {
   const target = await realpath(absolute).catch((error: NodeJS.ErrnoException) => error);
   if (target instanceof Error) return { candidates: [], unmatched: target.code === 'ELOOP' ? 'is a symbolic link loop' : 'is a broken symbolic link' };
   if ((options.symlinks ?? 'follow') === 'skip') return { candidates: [], unmatched: `is a symbolic link (to ${target}); name the file itself` };
-  if (!isInside(target, await realpath(options.cwd))) return { candidates: [], unmatched: `is a symbolic link to ${target}, outside the folder` };
+  if (!isInside(target, options.realCwd)) return { candidates: [], unmatched: `is a symbolic link to ${target}, outside the folder` };
   const info = await stat(target);
   if (info.isDirectory()) return { candidates: await folderCandidates(target, options) };
   return { candidates: [{ path: absolute, explicit: true, link: true }] };
@@ -170,7 +173,7 @@ async function expandLink(absolute: string, options: DiscoveryOptions): Promise<
  * `cwd` (one base for every option); a glob that starts with `**` is anchored
  * at the folder so that only the folder is walked.
  */
-async function folderCandidates(folder: string, options: DiscoveryOptions): Promise<Candidate[]> {
+async function folderCandidates(folder: string, options: Context): Promise<Candidate[]> {
   const relative = path.relative(options.cwd, folder);
   const base = relative === '' ? '' : `${convertPathToPattern(relative)}/`;
   const anchored: string[] = [];
@@ -186,7 +189,7 @@ async function folderCandidates(folder: string, options: DiscoveryOptions): Prom
   return found;
 }
 
-async function globCandidates(patterns: readonly string[], options: DiscoveryOptions, within: string | undefined): Promise<Candidate[]> {
+async function globCandidates(patterns: readonly string[], options: Context, within: string | undefined): Promise<Candidate[]> {
   if (patterns.length === 0) return [];
   const entries = await globby([...patterns], {
     cwd: options.cwd,
@@ -200,7 +203,6 @@ async function globCandidates(patterns: readonly string[], options: DiscoveryOpt
     ignore: [...ALWAYS_EXCLUDED, ...options.exclude],
   });
   const candidates: Candidate[] = [];
-  const realCwd = await realpath(options.cwd);
   // fast-glob enters a pattern's starting folder even when it is a link: look where each folder really is.
   const realFolders = new Map<string, Promise<string>>();
   const realFolder = (dir: string): Promise<string> => {
@@ -215,13 +217,13 @@ async function globCandidates(patterns: readonly string[], options: DiscoveryOpt
     // Folders are walked, not taken; anything else that is not a regular file (a FIFO, a socket, a device) is reported by probeFile.
     if (entry.dirent.isDirectory()) continue;
     const real = path.join(await realFolder(path.dirname(file)), path.basename(file));
-    const outsideAt = isInside(file, options.cwd) && !isInside(real, realCwd) ? real : undefined;
+    const outsideAt = isInside(file, options.cwd) && !isInside(real, options.realCwd) ? real : undefined;
     candidates.push({ path: file, explicit: false, ...(entry.dirent.isSymbolicLink() ? { link: true } : {}), ...(outsideAt ? { outsideAt } : {}) });
   }
   return candidates;
 }
 
-async function probeFile(candidate: Candidate, options: DiscoveryOptions): Promise<DiscoveredFile | SkippedFile> {
+async function probeFile(candidate: Candidate, options: Context): Promise<DiscoveredFile | SkippedFile> {
   const file = candidate.path;
   try {
     if (candidate.outsideAt) return { path: file, reason: `inside a symbolic link to a folder outside the folder (it is ${candidate.outsideAt})` };
@@ -245,10 +247,10 @@ async function probeFile(candidate: Candidate, options: DiscoveryOptions): Promi
 }
 
 /** Why a symbolic link found by walking a folder is not taken, or undefined when it is. */
-async function walkedLinkProblem(file: string, options: DiscoveryOptions): Promise<string | undefined> {
+async function walkedLinkProblem(file: string, options: Context): Promise<string | undefined> {
   const target = await realpath(file).catch((error: NodeJS.ErrnoException) => error);
   if (target instanceof Error) return target.code === 'ELOOP' ? 'symbolic link loop' : 'broken symbolic link';
-  if (!isInside(target, await realpath(options.cwd))) return `symbolic link outside the folder (to ${target})`;
+  if (!isInside(target, options.realCwd)) return `symbolic link outside the folder (to ${target})`;
   if ((await stat(target)).isDirectory()) return 'symbolic link to a folder (links are not followed into folders)';
   if ((options.symlinks ?? 'follow') === 'skip') return `symbolic link, not written through (to ${path.relative(options.cwd, target)})`;
   return undefined;

@@ -19,7 +19,7 @@ import type { RunRequest, RunSummary } from './run-types';
 import { readSettings, type Settings } from './settings';
 import { throttle } from './throttle';
 import { loadEngine } from './load-engine';
-import { executedPaths, firstOutside } from './workspace-paths';
+import { executedPaths, firstOutside, outsideOf } from './workspace-paths';
 import { applyTransformResults, openDocumentSources } from './transform-edits';
 
 /** What the panel follows: every engine event of a run, between its start and its summary. */
@@ -304,12 +304,13 @@ export class RunController implements vscode.Disposable {
     // The workers are done; what remains is the user's review. All folders go
     // into one edit, so one undo takes the whole transform back.
     // Nothing is written outside the workspace folders, whatever a setting or a message said.
-    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const outsideWrites = transformed.filter((r) => firstOutside([r.path], roots) !== undefined);
-    if (outsideWrites.length > 0) {
-      for (const r of outsideWrites) this.log.error(`${r.path} is outside the workspace; not written`);
-      transformed.splice(0, transformed.length, ...transformed.filter((r) => !outsideWrites.includes(r)));
-    }
+    const outsideWorkspace = outsideOf((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    const inside = transformed.filter((r) => {
+      const where = outsideWorkspace(r.path);
+      if (where) this.log.error(`${where} is outside the workspace; not written`);
+      return where === undefined;
+    });
+    transformed.splice(0, transformed.length, ...inside);
     if (request.kind === 'transform' && phase === 'completed' && review === 'panel') {
       totals.held = this.review.hold(transformed, request.label);
       void vscode.commands.executeCommand('parallelTasks.showPanel');

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
+import { isInside } from '../core/paths';
 
 /**
  * The files a run would load and execute: an ESLint config given by setting,
@@ -12,19 +13,26 @@ export function executedPaths(options: unknown): string[] {
 }
 
 /**
- * The first of `files` that does not lie inside one of `folders`, after
- * resolving symbolic links (a link inside the workspace to a file outside
- * counts as outside), named with the link's target; undefined when all are inside.
+ * A test for files that must lie inside one of `folders`, after resolving
+ * symbolic links (a link inside the workspace to a file outside counts as
+ * outside): undefined for a file inside, else its name (with the link's
+ * target). The folders are resolved once, for every file asked about.
  */
-export function firstOutside(files: readonly string[], folders: readonly string[]): string | undefined {
+export function outsideOf(folders: readonly string[]): (file: string) => string | undefined {
   const roots = folders.map(real);
-  for (const file of files) {
+  return (file) => {
     const target = real(file);
-    const inside = roots.some((root) => {
-      const relative = path.relative(root, target);
-      return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-    });
-    if (!inside) return target === path.resolve(file) ? file : `${file} (a link to ${target})`;
+    if (roots.some((root) => isInside(target, root))) return undefined;
+    return target === path.resolve(file) ? file : `${file} (a link to ${target})`;
+  };
+}
+
+/** The first of `files` outside `folders` (see outsideOf); undefined when all are inside. */
+export function firstOutside(files: readonly string[], folders: readonly string[]): string | undefined {
+  const outside = outsideOf(folders);
+  for (const file of files) {
+    const why = outside(file);
+    if (why) return why;
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { Worker, isMainThread } from 'node:worker_threads';
+import { killProcessGroup } from '../core/worker-processes';
 
 /** How often the watch thread looks for its parent: a getppid() call, nothing more. */
 const CHECK_MS = 500;
@@ -48,10 +49,7 @@ export function exitWithParent(): void {
 }
 
 function killOwnGroup(): void {
-  try {
-    process.kill(-process.pid, 'SIGKILL');
-  } catch {
-    // Not a group leader (Windows, or started without a group of its own).
-  }
+  // Not a group leader (started without a group of its own): that finds nothing, and the exit ends this one.
+  killProcessGroup(process.pid);
   process.exit(1);
 }

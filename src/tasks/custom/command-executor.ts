@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { BatchExecution, Executor } from '../../core/executor';
+import { killProcessGroup } from '../../core/worker-processes';
 import type { BatchRequest, WorkerMessage } from '../../core/types';
 import { CappedOutput } from './capped-output';
 import { compileCommandLine, type CommandLine } from './command-line';
@@ -98,11 +99,9 @@ export class CommandExecutor implements Executor {
 
       const killGroup = (): void => {
         if (group === undefined) return;
-        try {
-          process.kill(-group, 'SIGKILL');
-        } catch {
-          if (!exit) child.kill('SIGKILL');
-        }
+        killProcessGroup(group);
+        // A child that left its group (or a platform without groups) is still ours to end.
+        if (!exit) child.kill('SIGKILL');
       };
       const halt = (why: NonNullable<typeof stopped>): void => {
         if (reported) return;
