@@ -1,7 +1,6 @@
 import { UsageError } from '../core/errors';
 import { summarizeAnalysis, type AnalyzedFile } from '../tasks/analyze/summary';
 import type { FileAnalysis } from '../tasks/analyze/types';
-import { JS_TS_FILES } from '../tasks/file-types';
 import { runCliJob, type CommonOptions } from './job';
 import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative, skippedFiles } from './summary';
 
@@ -11,7 +10,7 @@ export interface AnalyzeCommandOptions extends CommonOptions {
 
 export async function analyzeCommand(paths: string[], options: AnalyzeCommandOptions): Promise<number> {
   if (options.format !== 'pretty' && options.format !== 'json') throw new UsageError('--format must be pretty or json for analyze');
-  const result = await runCliJob<FileAnalysis>({ kind: 'analyze', paths, options: {}, defaultInclude: [JS_TS_FILES] }, options);
+  const result = await runCliJob<FileAnalysis>({ kind: 'analyze', paths, options: {} }, options);
   assertNotFailed(result);
   const records = result.state.results();
   const files: AnalyzedFile[] = [];

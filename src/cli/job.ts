@@ -2,16 +2,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { runJob, type JobResult, type JobSpec } from '../core/engine';
-import { ResultCache, sha256, type CacheStrategy } from '../core/result-cache';
+import { sha256 } from '../core/hash';
+import { cacheFileName, planJob, type PlannedJob } from '../core/job-planner';
+import { ResultCache, type CacheStrategy } from '../core/result-cache';
+import type { ExternalRun } from '../core/task-api';
 import { cacheKeyFor } from '../tasks/cache-key';
-import { cachedValueSchema } from '../tasks/cached-values';
+import { taskKind } from '../tasks/registry';
 import type { Executor } from '../core/executor';
 import { InProcessExecutor } from '../core/in-process-executor';
 import { RunState } from '../core/run-state';
 import { PoolExecutor, type Isolation } from '../core/pool-executor';
-import { workerHeapLimitForMachine } from '../core/memory';
 import { UsageError } from '../core/errors';
-import type { SymlinkPolicy } from '../core/discovery';
 import { runBatch } from '../worker/run-batch';
 import { taskHandlers } from '../worker/handlers';
 import { exitNow } from './exit-guard';
@@ -34,26 +35,13 @@ export interface CommonOptions {
 }
 
 export interface CliJob {
+  /** A registered kind's name (src/tasks/registry.ts). */
   readonly kind: string;
   readonly paths: readonly string[];
   readonly options: unknown;
-  readonly defaultInclude: readonly string[];
-  /**
-   * Runs code that may take its thread down (a codemod): never on the CLI's
-   * own thread, however small the run, and in child processes unless
-   * `--isolation thread` says otherwise.
-   */
-  readonly fragile?: boolean;
-  /** Symbolic links: followed inside the folder (default), or skipped (transforms never write through a link). */
-  readonly symlinks?: SymlinkPolicy;
-  /**
-   * External commands (custom tasks) bring their own executor, batch size
-   * and time limit; their results are not cached, since the tool's inputs
-   * are unknown to us.
-   */
-  readonly external?: { readonly executor: Executor; readonly batchFiles: number; readonly timeoutMs: number };
+  /** An external program's run, prepared by its command with the flags applied (custom tasks). */
+  readonly external?: ExternalRun;
 }
-
 
 export function parseCount(value: string, name: string): number {
   const n = Number(value);
@@ -66,20 +54,20 @@ export function parseCount(value: string, name: string): number {
  * in node_modules/.cache when there is one, else in the user's cache folder,
  * one file per project folder and task.
  */
-function defaultCacheFile(cwd: string, kind: string, options: unknown): string {
-  const name = `${kind}-${sha256(`${cwd}\n${JSON.stringify(options)}`).slice(0, 16)}.json`;
+function defaultCacheFile(cwd: string, plan: PlannedJob): string {
+  const name = cacheFileName(plan.kind.name, cwd, plan.options);
   if (existsSync(path.join(cwd, 'node_modules'))) return path.join(cwd, 'node_modules', '.cache', 'parallel-tasks', name);
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'parallel-tasks', name);
 }
 
-async function openCache(job: CliJob, common: CommonOptions, cwd: string): Promise<JobSpec['cache']> {
-  if (!common.cache) return undefined;
-  const store = await ResultCache.open(path.resolve(common.cacheLocation ?? defaultCacheFile(cwd, job.kind, job.options)), cachedValueSchema(job.kind), common.cacheStrategy);
+async function openCache(plan: PlannedJob, common: CommonOptions, cwd: string): Promise<JobSpec['cache']> {
+  if (!common.cache || !plan.cacheable || !plan.kind.cache) return undefined;
+  const store = await ResultCache.open(path.resolve(common.cacheLocation ?? defaultCacheFile(cwd, plan)), plan.kind.cache.value, common.cacheStrategy);
   if (store.discarded) process.stderr.write(`parallel-tasks: ${store.discarded}\n`);
   // The worker bundle's own hash: a new build of our handlers invalidates every entry.
   const engineBuild = sha256(readFileSync(path.join(__dirname, 'worker.js')));
-  return { store, keyFor: await cacheKeyFor(job.kind, job.options, cwd, engineBuild) };
+  return { store, keyFor: await cacheKeyFor(plan.kind, plan.options, cwd, engineBuild) };
 }
 
 /**
@@ -92,37 +80,44 @@ function inProcessExecutor(fileTimeoutMs: number): Executor {
   return new InProcessExecutor((request, emit, shouldStop) => runBatch(taskHandlers, request, emit, { shouldStop }), fileTimeoutMs + STUCK_GRACE_MS);
 }
 
-function createExecutor(workers: number, isolation: Isolation, fileTimeoutMs: number): Executor {
-  if (workers === 0) return inProcessExecutor(fileTimeoutMs);
+function createExecutor(plan: PlannedJob, fileTimeoutMs: number): Executor {
+  if (plan.external) return plan.external.executor;
+  if (plan.workers === 0) return inProcessExecutor(fileTimeoutMs);
   // workerpool starts workers on demand, so a pool that ends up unused costs nothing.
-  // Each worker's heap is capped at its share of the memory there is, so that a huge file fails alone instead of taking the machine.
-  return new PoolExecutor({ script: path.join(__dirname, 'worker.js'), workers, isolation, maxOldGenerationSizeMb: workerHeapLimitForMachine(workers) });
+  return new PoolExecutor({ script: path.join(__dirname, 'worker.js'), workers: plan.workers, isolation: plan.isolation, maxOldGenerationSizeMb: plan.heapCapMb });
 }
 
-function parseIsolation(value: string | undefined, fragile: boolean): Isolation {
-  if (value === undefined) return fragile ? 'process' : 'thread';
-  if (value === 'thread' || value === 'process') return value;
+function parseIsolation(value: string | undefined): Isolation | undefined {
+  if (value === undefined || value === 'thread' || value === 'process') return value;
   throw new UsageError(`--isolation must be thread or process, got "${value}"`);
 }
 
-/**
- * Runs a job from the command line: picks the executor, shows progress on a
- * terminal, turns Ctrl+C into a graceful cancel (a second Ctrl+C exits at
- * once), and always terminates the pool.
- */
-export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<JobResult<R>> {
-  const cwd = process.cwd();
+/** The common flags as a planned job: the planner (shared with the editor) fills in what the kind decides. */
+function planCliJob(job: CliJob, common: CommonOptions, cwd: string): { plan: PlannedJob; automatic: boolean; fileTimeoutMs: number } {
   // Without --workers the CLI picks: one worker per core, or none for a run too small to pay for starting them.
   const automatic = common.workers === undefined;
   const workers = automatic ? os.availableParallelism() : parseCount(common.workers ?? '', '--workers');
   const timeoutSeconds = Number(common.timeout);
   if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${common.timeout}"`);
-  const maxFileSize = parseCount(common.maxFileSize, '--max-file-size');
+  const plan = planJob({
+    kind: taskKind(job.kind),
+    options: job.options,
+    root: cwd,
+    paths: job.paths,
+    include: common.include ?? [],
+    exclude: common.exclude ?? [],
+    gitignore: common.gitignore,
+    maxFileSize: parseCount(common.maxFileSize, '--max-file-size'),
+    workers,
+    isolation: parseIsolation(common.isolation),
+    fileTimeoutMs: timeoutSeconds * 1000,
+    external: job.external,
+  });
+  return { plan, automatic, fileTimeoutMs: timeoutSeconds * 1000 };
+}
 
-  const isolation = parseIsolation(common.isolation, job.fragile ?? false);
-  const cache = job.external ? undefined : await openCache(job, common, cwd);
-  const executor = job.external?.executor ?? createExecutor(workers, isolation, timeoutSeconds * 1000);
-  const controller = new AbortController();
+/** Ctrl+C cancels gracefully (a second one exits at once); SIGTERM and SIGHUP stop the run and exit once the workers are gone. */
+function handleInterrupts(executor: Executor, controller: AbortController): { termination: ReturnType<typeof exitOnTerminationSignals>; dispose(): void } {
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
@@ -142,6 +137,22 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
     controller.abort();
     await executor.terminate();
   });
+  return { termination, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+/**
+ * Runs a job from the command line: picks the executor, shows progress on a
+ * terminal, turns Ctrl+C into a graceful cancel (a second Ctrl+C exits at
+ * once), and always terminates the pool.
+ */
+export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<JobResult<R>> {
+  const cwd = process.cwd();
+  const { plan, automatic, fileTimeoutMs } = planCliJob(job, common, cwd);
+  const cache = await openCache(plan, common, cwd);
+  const executor = createExecutor(plan, fileTimeoutMs);
+  const controller = new AbortController();
+  const interrupts = handleInterrupts(executor, controller);
+  const { termination } = interrupts;
 
   const state = new RunState<R>();
   let progress: ProgressDisplay<R> | undefined;
@@ -156,24 +167,10 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
     const result = await runJob<R>(
       executor,
       {
-        kind: job.kind,
-        root: cwd,
-        options: job.options,
-        discovery: {
-          cwd,
-          paths: job.paths,
-          include: common.include?.length ? common.include : job.defaultInclude,
-          exclude: common.exclude ?? [],
-          gitignore: common.gitignore,
-          maxFileSize,
-          symlinks: job.symlinks ?? 'follow',
-        },
-        // An external command enforces its own time limit (and kills its process group); the watchdog is the backstop.
-        scheduler: { fileTimeoutMs: job.external ? job.external.timeoutMs + 10_000 : timeoutSeconds * 1000, cancelGraceMs: 2000 },
-        ...(job.external ? { batchBytes: Number.MAX_SAFE_INTEGER, batchMaxFiles: job.external.batchFiles } : {}),
+        ...plan.spec,
         signal: controller.signal,
         cache,
-        ...(automatic && !job.fragile && !job.external ? { smallRunExecutor: () => inProcessExecutor(timeoutSeconds * 1000) } : {}),
+        ...(automatic && !plan.fragile && !plan.external ? { smallRunExecutor: () => inProcessExecutor(fileTimeoutMs) } : {}),
       },
       state,
     );
@@ -184,7 +181,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   } finally {
     progress?.stop();
     subscription.dispose();
-    process.off('SIGINT', onSigint);
+    interrupts.dispose();
     try {
       await executor.terminate();
     } finally {

@@ -6,7 +6,6 @@ import type { FileRecord } from '../core/run-state';
 import { toSarif } from '../tasks/lint/sarif';
 import type { LintOptions, LintValue, RuleDocs } from '../tasks/lint/types';
 import { bundledToolEntry, importModule } from '../tasks/resolve-tool';
-import { JS_TS_FILES } from '../tasks/file-types';
 import { runCliJob, type CommonOptions } from './job';
 import { distinctTools } from '../tasks/tool-info';
 import { assertNotFailed, describeProblems, describeRun, describeTools, EXIT_CANCELLED, relative, skippedFiles } from './summary';
@@ -22,7 +21,7 @@ export async function lintCommand(paths: string[], options: LintCommandOptions):
   if (!FORMATS.includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} for lint`);
   if (options.config && !existsSync(path.resolve(options.config))) throw new UsageError(`--config file not found: ${options.config}`);
   const lintOptions: LintOptions = options.config ? { configFile: path.resolve(options.config) } : {};
-  const result = await runCliJob<LintValue>({ kind: 'lint', paths, options: lintOptions, defaultInclude: [JS_TS_FILES] }, options);
+  const result = await runCliJob<LintValue>({ kind: 'lint', paths, options: lintOptions }, options);
   assertNotFailed(result);
 
   const records = result.state.results();

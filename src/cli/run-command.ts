@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import { UsageError } from '../core/errors';
-import { CommandExecutor, type CommandValue, type Invocation } from '../tasks/custom/command-executor';
+import type { CommandValue, Invocation } from '../tasks/custom/command-executor';
+import { commandRun } from '../tasks/custom/kind';
 import { loadTasks, resolveTask, TASKS_FILE, type ResolvedTask } from '../tasks/custom/definition';
 import { parseCount, runCliJob, type CommonOptions } from './job';
 import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative, skippedFiles } from './summary';
@@ -26,18 +27,10 @@ export async function runCommand(name: string, paths: string[], options: RunComm
     throw new UsageError(known.length > 0 ? `no task named "${name}" in ${TASKS_FILE} (there are: ${known.join(', ')})` : `no custom tasks: ${TASKS_FILE} is missing or empty`);
   }
   const task = withCommandLineOverrides(resolveTask(definition, os.availableParallelism()), options);
-  const executor = new CommandExecutor(task, cwd, { keepOutput: options.format === 'json' || options.verbose ? 'all' : 'failures' });
-  const result = await runCliJob<CommandValue>(
-    {
-      kind: 'custom',
-      paths,
-      options: { task: task.name },
-      defaultInclude: task.include,
-      external: { executor, batchFiles: task.batchSize, timeoutMs: task.timeoutMs },
-    },
-    // The task's own globs decide which files it sees; paths and --exclude narrow them further.
-    { ...options, exclude: [...task.exclude, ...(options.exclude ?? [])] },
-  );
+  const external = commandRun(task, cwd, { keepOutput: options.format === 'json' || options.verbose ? 'all' : 'failures' });
+  const executor = external.executor;
+  // The task's own globs decide which files it sees; paths and --exclude narrow them further.
+  const result = await runCliJob<CommandValue>({ kind: 'custom', paths, options: { task: task.name }, external }, options);
   assertNotFailed(result);
   const records = result.state.results();
   const problems = records.flatMap((r) => (r.outcome?.status === 'ok' ? r.outcome.value.problems : []));

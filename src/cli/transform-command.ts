@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import type { FileRecord } from '../core/run-state';
 import { UsageError } from '../core/errors';
 import { removeStaleTempFiles } from '../core/temp-files';
 import { checkUnchanged, unifiedDiff, writeIfUnchanged } from '../tasks/transform/apply';
 import type { TransformOptions, TransformValue } from '../tasks/transform/types';
-import { JS_TS_FILES, PRETTIER_FILES } from '../tasks/file-types';
 import { runCliJob, type CommonOptions } from './job';
 import { distinctTools } from '../tasks/tool-info';
 import { assertNotFailed, describeProblems, describeRun, describeTools, EXIT_CANCELLED, relative, skippedFiles } from './summary';
@@ -49,19 +49,19 @@ export function parseCodemodOptions(pairs: readonly string[]): Record<string, st
   return options;
 }
 
-export function transformOptionsFrom(options: TransformCommandOptions): { transform: TransformOptions; include: string } {
+export function transformOptionsFrom(options: TransformCommandOptions): TransformOptions {
   const chosen = [options.prettier, options.eslintFix, options.codemod !== undefined, options.replace !== undefined].filter(Boolean).length;
   if (chosen !== 1) throw new UsageError('choose exactly one of --prettier, --eslint-fix, --codemod FILE, --replace PATTERN --with TEXT');
-  if (options.prettier) return { transform: { mode: 'prettier' }, include: PRETTIER_FILES };
+  if (options.prettier) return { mode: 'prettier' };
   if (options.eslintFix) {
     if (options.config && !existsSync(path.resolve(options.config))) throw new UsageError(`--config file not found: ${options.config}`);
-    return { transform: { mode: 'eslint-fix', configFile: options.config ? path.resolve(options.config) : undefined }, include: JS_TS_FILES };
+    return { mode: 'eslint-fix', ...(options.config ? { configFile: path.resolve(options.config) } : {}) };
   }
   if (options.codemod !== undefined) {
     const codemod = path.resolve(options.codemod);
     if (!existsSync(codemod)) throw new UsageError(`--codemod file not found: ${options.codemod}`);
     const codemodOptions = parseCodemodOptions(options.codemodOption ?? []);
-    return { transform: { mode: 'codemod', codemod, ...(Object.keys(codemodOptions).length > 0 ? { codemodOptions } : {}) }, include: JS_TS_FILES };
+    return { mode: 'codemod', codemod, ...(Object.keys(codemodOptions).length > 0 ? { codemodOptions } : {}) };
   }
   if (options.codemodOption?.length) throw new UsageError('--codemod-option goes with --codemod');
   if (options.with === undefined) throw new UsageError('--replace needs --with TEXT');
@@ -70,14 +70,16 @@ export function transformOptionsFrom(options: TransformCommandOptions): { transf
   } catch (error) {
     throw new UsageError(`--replace is not a valid regular expression: ${(error as Error).message}`);
   }
-  return { transform: { mode: 'replace', pattern: options.replace as string, flags: options.flags, replacement: options.with }, include: '**/*' };
+  return { mode: 'replace', pattern: options.replace as string, flags: options.flags, replacement: options.with };
 }
 
 export async function transformCommand(paths: string[], options: TransformCommandOptions): Promise<number> {
   if (options.format !== 'pretty' && options.format !== 'json') throw new UsageError('--format must be pretty or json for transform');
   if ([options.check, options.diff, options.write].filter(Boolean).length > 1) throw new UsageError('use only one of --check, --diff, --write');
-  const { transform, include } = transformOptionsFrom(options);
-  const result = await runCliJob<TransformValue>({ kind: 'transform', paths, options: transform, defaultInclude: [include], fragile: transform.mode === 'codemod', symlinks: 'skip' }, options);
+  const transform = transformOptionsFrom(options);
+  // Search and replace from the command line goes over every text file, as sed would; in the editor, over the kind's own files.
+  const common = transform.mode === 'replace' && !options.include?.length ? { ...options, include: ['**/*'] } : options;
+  const result = await runCliJob<TransformValue>({ kind: 'transform', paths, options: transform }, common);
   assertNotFailed(result);
 
   const records = result.state.results();
@@ -86,37 +88,7 @@ export async function transformCommand(paths: string[], options: TransformComman
     // now: a leftover link aside would keep its file hard-linked); never reported, only tidied.
     await removeStaleTempFiles(new Set(records.map((r) => path.dirname(r.path))));
   }
-  const reports: FileReport[] = [];
-  const out: string[] = [];
-  let written = 0;
-  for (const record of records) {
-    const outcome = record.outcome;
-    if (outcome?.status === 'error') {
-      reports.push({ path: record.path, changed: false, error: outcome.message });
-      continue;
-    }
-    if (outcome?.status !== 'ok') continue;
-    const value = outcome.value;
-    const report: FileReport = { path: record.path, changed: value.changed, ...(value.remainingErrors ? { remainingErrors: value.remainingErrors } : {}) };
-    reports.push(report);
-    if (!value.changed || value.output === undefined) continue;
-    if (options.write) {
-      const applied = await writeIfUnchanged(record.path, value.hash, value.output);
-      if (applied.ok) {
-        written++;
-        out.push(`wrote ${relative(record.path)}`);
-      } else {
-        report.error = applied.reason;
-      }
-    } else if (options.diff) {
-      const current = await checkUnchanged(record.path, value.hash);
-      if (current.ok) out.push(unifiedDiff(relative(record.path), current.before, value.output));
-      else report.error = current.reason;
-    } else {
-      out.push(`${options.check ? 'would change' : 'changed'} ${relative(record.path)}`);
-    }
-  }
-
+  const { reports, out, written } = await actOnResults(records, options);
   const changed = reports.filter((r) => r.changed).length;
   const failed = reports.filter((r) => r.error !== undefined);
   const unfixed = reports.filter((r) => r.remainingErrors);
@@ -148,4 +120,40 @@ export async function transformCommand(paths: string[], options: TransformComman
   // Like `eslint --fix`: errors that remain after fixing fail the run.
   if (failed.length > 0 || unfixed.length > 0) return 1;
   return options.check && changed > 0 ? 1 : 0;
+}
+
+/** Each file's report, and what to print for it: written (`--write`), its diff (`--diff`), or that it would change. */
+async function actOnResults(records: readonly FileRecord<TransformValue>[], options: TransformCommandOptions): Promise<{ reports: FileReport[]; out: string[]; written: number }> {
+  const reports: FileReport[] = [];
+  const out: string[] = [];
+  let written = 0;
+  for (const record of records) {
+    const outcome = record.outcome;
+    if (outcome?.status === 'error') {
+      reports.push({ path: record.path, changed: false, error: outcome.message });
+      continue;
+    }
+    if (outcome?.status !== 'ok') continue;
+    const value = outcome.value;
+    const report: FileReport = { path: record.path, changed: value.changed, ...(value.remainingErrors ? { remainingErrors: value.remainingErrors } : {}) };
+    reports.push(report);
+    if (!value.changed || value.output === undefined) continue;
+    if (options.write) {
+      const applied = await writeIfUnchanged(record.path, value.hash, value.output);
+      if (applied.ok) {
+        written++;
+        out.push(`wrote ${relative(record.path)}`);
+      } else {
+        report.error = applied.reason;
+      }
+    } else if (options.diff) {
+      const current = await checkUnchanged(record.path, value.hash);
+      if (current.ok) out.push(unifiedDiff(relative(record.path), current.before, value.output));
+      else report.error = current.reason;
+    } else {
+      out.push(`${options.check ? 'would change' : 'changed'} ${relative(record.path)}`);
+    }
+  }
+
+  return { reports, out, written };
 }

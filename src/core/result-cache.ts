@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import * as z from 'zod/mini';
 import type { DiscoveredFile } from './types';
+import { sha256 } from './hash';
 
 /** Bumped whenever the layout of a cache file or of a cached value changes. */
 /** 2: lint and transform values carry the tool that made them (ToolInfo). */
@@ -41,9 +41,6 @@ const cacheFileSchema = z.object({
   entries: z.record(z.string(), z.unknown()),
 });
 
-export function sha256(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
-}
 
 /**
  * Per-file results keyed by content hash and a configuration fingerprint, so

@@ -2,7 +2,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
-import { JS_TS_FILES, PRETTIER_FILES } from '../tasks/file-types';
 import type { TransformOptions } from '../tasks/transform/types';
 import { showAnalysisReport } from './analysis-report';
 import type { DisposableStore } from './lifecycle';
@@ -48,11 +47,11 @@ function lintConfigFile(targets: readonly RunTarget[]): string | undefined {
 
 function lintRequest(targets: readonly RunTarget[]): RunRequest {
   const configFile = lintConfigFile(targets);
-  return { kind: 'lint', label: 'Lint', options: configFile ? { configFile } : {}, targets, needsTrust: true, defaultInclude: [JS_TS_FILES] };
+  return { kind: 'lint', label: 'Lint', options: configFile ? { configFile } : {}, targets };
 }
 
 function analyzeRequest(targets: readonly RunTarget[]): RunRequest {
-  return { kind: 'analyze', label: 'Analyze', options: {}, targets, needsTrust: false, defaultInclude: [JS_TS_FILES] };
+  return { kind: 'analyze', label: 'Analyze', options: {}, targets };
 }
 
 /** A transform given by a caller (keybinding arguments, tests) instead of picked from the quick pick. */
@@ -73,13 +72,13 @@ function presetRequest(targets: readonly RunTarget[], preset: TransformPreset): 
   const base = { kind: 'transform' as const, targets };
   switch (preset.mode) {
     case 'prettier':
-      return { ...base, label: 'Prettier', options: { mode: 'prettier' }, needsTrust: true, defaultInclude: [PRETTIER_FILES] };
+      return { ...base, label: 'Prettier', options: { mode: 'prettier' } };
     case 'eslint-fix':
-      return { ...base, label: 'ESLint autofix', options: { mode: 'eslint-fix', configFile: lintConfigFile(targets) }, needsTrust: true, defaultInclude: [JS_TS_FILES] };
+      return { ...base, label: 'ESLint autofix', options: { mode: 'eslint-fix', configFile: lintConfigFile(targets) } };
     case 'codemod':
-      return { ...base, label: `Codemod ${path.basename(preset.codemod)}`, options: { mode: 'codemod', codemod: preset.codemod }, needsTrust: true, defaultInclude: [JS_TS_FILES] };
+      return { ...base, label: `Codemod ${path.basename(preset.codemod)}`, options: { mode: 'codemod', codemod: preset.codemod } };
     case 'replace':
-      return { ...base, label: `Replace /${preset.pattern}/`, options: { mode: 'replace', pattern: preset.pattern, flags: 'g', replacement: preset.replacement }, needsTrust: false, defaultInclude: [JS_TS_FILES] };
+      return { ...base, label: `Replace /${preset.pattern}/`, options: { mode: 'replace', pattern: preset.pattern, flags: 'g', replacement: preset.replacement } };
   }
 }
 
@@ -268,10 +267,10 @@ function announce(summary: RunSummary, context: CommandContext): void {
     void vscode.window.showErrorMessage(`Parallel Tasks: ${summary.label} failed: ${summary.error ?? 'unknown error'}`, 'Show Log').then((c) => c && context.log.show());
     return;
   }
-  if (summary.kind === 'analyze' && summary.phase === 'completed') {
+  if (summary.view === 'report' && summary.phase === 'completed') {
     void vscode.window.showInformationMessage(`Parallel Tasks: analyzed ${summary.done} files.`, 'Open Report').then((c) => c && vscode.commands.executeCommand('parallelTasks.showAnalysisReport'));
   }
-  if (summary.kind === 'transform' && summary.leftAlone && summary.leftAlone.length > 0) {
+  if (summary.view === 'edits' && summary.leftAlone && summary.leftAlone.length > 0) {
     void vscode.window.showWarningMessage(`Parallel Tasks: ${summary.leftAlone.length} file(s) changed while the transform ran and were left alone.`, 'Show Log').then((c) => c && context.log.show());
   }
   if (summary.failed > 0) {
@@ -325,7 +324,7 @@ async function customTaskRequest(name: string | undefined, log: vscode.LogOutput
     if (chosen !== undefined) void vscode.window.showWarningMessage(`Parallel Tasks: no custom task named "${chosen}".`);
     return undefined;
   }
-  return { kind: 'custom', label: chosen, options: { task: chosen }, targets: entry.folders.map((folder) => ({ folder, paths: [] })), needsTrust: true, defaultInclude: entry.include };
+  return { kind: 'custom', label: chosen, options: { task: chosen }, targets: entry.folders.map((folder) => ({ folder, paths: [] })) };
 }
 
 /** What "Create File" writes: a working example to edit, checked by the contributed schema. */

@@ -1,12 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Linter } from 'eslint';
 import type { FileRecord } from '../core/run-state';
-import type { LintValue, RuleDocs } from '../tasks/lint/types';
-import type { CommandValue } from '../tasks/custom/command-executor';
+import type { Problem, ProblemsTarget } from '../core/task-api';
 
 /**
- * Lint results in the Problems panel: one diagnostic per ESLint message, for
+ * Problems of lint and custom tasks in the Problems panel: one diagnostic per problem, for
  * every file of the run whether it is open or not. A re-run replaces a file's
  * entries; a deleted file loses them.
  */
@@ -33,30 +31,24 @@ export class LintDiagnostics implements vscode.Disposable {
     );
   }
 
-  /** Replaces the entries of every file in `records`; returns the number of error and warning diagnostics set. */
-  update(records: readonly FileRecord<LintValue>[]): { errors: number; warnings: number } {
-    return this.replace(this.collection, records, (value) => value.result.messages.map((m) => toDiagnostic(m, value.rules)), 'Parallel Tasks could not lint this file');
+  /**
+   * Replaces the entries of every file in `records` with its problems, in the
+   * collection the kind names (custom tasks have their own, so that their
+   * problems live beside ESLint's for the same file instead of replacing
+   * them); returns the number of error and warning diagnostics set.
+   */
+  update<V>(target: ProblemsTarget, records: readonly FileRecord<V>[], problems: (value: V) => readonly Problem[]): { errors: number; warnings: number } {
+    return this.replace(this.collectionFor(target), records, (value) => problems(value).map((p) => toDiagnostic(p, target.source)), target.failure);
   }
 
-  /**
-   * A custom task's problems, in a collection of its own so that they live
-   * beside ESLint's for the same file instead of replacing them.
-   */
-  updateCustom(task: string, records: readonly FileRecord<CommandValue>[]): { errors: number; warnings: number } {
-    let collection = this.custom.get(task);
+  private collectionFor(target: ProblemsTarget): vscode.DiagnosticCollection {
+    if (target.collection === undefined) return this.collection;
+    let collection = this.custom.get(target.collection);
     if (!collection) {
-      collection = vscode.languages.createDiagnosticCollection(`parallel-tasks: ${task}`);
-      this.custom.set(task, collection);
+      collection = vscode.languages.createDiagnosticCollection(target.collection);
+      this.custom.set(target.collection, collection);
     }
-    const toProblem = (p: CommandValue['problems'][number]): vscode.Diagnostic => {
-      const position = new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
-      const severity = p.severity === 'error' ? vscode.DiagnosticSeverity.Error : p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(position, position), p.message, severity);
-      diagnostic.source = task;
-      if (p.code) diagnostic.code = p.code;
-      return diagnostic;
-    };
-    return this.replace(collection, records, (value) => value.problems.map(toProblem), `${task} failed on this file`);
+    return collection;
   }
 
   /**
@@ -114,21 +106,20 @@ export class LintDiagnostics implements vscode.Disposable {
   }
 }
 
-export function toDiagnostic(message: Linter.LintMessage, rules: Readonly<Record<string, RuleDocs>>): vscode.Diagnostic {
-  // ESLint counts lines and columns from 1; a message without a position (line 0) goes at the start.
-  const line = Math.max(0, (message.line ?? 1) - 1);
-  const column = Math.max(0, (message.column ?? 1) - 1);
-  const endLine = message.endLine !== undefined ? Math.max(0, message.endLine - 1) : line;
-  const endColumn = message.endColumn !== undefined ? Math.max(0, message.endColumn - 1) : column;
-  const diagnostic = new vscode.Diagnostic(
-    new vscode.Range(line, column, endLine, endColumn),
-    message.message,
-    message.severity === 2 ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
-  );
-  diagnostic.source = 'eslint';
-  if (message.ruleId) {
-    const url = rules[message.ruleId]?.url;
-    diagnostic.code = url ? { value: message.ruleId, target: vscode.Uri.parse(url) } : message.ruleId;
-  }
+const SEVERITY: Readonly<Record<Problem['severity'], vscode.DiagnosticSeverity>> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+export function toDiagnostic(problem: Problem, source: string): vscode.Diagnostic {
+  // Tools count lines and columns from 1; a problem without a position (line 0) goes at the start.
+  const line = Math.max(0, problem.line - 1);
+  const column = Math.max(0, problem.column - 1);
+  const endLine = problem.endLine !== undefined ? Math.max(0, problem.endLine - 1) : line;
+  const endColumn = problem.endColumn !== undefined ? Math.max(0, problem.endColumn - 1) : column;
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(line, column, endLine, endColumn), problem.message, SEVERITY[problem.severity]);
+  diagnostic.source = source;
+  if (problem.code) diagnostic.code = problem.codeUrl ? { value: problem.code, target: vscode.Uri.parse(problem.codeUrl) } : problem.code;
   return diagnostic;
 }

@@ -6,9 +6,11 @@
  */
 export { runJob } from '../core/engine';
 export { PoolExecutor } from '../core/pool-executor';
-export { ResultCache, sha256 } from '../core/result-cache';
+export { ResultCache } from '../core/result-cache';
+export { sha256 } from '../core/hash';
+export { cacheFileName, parseOptions, planJob } from '../core/job-planner';
 export { cacheKeyFor } from '../tasks/cache-key';
 export { configStamp } from '../tasks/config-stamp';
-export { cachedValueSchema } from '../tasks/cached-values';
-export { CommandExecutor } from '../tasks/custom/command-executor';
-export { loadTasks, resolveTask, TASKS_FILE } from '../tasks/custom/definition';
+export { loadTasks, TASKS_FILE } from '../tasks/custom/definition';
+// Task kinds are looked up here, on the first run, not at activation: a kind brings its tools' glue code.
+export { registerTaskKind, taskKind, taskKindNames } from '../tasks/registry';

@@ -8,10 +8,13 @@ import { RunController, type RunView } from './run-controller';
 import { PanelProvider } from './panel/panel-provider';
 import { RunStatusBar } from './status-bar';
 import { VsCodeTaskRunner } from './vscode-tasks';
-import type { TaskLane } from '../shared/protocol';
+import type { PanelState, TaskLane } from '../shared/protocol';
+import type { AnyTaskKind } from '../core/task-api';
+import { loadEngine } from './load-engine';
+import type { RunSummary } from './run-types';
 import { TransformReview } from './transform-review';
 
-/** What `activate` returns: read-only access for tests and other extensions. */
+/** What `activate` returns: for tests and other extensions (a new task kind, a run of one). */
 export interface ParallelTasksApi {
   view(): RunView | undefined;
   poolStats(): { busy: number; pending: number; workers: number };
@@ -20,6 +23,15 @@ export interface ParallelTasksApi {
   panelRejected(): number;
   /** The tasks.json tasks started together by Run VS Code Tasks…, as the panel shows them. */
   taskLanes(): TaskLane[];
+  /** What the panel shows (what a webview that loads now is sent). */
+  panelState(): PanelState;
+  /**
+   * Adds a task kind beside the built-in ones (src/tasks/registry.ts) until disposed. Its handler
+   * cannot reach our workers (their bundle has the built-in kinds only), so such a kind brings its own executor.
+   */
+  registerTaskKind(kind: AnyTaskKind): vscode.Disposable;
+  /** Runs a registered kind over every workspace folder, as the commands do for theirs. */
+  runTask(kind: string, label: string, options: unknown): Promise<RunSummary>;
 }
 
 const store = new DisposableStore();
@@ -46,6 +58,9 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
     panelMessage: (raw) => panel.handleRaw(raw),
     panelRejected: () => panel.rejected,
     taskLanes: () => tasks.view(),
+    panelState: () => panel.state(),
+    registerTaskKind: (kind) => new vscode.Disposable(loadEngine().registerTaskKind(kind)),
+    runTask: (kind, label, options) => controller.run({ kind, label, options, targets: (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ folder, paths: [] })) }),
   };
 }
 

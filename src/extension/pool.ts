@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { Executor } from '../core/executor';
-import { workerHeapLimitForMachine } from '../core/memory';
 import type { Isolation, PoolExecutor } from '../core/pool-executor';
 // Only the glob: the stamp's code is in the engine bundle, loaded with the first run.
 import { CONFIG_FILES_GLOB } from '../tasks/config-files';
@@ -69,8 +68,8 @@ export class PoolManager implements vscode.Disposable {
     await Promise.all(executors.map((e) => e.terminate()));
   }
 
-  /** The pool for the next run over `folders`; call only between runs. */
-  async acquire(workers: number, isolation: Isolation = 'thread', folders: readonly string[] = []): Promise<Executor> {
+  /** The pool for the next run over `folders` (a planned job's workers, isolation and heap cap); call only between runs. */
+  async acquire(workers: number, isolation: Isolation, folders: readonly string[], heapMb: number): Promise<Executor> {
     await this.dropStaleWorkers(folders);
     this.watchConfigs();
     let executor = this.executors.get(isolation);
@@ -82,7 +81,6 @@ export class PoolManager implements vscode.Disposable {
     }
     if (!executor) {
       // Each worker's heap is capped at its share of the memory there is now, as in the CLI.
-      const heapMb = workerHeapLimitForMachine(workers);
       this.log.info(`Starting a pool of ${workers} worker ${isolation === 'process' ? 'process' : 'thread'}${workers === 1 ? '' : 's'} (heap cap ${heapMb} MB each)`);
       const { PoolExecutor } = loadEngine();
       executor = new PoolExecutor({

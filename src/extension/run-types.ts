@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 
 export type { RunKind } from '../shared/protocol';
 import type { RunKind } from '../shared/protocol';
+import type { ResultView } from '../core/task-api';
 
 /** One workspace folder of a run and the paths in it (empty: the whole folder). Multi-root runs go folder by folder. */
 export interface RunTarget {
@@ -10,21 +11,22 @@ export interface RunTarget {
 }
 
 export interface RunRequest {
+  /** A registered task kind (src/tasks/registry.ts): it says what the options mean, which files, trust, isolation and results. */
   readonly kind: RunKind;
   /** What the user asked for, in a few words: "Lint", "Prettier", "Codemod rename.ts". */
   readonly label: string;
   readonly options: unknown;
   readonly targets: readonly RunTarget[];
-  /** Whether the run loads workspace code (configs, plugins, codemods) and so needs a trusted workspace. */
-  readonly needsTrust: boolean;
-  /** Globs used when the `include` setting is empty. */
-  readonly defaultInclude: readonly string[];
 }
 
 /** The outcome of a run as commands return it (tests read it too). Plain data only. */
 export interface RunSummary {
   readonly kind: RunKind;
+  /** How its results are shown (the kind's `results.view`). */
+  readonly view?: ResultView;
   readonly label: string;
+  /** The kind's one-line outcome ("3 problems", "2 files changed"); absent when the run was refused before it started. */
+  readonly line?: string;
   readonly phase: 'completed' | 'cancelled' | 'failed' | 'refused';
   readonly error?: string;
   readonly files: number;

@@ -16,8 +16,8 @@ export interface Settings {
   readonly transformReview: 'refactorPreview' | 'panel' | 'apply';
   readonly hotspots: number;
   readonly cache: boolean;
-  /** Thread or child process, per kind of work (`isolation.*`); codemods default to processes. */
-  readonly isolation: Readonly<Record<'lint' | 'analyze' | 'transform' | 'codemod', Isolation>>;
+  /** Thread or child process, by the `isolation.*` setting a kind names (codemods have their own). */
+  isolation(setting: string, fallback: Isolation): Isolation;
 }
 
 export const SECTION = 'parallelTasks';
@@ -42,12 +42,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     transformReview: config.get<'refactorPreview' | 'panel' | 'apply'>('transform.review', 'refactorPreview'),
     hotspots: config.get<number>('analyze.hotspots', 10),
     cache: config.get<boolean>('cache', true),
-    isolation: {
-      lint: isolation(config.get('isolation.lint'), 'thread'),
-      analyze: isolation(config.get('isolation.analyze'), 'thread'),
-      transform: isolation(config.get('isolation.transform'), 'thread'),
-      codemod: isolation(config.get('isolation.codemod'), 'process'),
-    },
+    isolation: (setting, fallback) => isolation(config.get(`isolation.${setting}`), fallback),
   };
 }
 

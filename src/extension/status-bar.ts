@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunController, RunView } from './run-controller';
 
-const KIND_TITLE = { lint: 'Lint', transform: 'Transform', analyze: 'Analyze' } as const;
 
 /**
  * One status-bar item on the left: hidden until the first run, live counts
@@ -43,7 +42,7 @@ export class RunStatusBar implements vscode.Disposable {
 
 function describe(view: RunView): { text: string; tooltip: vscode.MarkdownString; accessibility: string } {
   const { counts, timings, workers } = view.snapshot;
-  const title = view.request.kind === 'transform' || view.request.kind === 'custom' ? view.request.label : KIND_TITLE[view.request.kind];
+  const title = view.request.label;
   const finished = counts.done + counts.failed + counts.skipped + counts.cancelled;
   const tooltip = new vscode.MarkdownString(undefined, true);
   if (view.running) {
@@ -70,19 +69,9 @@ function describe(view: RunView): { text: string; tooltip: vscode.MarkdownString
   return { text: `${icon} ${title}: ${outcome}`, tooltip, accessibility: `Parallel Tasks ${title}: ${outcome}` };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function outcomeText(summary: NonNullable<RunView['summary']>): string {
   if (summary.phase === 'refused') return 'not run (untrusted workspace)';
   if (summary.phase === 'failed') return 'failed';
   if (summary.phase === 'cancelled') return 'cancelled';
-  const failed = summary.failed > 0 ? `, ${plural(summary.failed, 'file')} failed` : '';
-  if (summary.kind === 'lint' || summary.kind === 'custom') {
-    const problems = (summary.errors ?? 0) + (summary.warnings ?? 0);
-    return problems === 0 ? `no problems${failed}` : `${plural(problems, 'problem')}${failed}`;
-  }
-  if (summary.kind === 'transform') return `${plural(summary.changed ?? 0, 'file')} changed${failed}`;
-  return `${plural(summary.done, 'file')} analyzed${failed}`;
+  return summary.line ?? 'done';
 }

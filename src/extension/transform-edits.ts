@@ -1,8 +1,8 @@
 import { diffLines } from 'diff';
 import * as vscode from 'vscode';
 import type { FileRecord } from '../core/run-state';
-import type { TransformValue } from '../tasks/transform/types';
-import { hashContent } from '../worker/source-file';
+import type { FileEdit } from '../core/task-api';
+import { sha256 } from '../core/hash';
 
 export interface EditOutcome {
   readonly applied: number;
@@ -16,7 +16,7 @@ export interface EditOutcome {
  * file's current text (the editor buffer if open, else the disk) must still
  * be what the transform read; otherwise the file is left alone.
  */
-export async function applyTransformResults(records: readonly FileRecord<TransformValue>[], label: string, preview: boolean): Promise<EditOutcome> {
+export async function applyTransformResults(records: readonly FileRecord<FileEdit>[], label: string, preview: boolean): Promise<EditOutcome> {
   const edit = new vscode.WorkspaceEdit();
   const leftAlone: string[] = [];
   let applied = 0;
@@ -26,7 +26,7 @@ export async function applyTransformResults(records: readonly FileRecord<Transfo
     if (!changed || output === undefined) continue;
     const uri = vscode.Uri.file(record.path);
     const document = await vscode.workspace.openTextDocument(uri);
-    if (hashContent(document.getText()) !== hash) {
+    if (sha256(document.getText()) !== hash) {
       leftAlone.push(record.path);
       continue;
     }

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { FileRecord } from '../core/run-state';
 import type { TransformFile } from '../shared/protocol';
-import type { TransformValue } from '../tasks/transform/types';
+import type { FileEdit } from '../core/task-api';
 import { unifiedDiff } from '../tasks/transform/apply';
 import { applyTransformResults } from './transform-edits';
 
 interface Pending {
-  readonly record: FileRecord<TransformValue>;
+  readonly record: FileRecord<FileEdit>;
   state: TransformFile['state'];
   message?: string;
 }
@@ -26,7 +26,7 @@ export class TransformReview implements vscode.TextDocumentContentProvider, vsco
   private readonly registration = vscode.workspace.registerTextDocumentContentProvider(TransformReview.scheme, this);
 
   /** Replaces what is under review with the changed files of a run. */
-  hold(records: readonly FileRecord<TransformValue>[], label: string): number {
+  hold(records: readonly FileRecord<FileEdit>[], label: string): number {
     this.pending.clear();
     this.label = label;
     for (const record of records) {

@@ -3,16 +3,6 @@ import * as path from 'node:path';
 import { isInside } from '../core/paths';
 
 /**
- * The files a run would load and execute: an ESLint config given by setting,
- * a codemod. Options are the run's own (see RunRequest.options).
- */
-export function executedPaths(options: unknown): string[] {
-  if (typeof options !== 'object' || options === null) return [];
-  const { configFile, codemod } = options as { configFile?: unknown; codemod?: unknown };
-  return [configFile, codemod].filter((p): p is string => typeof p === 'string' && p.length > 0);
-}
-
-/**
  * A test for files that must lie inside one of `folders`, after resolving
  * symbolic links (a link inside the workspace to a file outside counts as
  * outside): undefined for a file inside, else its name (with the link's

@@ -6,17 +6,21 @@
  */
 
 import type { QueueCounts } from '../core/run-state';
+import type { ResultView } from '../core/task-api';
 
-/** `custom`: a task from .vscode/parallel-tasks.json; its problems are shown like lint's. */
-export type RunKind = 'lint' | 'transform' | 'analyze' | 'custom';
+/** A registered task kind's name (src/tasks/registry.ts): lint, transform, analyze, custom (a task from .vscode/parallel-tasks.json), or one added later. */
+export type RunKind = string;
 export type RunPhase = 'running' | 'completed' | 'cancelled' | 'failed' | 'refused';
 
 /** Queue counts, as the engine's run state keeps them. */
 export type { QueueCounts } from '../core/run-state';
+export type { ResultView } from '../core/task-api';
 
 export interface RunHeader extends QueueCounts {
   readonly id: number;
   readonly kind: RunKind;
+  /** How the kind's results are shown: the webview picks its result view by this, never by the kind's name. */
+  readonly view: ResultView;
   readonly label: string;
   readonly phase: RunPhase;
   readonly error?: string;

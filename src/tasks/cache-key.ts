@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { sha256 } from '../core/result-cache';
+import { sha256 } from '../core/hash';
 import { eslintFingerprint } from './cache/eslint-fingerprint';
 import { hashFile } from './cache/file-hashes';
 import { localModuleGraphHash } from './cache/local-imports';
 import { prettierFingerprint } from './cache/prettier-fingerprint';
 import { bundledVersion, toolVersion } from './cache/tool-version';
-import type { TransformOptions } from './transform/types';
-import type { LintOptions } from './lint/types';
+import type { AnyTaskKind, CacheKeyInputs } from '../core/task-api';
 
 /** A lock file pins every plugin and shared config: when it changes, results may too. */
 const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
@@ -32,31 +31,19 @@ async function defaultLintConfigVersions(): Promise<string> {
 
 /**
  * The fingerprint of everything a file's result depends on besides its own
- * content: the engine build, the task and its options, the tool's version, the
- * lock file (plugins, shared configs), and, per file, what the tool itself
- * resolves for it (Prettier's options, ESLint's computed config, ignored or
- * not) together with the config file and the local files it imports. A change
- * to any of them gives a different key, so cached results for the affected
- * files stop matching. One call is one run: configs are read afresh.
+ * content: the engine build, the task and its options, the lock file
+ * (plugins, shared configs), and what the kind adds (its tool's version, and
+ * per file what the tool itself resolves for it: Prettier's options, ESLint's
+ * computed config, ignored or not, together with the config file and the
+ * local files it imports). A change to any of them gives a different key, so
+ * cached results for the affected files stop matching. One call is one run:
+ * configs are read afresh.
  */
-export async function cacheKeyFor(kind: string, options: unknown, root: string, engineBuild: string): Promise<(file: string) => Promise<string>> {
-  const base = [engineBuild, kind, JSON.stringify(options), await nearestLockFile(root)];
-  let perFile: ((file: string) => Promise<string>) | undefined;
-  const transform = kind === 'transform' ? (options as TransformOptions) : undefined;
-  if (kind === 'lint' || transform?.mode === 'eslint-fix') {
-    base.push(await toolVersion('eslint', root));
-    const configFile = (options as LintOptions).configFile;
-    let bundled: Promise<string> | undefined;
-    perFile = await fingerprintOrUncacheable(() => eslintFingerprint(root, configFile, () => (bundled ??= defaultLintConfigVersions())));
-  } else if (transform?.mode === 'prettier') {
-    base.push(await toolVersion('prettier', root));
-    perFile = await fingerprintOrUncacheable(() => prettierFingerprint(root));
-  } else if (transform?.mode === 'codemod') {
-    base.push(await toolVersion('jscodeshift', root), await localModuleGraphHash(transform.codemod));
-  }
-  const baseKey = sha256(base.join('\n'));
-  if (!perFile) return async () => baseKey;
-  const fingerprint = perFile;
+export async function cacheKeyFor(kind: AnyTaskKind, options: unknown, root: string, engineBuild: string): Promise<(file: string) => Promise<string>> {
+  const inputs = (await kind.cache?.keyInputs(options, root)) ?? { parts: [] };
+  const baseKey = sha256([engineBuild, kind.name, JSON.stringify(options), await nearestLockFile(root), ...inputs.parts].join('\n'));
+  const fingerprint = inputs.perFile;
+  if (!fingerprint) return async () => baseKey;
   return async (file) => {
     try {
       return sha256(`${baseKey}\n${await fingerprint(file)}`);
@@ -66,6 +53,25 @@ export async function cacheKeyFor(kind: string, options: unknown, root: string, 
       return uncacheable();
     }
   };
+}
+
+/** ESLint's part of a key: its version, and per file the config ESLint computes for it. */
+export async function eslintKeyInputs(root: string, configFile: string | undefined): Promise<CacheKeyInputs> {
+  let bundled: Promise<string> | undefined;
+  return {
+    parts: [await toolVersion('eslint', root)],
+    perFile: await fingerprintOrUncacheable(() => eslintFingerprint(root, configFile, () => (bundled ??= defaultLintConfigVersions()))),
+  };
+}
+
+/** Prettier's part of a key: its version, and per file the options Prettier resolves for it. */
+export async function prettierKeyInputs(root: string): Promise<CacheKeyInputs> {
+  return { parts: [await toolVersion('prettier', root)], perFile: await fingerprintOrUncacheable(() => prettierFingerprint(root)) };
+}
+
+/** A codemod's part of a key: jscodeshift's version and the codemod with the local modules it imports. */
+export async function codemodKeyInputs(root: string, codemod: string): Promise<CacheKeyInputs> {
+  return { parts: [await toolVersion('jscodeshift', root), await localModuleGraphHash(codemod)] };
 }
 
 function uncacheable(): string {

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { sha256 } from '../core/result-cache';
+import { sha256 } from '../core/hash';
 import { localModuleGraphHash } from './cache/local-imports';
 
 /**

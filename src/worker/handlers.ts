@@ -1,11 +1,19 @@
-import { analyzeFile } from '../tasks/analyze/handler';
-import { lintFile } from '../tasks/lint/handler';
-import { transformFile } from '../tasks/transform/handler';
-import type { HandlerRegistry } from './run-batch';
+import type { FileHandler, HandlerLookup } from '../core/task-api';
+import { taskKind } from '../tasks/registry';
 
-/** The task kinds a worker can run, by the `kind` of a batch request. */
-export const taskHandlers: HandlerRegistry = {
-  lint: lintFile,
-  transform: transformFile,
-  analyze: analyzeFile,
+const loaded = new Map<string, Promise<FileHandler>>();
+
+/**
+ * The handler of a batch's kind, from the registry, loaded on its first batch:
+ * a worker that only analyzes never loads ESLint or Prettier.
+ */
+export const taskHandlers: HandlerLookup = (name) => {
+  let handler = loaded.get(name);
+  if (!handler) {
+    const kind = taskKind(name);
+    if (!kind.handler) throw new Error(`task kind "${name}" runs in its own executor, not in workers`);
+    handler = kind.handler();
+    loaded.set(name, handler);
+  }
+  return handler;
 };

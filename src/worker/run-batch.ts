@@ -1,13 +1,9 @@
 import { threadId } from 'node:worker_threads';
 import { errorMessage, errorName } from '../core/errors';
+import type { FileHandler, HandlerLookup } from '../core/task-api';
 import type { BatchRequest, FileOutcome, WorkerMessage } from '../core/types';
 
-/**
- * Processes one file. Throwing `ConfigError` stops the whole run; any other
- * throw becomes an error outcome for that file only.
- */
-export type FileHandler = (file: string, request: BatchRequest) => Promise<FileOutcome<unknown>>;
-
+/** Handlers by kind, written out: what tests and benchmarks serve from their fixture workers. */
 export type HandlerRegistry = Readonly<Record<string, FileHandler>>;
 
 export interface RunBatchControl {
@@ -21,12 +17,12 @@ export interface RunBatchControl {
  * result that was already finished.
  */
 export async function runBatch(
-  handlers: HandlerRegistry,
+  handlers: HandlerRegistry | HandlerLookup,
   request: BatchRequest,
   emit: (message: WorkerMessage<unknown>) => void,
   control: RunBatchControl = {},
 ): Promise<number> {
-  const handler = handlers[request.kind];
+  const handler = typeof handlers === 'function' ? await handlers(request.kind) : handlers[request.kind];
   if (!handler) throw new Error(`No handler for task kind "${request.kind}"`);
   let processed = 0;
   for (const file of request.files) {

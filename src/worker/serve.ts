@@ -3,10 +3,11 @@ import * as workerpool from 'workerpool';
 import type { WorkerProcessHello } from '../core/pool-executor';
 import type { BatchRequest, WorkerMessage } from '../core/types';
 import { exitWithParent } from './parent-watch';
+import type { HandlerLookup } from '../core/task-api';
 import { runBatch, type HandlerRegistry } from './run-batch';
 
 /** Registers the batch entry point in a workerpool worker. Handlers keep their warm state in module scope. */
-export function serveBatches(handlers: HandlerRegistry): void {
+export function serveBatches(handlers: HandlerRegistry | HandlerLookup): void {
   const inChildProcess = isMainThread && typeof process.send === 'function';
   if (inChildProcess) exitWithParent();
   // A worker process says which it is at the start of each batch: the pool

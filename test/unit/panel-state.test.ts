@@ -5,6 +5,7 @@ import type { HostMessage, LintFile, PanelState, RunHeader } from '../../src/sha
 const header = (over: Partial<RunHeader> = {}): RunHeader => ({
   id: 1,
   kind: 'lint',
+  view: 'problems',
   label: 'Lint',
   phase: 'running',
   total: 3,

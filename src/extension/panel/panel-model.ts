@@ -1,9 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunSnapshot, RunState } from '../../core/run-state';
 import type { BatchBar, TaskLane, HistoryEntry, HostMessage, Hotspot, LintFile, PanelState, RunHeader, RunKind, Sample, SkippedEntry, WorkerLane, AnalyzeRow } from '../../shared/protocol';
-import type { FileAnalysis } from '../../tasks/analyze/types';
-import type { LintValue } from '../../tasks/lint/types';
-import type { CommandValue } from '../../tasks/custom/command-executor';
+import { unreachable, type AnyTaskKind } from '../../core/task-api';
 import type { ControllerEvent } from '../run-controller';
 import type { TransformReview } from '../transform-review';
 
@@ -31,7 +29,9 @@ interface MutableBar {
  */
 export class PanelModel {
   private runId = 0;
-  private kind: RunKind = 'lint';
+  private kind: RunKind = '';
+  /** How the running kind's results are shown: the panel lists problems, report rows, or (through the review) edits. */
+  private results: AnyTaskKind['results'] | undefined;
   private label = '';
   private startedAt = 0;
   private state: RunState<unknown> | undefined;
@@ -67,6 +67,7 @@ export class PanelModel {
     if (e.type === 'started') {
       this.runId = e.runId;
       this.kind = e.request.kind;
+      this.results = e.results;
       this.label = e.request.label;
       this.startedAt = Date.now();
       this.state = undefined;
@@ -144,43 +145,51 @@ export class PanelModel {
   }
 
   private collect(file: string, value: unknown): void {
+    const results = this.results;
+    if (!results) return;
     const rel = vscode.workspace.asRelativePath(file);
-    if (this.kind === 'lint' || this.kind === 'custom') {
-      // A custom task's problems are listed like ESLint's, their code in the rule column.
-      const problems: LintFile['problems'] =
-        this.kind === 'lint'
-          ? (value as LintValue).result.messages.map((m) => ({ line: m.line ?? 0, column: m.column ?? 0, severity: m.severity === 2 ? 2 : 1, ruleId: m.ruleId ?? null, message: m.message }))
-          : (value as CommandValue).problems.map((p) => ({ line: p.line, column: p.column, severity: p.severity === 'error' ? 2 : 1, ruleId: p.code ?? null, message: p.message }));
-      if (problems.length === 0) return;
-      const entry: LintFile = { path: file, rel, problems };
-      this.lint.push(entry);
-      this.pendingLint.push(entry);
-    } else if (this.kind === 'analyze') {
-      const analysis = value as FileAnalysis;
-      const row: AnalyzeRow = {
-        path: file,
-        rel,
-        lines: analysis.lines.total,
-        code: analysis.lines.code,
-        functions: analysis.functions.length,
-        maxComplexity: Math.max(0, ...analysis.functions.map((f) => f.complexity)),
-        maxNesting: analysis.maxNesting,
-        todos: analysis.todos,
-      };
-      this.analyze.push(row);
-      this.pendingAnalyze.push(row);
-      for (const fn of analysis.functions) this.functions.push({ path: file, rel, ...fn });
+    switch (results.view) {
+      case 'problems': {
+        const problems = results.problems(value).map((p) => ({ line: p.line, column: p.column, severity: p.severity === 'error' ? (2 as const) : (1 as const), ruleId: p.code ?? null, message: p.message }));
+        if (problems.length === 0) return;
+        const entry: LintFile = { path: file, rel, problems };
+        this.lint.push(entry);
+        this.pendingLint.push(entry);
+        return;
+      }
+      case 'report': {
+        const report = results.row(value);
+        const row: AnalyzeRow = {
+          path: file,
+          rel,
+          lines: report.lines.total,
+          code: report.lines.code,
+          functions: report.functions.length,
+          maxComplexity: Math.max(0, ...report.functions.map((f) => f.complexity)),
+          maxNesting: report.maxNesting,
+          todos: report.todos,
+        };
+        this.analyze.push(row);
+        this.pendingAnalyze.push(row);
+        for (const fn of report.functions) this.functions.push({ path: file, rel, name: fn.name, line: fn.line, column: fn.column, complexity: fn.complexity });
+        return;
+      }
+      case 'edits':
+        // Edits reach the panel through the transform review, once the run is over.
+        return;
+      default:
+        unreachable(results);
     }
   }
 
   private finish(phase: RunHeader['phase'], files: number, durationMs: number, error?: string): void {
     if (this.state) this.header = this.makeHeader(this.state.snapshot(), phase, error);
-    if (this.kind === 'analyze') {
+    if (this.results?.view === 'report') {
       this.hotspots = [...this.functions].sort((a, b) => b.complexity - a.complexity).slice(0, HOTSPOTS);
       this.functions = [];
     }
     const entry: HistoryEntry = { id: this.runId, kind: this.kind, label: this.label, files, durationMs, phase };
-    if ((this.kind === 'lint' || this.kind === 'custom') && phase === 'completed') {
+    if (this.results?.view === 'problems' && phase === 'completed') {
       const keys = new Set(this.lint.flatMap((f) => f.problems.map((p) => `${f.path}\u0000${p.ruleId}\u0000${p.message}`)));
       const previous = this.previousProblemKeys.get(this.label);
       Object.assign(entry, {
@@ -198,6 +207,7 @@ export class PanelModel {
     return {
       id: this.runId,
       kind: this.kind,
+      view: this.results?.view ?? 'problems',
       label: this.label,
       phase: phase ?? 'running',
       error,
@@ -277,7 +287,7 @@ export class PanelModel {
       ...(this.pendingLint.length ? { lint: this.pendingLint } : {}),
       ...(this.pendingSkipped.length ? { skipped: this.pendingSkipped } : {}),
       ...(this.pendingAnalyze.length ? { analyze: this.pendingAnalyze } : {}),
-      ...(this.kind === 'analyze' && this.header?.phase !== 'running' ? { hotspots: this.hotspots } : {}),
+      ...(this.results?.view === 'report' && this.header?.phase !== 'running' ? { hotspots: this.hotspots } : {}),
       ...(this.transformChanged ? { transform: this.review.list() } : {}),
       ...(this.historyChanged ? { history: this.history } : {}),
     };

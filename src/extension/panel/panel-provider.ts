@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HostMessage, WebviewMessage } from '../../shared/protocol';
+import type { PanelState, HostMessage, WebviewMessage } from '../../shared/protocol';
 import type { RunController } from '../run-controller';
 import { throttle } from '../throttle';
 import type { TransformReview } from '../transform-review';
@@ -189,6 +189,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     }
     const delta = this.model.takeDelta();
     for (const webview of this.ready) void this.post(webview, delta);
+  }
+
+  /** What a webview that loads now would be sent. */
+  state(): PanelState {
+    return this.model.snapshot(vscode.workspace.isTrusted, this.tasks.view());
   }
 
   private postSnapshotToAll(): void {

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { parse } from '@typescript-eslint/typescript-estree';
 import type { FileOutcome } from '../../core/types';
-import type { FileHandler } from '../../worker/run-batch';
-import { isSourceText, readSource } from '../../worker/source-file';
+import type { FileHandler } from '../../core/task-api';
+import { isSourceText, readSource } from '../../core/source-file';
 import { countLines } from './lines';
 import { measureAst } from './metrics';
 import type { FileAnalysis } from './types';
@@ -11,7 +11,7 @@ const TODO = /\b(?:TODO|FIXME)\b/g;
 /** TypeScript files without an x cannot contain JSX (`<T>x` is a type assertion there). */
 const NO_JSX = new Set(['.ts', '.mts', '.cts']);
 
-export const analyzeFile: FileHandler = async (file, request): Promise<FileOutcome<FileAnalysis>> => {
+export const analyzeFile: FileHandler<unknown, FileAnalysis> = async (file, request): Promise<FileOutcome<FileAnalysis>> => {
   const source = await readSource(file, request.sources?.[file]);
   if (!isSourceText(source)) return source;
   return analyzeText(file, source.text);

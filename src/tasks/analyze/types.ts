@@ -22,5 +22,3 @@ export interface FileAnalysis {
   readonly todos: number;
 }
 
-/** Options are reserved for later (thresholds); analyze runs the same everywhere, trusted or not. */
-export type AnalyzeOptions = Readonly<Record<string, never>>;

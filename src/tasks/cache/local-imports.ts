@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { sha256 } from '../../core/result-cache';
+import { sha256 } from '../../core/hash';
 
 /**
  * Any quoted string that looks like a relative module path: `import … from './x'`,

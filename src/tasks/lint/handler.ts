@@ -1,13 +1,13 @@
 import type { ESLint } from 'eslint';
 import { errorMessage } from '../../core/errors';
 import type { FileOutcome } from '../../core/types';
-import type { FileHandler } from '../../worker/run-batch';
-import { isSourceText, readSource } from '../../worker/source-file';
+import type { FileHandler } from '../../core/task-api';
+import { isSourceText, readSource } from '../../core/source-file';
 import { eslintForFile } from './eslint-loader';
 import type { LintOptions, LintValue, RuleDocs } from './types';
 
-export const lintFile: FileHandler = async (file, request): Promise<FileOutcome<LintValue>> => {
-  const options = request.options as LintOptions;
+export const lintFile: FileHandler<LintOptions, LintValue> = async (file, request): Promise<FileOutcome<LintValue>> => {
+  const options = request.options;
   const source = await readSource(file, request.sources?.[file]);
   if (!isSourceText(source)) return source;
   const { eslint, source: origin, tool } = await eslintForFile({ root: request.root, configFile: options.configFile, fix: false }, file);

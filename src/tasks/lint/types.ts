@@ -1,10 +1,13 @@
 import type { ESLint } from 'eslint';
+import * as z from 'zod/mini';
 import type { ToolInfo } from '../tool-info';
 
-export interface LintOptions {
+export const lintOptionsSchema = z.strictObject({
   /** An explicit flat config file (`--config`); otherwise configs are looked up as the eslint CLI does. */
-  readonly configFile?: string;
-}
+  configFile: z.optional(z.string()),
+});
+
+export type LintOptions = Readonly<z.infer<typeof lintOptionsSchema>>;
 
 /** What the docs of a rule say, for links in diagnostics and SARIF. */
 export interface RuleDocs {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createTwoFilesPatch } from 'diff';
-import { hashContent } from '../../worker/source-file';
+import { sha256 } from '../../core/hash';
 import { safeWrite, type WriteResult } from './safe-write';
 
 export type ApplyResult = { readonly ok: true; readonly before: string } | { readonly ok: false; readonly reason: string };
@@ -16,7 +16,7 @@ export async function checkUnchanged(file: string, expectedHash: string): Promis
   } catch (error) {
     return { ok: false, reason: `cannot be read any more (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }
-  if (hashContent(bytes) !== expectedHash) return { ok: false, reason: 'changed on disk since it was read; not written' };
+  if (sha256(bytes) !== expectedHash) return { ok: false, reason: 'changed on disk since it was read; not written' };
   return { ok: true, before: bytes.toString('utf8') };
 }
 

@@ -1,15 +1,15 @@
 import { errorMessage } from '../../core/errors';
 import type { FileOutcome } from '../../core/types';
-import type { FileHandler } from '../../worker/run-batch';
-import { isSourceText, readSource } from '../../worker/source-file';
+import type { FileHandler } from '../../core/task-api';
+import { isSourceText, readSource } from '../../core/source-file';
 import { eslintForFile } from '../lint/eslint-loader';
 import { runCodemod } from './codemod';
 import { formatWithPrettier } from './prettier';
 import type { ToolInfo } from '../tool-info';
 import type { TransformOptions, TransformValue } from './types';
 
-export const transformFile: FileHandler = async (file, request): Promise<FileOutcome<TransformValue>> => {
-  const options = request.options as TransformOptions;
+export const transformFile: FileHandler<TransformOptions, TransformValue> = async (file, request): Promise<FileOutcome<TransformValue>> => {
+  const options = request.options;
   const source = await readSource(file, request.sources?.[file], { strictUtf8: true });
   if (!isSourceText(source)) return source;
   let result: Transformed | FileOutcome<never>;

@@ -3,7 +3,7 @@ import { access, link, lstat, open, readFile, realpath, rename, stat, unlink } f
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { tempFileFor } from '../../core/temp-files';
-import { hashContent } from '../../worker/source-file';
+import { sha256 } from '../../core/hash';
 
 /**
  * The sequence of file-system calls that replaces a file with a transform's
@@ -79,7 +79,7 @@ function mismatch(current: Buffer, content: Buffer): WriteResult {
 
 async function replace(target: string, expectedHash: string, content: Buffer, info: Stats): Promise<WriteResult> {
   const current = await readFile(target);
-  if (hashContent(current) !== expectedHash) return mismatch(current, content);
+  if (sha256(current) !== expectedHash) return mismatch(current, content);
   const temp = tempFileFor(target);
   try {
     try {
@@ -122,7 +122,7 @@ async function swapIn(target: string, temp: string, expectedHash: string, conten
   }
   try {
     const verified = await readFile(aside);
-    if (hashContent(verified) !== expectedHash) return refuse(CHANGED_BEFORE);
+    if (sha256(verified) !== expectedHash) return refuse(CHANGED_BEFORE);
     // Replaced by another writer's rename since the link? Renaming now would destroy their file.
     const [asideInfo, targetInfo] = await Promise.all([stat(aside), stat(target)]);
     if (asideInfo.ino !== targetInfo.ino || asideInfo.dev !== targetInfo.dev) return refuse(CHANGED_BEFORE);
@@ -150,7 +150,7 @@ async function restore(target: string, aside: string, written: Buffer): Promise<
 
 /** For file systems without hard links: the window shrinks to this one read. */
 async function verifyThenRename(target: string, temp: string, expectedHash: string): Promise<WriteResult> {
-  if (hashContent(await readFile(target)) !== expectedHash) return refuse(CHANGED_BEFORE);
+  if (sha256(await readFile(target)) !== expectedHash) return refuse(CHANGED_BEFORE);
   await rename(temp, target);
   return { ok: true };
 }
@@ -164,7 +164,7 @@ async function writeInPlace(target: string, expectedHash: string, content: Buffe
   const handle = await open(target, 'r+');
   try {
     const verified = await handle.readFile();
-    if (hashContent(verified) !== expectedHash) return mismatch(verified, content);
+    if (sha256(verified) !== expectedHash) return mismatch(verified, content);
     // An append since the read would be cut off by the truncate below.
     if ((await handle.stat()).size !== verified.length) return refuse(CHANGED_BEFORE);
     await handle.write(content, 0, content.length, 0);

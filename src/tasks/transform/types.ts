@@ -1,17 +1,19 @@
+import * as z from 'zod/mini';
 import type { ToolInfo } from '../tool-info';
 
-export type TransformOptions =
-  | { readonly mode: 'prettier' }
-  | { readonly mode: 'eslint-fix'; readonly configFile?: string }
-  | {
-      readonly mode: 'codemod';
-      /** Absolute path of a JS or TS module exporting a jscodeshift-compatible transform. */
-      readonly codemod: string;
-      readonly codemodOptions?: Readonly<Record<string, unknown>>;
-    }
-  | { readonly mode: 'replace'; readonly pattern: string; readonly flags: string; readonly replacement: string };
+export const transformOptionsSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('prettier') }),
+  z.strictObject({ mode: z.literal('eslint-fix'), configFile: z.optional(z.string()) }),
+  z.strictObject({
+    mode: z.literal('codemod'),
+    /** Absolute path of a JS or TS module exporting a jscodeshift-compatible transform. */
+    codemod: z.string(),
+    codemodOptions: z.optional(z.record(z.string(), z.unknown())),
+  }),
+  z.strictObject({ mode: z.literal('replace'), pattern: z.string(), flags: z.string(), replacement: z.string() }),
+]);
 
-export type TransformMode = TransformOptions['mode'];
+export type TransformOptions = Readonly<z.infer<typeof transformOptionsSchema>>;
 
 export interface TransformValue {
   readonly changed: boolean;

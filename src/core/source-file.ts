@@ -1,16 +1,12 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isBinaryFile } from 'isbinaryfile';
-import type { FileOutcome } from '../core/types';
+import type { FileOutcome } from './types';
+import { sha256 } from './hash';
 
 export interface SourceText {
   readonly text: string;
   /** SHA-256 of the bytes read, so a writer can tell whether the file changed since. */
   readonly hash: string;
-}
-
-export function hashContent(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
 }
 
 export interface ReadOptions {
@@ -31,7 +27,7 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  */
 export async function readSource(file: string, unsaved?: string, options: ReadOptions = {}): Promise<SourceText | FileOutcome<never>> {
   // An editor's unsaved text wins over the disk: that is what the user sees.
-  if (unsaved !== undefined) return { text: unsaved, hash: hashContent(unsaved) };
+  if (unsaved !== undefined) return { text: unsaved, hash: sha256(unsaved) };
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -42,12 +38,12 @@ export async function readSource(file: string, unsaved?: string, options: ReadOp
   if (bytes.length > 0 && (await isBinaryFile(bytes, bytes.length))) return { status: 'skipped', reason: 'binary file' };
   if (options.strictUtf8) {
     try {
-      return { text: strictDecoder.decode(bytes), hash: hashContent(bytes) };
+      return { text: strictDecoder.decode(bytes), hash: sha256(bytes) };
     } catch {
       return { status: 'skipped', reason: 'not UTF-8 text: transforming it would corrupt the bytes that are not' };
     }
   }
-  return { text: bytes.toString('utf8'), hash: hashContent(bytes) };
+  return { text: bytes.toString('utf8'), hash: sha256(bytes) };
 }
 
 export function isSourceText(value: SourceText | FileOutcome<never>): value is SourceText {

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import type { JobResult, JobSpec } from '../core/engine';
+import type { PlannedJob } from '../core/job-planner';
+import type { RunState } from '../core/run-state';
+import type { AnyTaskKind, ExternalRun } from '../core/task-api';
+import { loadEngine } from './load-engine';
+import type { PoolManager } from './pool';
+import type { RunTarget } from './run-types';
+import { readSettings, type Settings } from './settings';
+import { openDocumentSources } from './transform-edits';
+
+export interface FolderRunContext {
+  readonly pool: PoolManager;
+  readonly log: vscode.LogOutputChannel;
+  /** Where result caches live: the extension's workspace storage. */
+  readonly storage: vscode.Uri;
+  /** Our own worker bundle: its hash is part of every cache key, so a new version of the extension invalidates every cached result. */
+  readonly workerScript: string;
+}
+
+export interface FolderJob {
+  readonly kind: AnyTaskKind;
+  /** Parsed by the kind's schema. */
+  readonly options: unknown;
+  readonly target: RunTarget;
+  readonly state: RunState<unknown>;
+  readonly signal: AbortSignal;
+  /** Called once the folder has something to run, before anything runs (the view follows this folder from then). */
+  readonly begin: () => void;
+}
+
+/**
+ * Plans and runs a job over one workspace folder with the folder's settings,
+ * through the planner the CLI uses too; undefined (logged) when the folder has
+ * nothing to run (a custom task it does not define).
+ */
+export class FolderRunner {
+  private engineBuild: string | undefined;
+
+  constructor(private readonly context: FolderRunContext) {}
+
+  async run(job: FolderJob): Promise<{ result: JobResult<unknown>; settings: Settings } | undefined> {
+    const { kind, options, target } = job;
+    const settings = readSettings(target.folder.uri);
+    const root = target.folder.uri.fsPath;
+    let external: ExternalRun | undefined;
+    if (kind.external) {
+      const prepared = await kind.external(options, root);
+      if ('skip' in prepared) {
+        this.context.log.warn(`${target.folder.name} has ${prepared.skip}; skipped`);
+        return undefined;
+      }
+      external = prepared;
+    }
+    job.begin();
+    const engine = loadEngine();
+    try {
+      const plan = engine.planJob({
+        kind,
+        options,
+        root,
+        paths: target.paths,
+        include: settings.include,
+        exclude: settings.exclude,
+        gitignore: settings.useGitignore,
+        maxFileSize: settings.maxFileSize,
+        // Settings and panel messages name these paths, not a person at a prompt: never leave the folder.
+        confine: true,
+        // A selection that matches nothing is an error; a whole folder without such files is counted by the caller.
+        failOnUnmatched: target.paths.length > 0,
+        workers: settings.workers,
+        isolation: settings.isolation(kind.isolation(options).setting, kind.isolation(options).fallback),
+        fileTimeoutMs: settings.fileTimeoutMs,
+        batchBytes: settings.batchBytes,
+        external,
+      });
+      const executor = plan.external?.executor ?? (await this.context.pool.acquire(plan.workers, plan.isolation, [root], plan.heapCapMb));
+      const spec: JobSpec = {
+        ...plan.spec,
+        signal: job.signal,
+        sources: plan.unsavedText ? openDocumentSources() : undefined,
+        cache: settings.cache ? await this.cacheFor(plan, target.folder) : undefined,
+      };
+      return { result: await engine.runJob<unknown>(executor, spec, job.state), settings };
+    } finally {
+      if (external) {
+        for (const failure of external.failures()) this.context.log.error(failure);
+        await external.executor.terminate();
+      }
+    }
+  }
+
+  private async cacheFor(plan: PlannedJob, folder: vscode.WorkspaceFolder): Promise<JobSpec['cache']> {
+    if (!plan.cacheable || !plan.kind.cache) return undefined;
+    const { ResultCache, sha256, cacheKeyFor, cacheFileName } = loadEngine();
+    this.engineBuild ??= sha256(await readFile(this.context.workerScript));
+    const engineBuild = this.engineBuild;
+    const file = vscode.Uri.joinPath(this.context.storage, 'cache', cacheFileName(plan.kind.name, folder.uri.toString(), plan.options)).fsPath;
+    const store = await ResultCache.open(file, plan.kind.cache.value);
+    if (store.discarded) this.context.log.warn(store.discarded);
+    return { store, keyFor: await cacheKeyFor(plan.kind, plan.options, folder.uri.fsPath, engineBuild) };
+  }
+}

@@ -1,0 +1,45 @@
+import type { Linter } from 'eslint';
+import type { Problem, TaskKind } from '../../core/task-api';
+import { eslintKeyInputs } from '../cache-key';
+import { JS_TS_FILES } from '../file-types';
+import { problemsLine } from '../summary-lines';
+import { cachedLintValue } from './cached-value';
+import { lintOptionsSchema, type LintOptions, type LintValue, type RuleDocs } from './types';
+
+/** ESLint over the workspace: its results go to Problems, the CLI prints them as eslint does. */
+export const lintKind: TaskKind<LintOptions, LintValue> = {
+  name: 'lint',
+  title: 'Lint',
+  pastTense: 'Linted',
+  options: lintOptionsSchema,
+  defaultInclude: () => [JS_TS_FILES],
+  // ESLint configs are modules, and plugins are code: both run when a file is linted.
+  loadsWorkspaceCode: () => true,
+  executedFiles: (options) => (options.configFile ? [options.configFile] : []),
+  isolation: () => ({ setting: 'lint', fallback: 'thread' }),
+  fragile: () => false,
+  symlinks: 'follow',
+  unsavedText: true,
+  cache: { value: cachedLintValue, keyInputs: (options, root) => eslintKeyInputs(root, options.configFile) },
+  handler: async () => (await import('./handler')).lintFile,
+  results: {
+    view: 'problems',
+    problems: (value) => value.result.messages.map((message) => toProblem(message, value.rules)),
+    diagnostics: () => ({ source: 'eslint', failure: 'Parallel Tasks could not lint this file' }),
+  },
+  summaryLine: problemsLine,
+};
+
+function toProblem(message: Linter.LintMessage, rules: Readonly<Record<string, RuleDocs>>): Problem {
+  const url = message.ruleId ? rules[message.ruleId]?.url : undefined;
+  return {
+    line: message.line ?? 0,
+    column: message.column ?? 0,
+    ...(message.endLine !== undefined ? { endLine: message.endLine } : {}),
+    ...(message.endColumn !== undefined ? { endColumn: message.endColumn } : {}),
+    severity: message.severity === 2 ? 'error' : 'warning',
+    message: message.message,
+    ...(message.ruleId ? { code: message.ruleId } : {}),
+    ...(url ? { codeUrl: url } : {}),
+  };
+}
