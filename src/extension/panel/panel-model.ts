@@ -63,26 +63,31 @@ export class PanelModel {
     this.transformChanged = true;
   }
 
+  /** A new run: the previous run's lanes, samples and results are cleared (the history stays). */
+  private startRun(e: Extract<ControllerEvent, { type: 'started' }>): void {
+    this.runId = e.runId;
+    this.kind = e.request.kind;
+    this.results = e.results;
+    this.label = e.request.label;
+    this.startedAt = Date.now();
+    this.state = undefined;
+    this.header = undefined;
+    this.bars = [];
+    this.samples = [];
+    this.lint = [];
+    this.skipped = [];
+    this.analyze = [];
+    this.functions = [];
+    this.hotspots = [];
+    this.lastSampleDone = 0;
+    this.lastSampleAt = this.startedAt;
+    this.clearPending();
+    this.pendingReset = true;
+  }
+
   onControllerEvent(e: ControllerEvent): void {
     if (e.type === 'started') {
-      this.runId = e.runId;
-      this.kind = e.request.kind;
-      this.results = e.results;
-      this.label = e.request.label;
-      this.startedAt = Date.now();
-      this.state = undefined;
-      this.header = undefined;
-      this.bars = [];
-      this.samples = [];
-      this.lint = [];
-      this.skipped = [];
-      this.analyze = [];
-      this.functions = [];
-      this.hotspots = [];
-      this.lastSampleDone = 0;
-      this.lastSampleAt = this.startedAt;
-      this.clearPending();
-      this.pendingReset = true;
+      this.startRun(e);
       return;
     }
     if (e.runId !== this.runId) return;
