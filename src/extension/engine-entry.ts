@@ -12,3 +12,5 @@ export { configStamp } from '../tasks/config-stamp';
 export { cachedValueSchema } from '../tasks/cached-values';
 export { CommandExecutor } from '../tasks/custom/command-executor';
 export { loadTasks, resolveTask, TASKS_FILE } from '../tasks/custom/definition';
+// The panel's message check needs zod, which the engine bundles anyway: kept out of activation with the rest.
+export { parseWebviewMessage } from './panel/validate';
