@@ -6,6 +6,7 @@ import { globbySync } from 'globby';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { sharedEntry, useSharedModules } from './shared-modules.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const withTests = process.argv.includes('--tests');
@@ -44,22 +45,35 @@ const common = {
 };
 
 await rm(path.join(root, 'dist'), { recursive: true, force: true });
+if (withTests) await rm(path.join(root, 'out'), { recursive: true, force: true });
+/** Which module went into which bundle, written to out/bundles.meta.json for test/unit/bundles.test.ts (and esbuild's analyzer). */
+const metafiles = [];
 await build({
   ...common,
   entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist',
   banner: { js: '#!/usr/bin/env node' },
 });
-await build({
-  ...common,
+{
   // engine.js: what the extension loads on its first run (src/extension/load-engine.ts), kept out of the activation bundle.
-  entryPoints: { worker: 'src/worker/index.ts', extension: 'src/extension/extension.ts', engine: 'src/extension/engine-entry.ts' },
-  outdir: 'dist',
-});
+  // shared.js: the modules both of them use, once (scripts/shared-modules.mjs). The worker runs in threads and
+  // processes of its own, so it keeps its own copies.
+  const host = await build({
+    ...common,
+    entryPoints: { extension: 'src/extension/extension.ts', engine: 'src/extension/engine-entry.ts' },
+    outdir: 'dist',
+    plugins: [useSharedModules(root)],
+    metafile: true,
+  });
+  const shared = await build({ ...common, stdin: sharedEntry(root), outfile: 'dist/shared.js', metafile: true });
+  const worker = await build({ ...common, entryPoints: { worker: 'src/worker/index.ts' }, outdir: 'dist', metafile: true });
+  metafiles.push(host.metafile, shared.metafile, worker.metafile);
+}
 
 // The panel's webview: a browser bundle, plus the styles and the codicon font it links to.
-await build({
+const webview = await build({
   ...common,
+  metafile: true,
   platform: 'browser',
   format: 'esm',
   target: 'chrome120',
@@ -67,6 +81,12 @@ await build({
   entryPoints: { panel: 'media/src/main.ts' },
   outdir: 'dist/webview',
 });
+metafiles.push(webview.metafile);
+await mkdir(path.join(root, 'out'), { recursive: true });
+await writeFile(
+  path.join(root, 'out', 'bundles.meta.json'),
+  JSON.stringify({ inputs: Object.assign({}, ...metafiles.map((m) => m.inputs)), outputs: Object.assign({}, ...metafiles.map((m) => m.outputs)) }),
+);
 await mkdir(path.join(root, 'dist', 'webview'), { recursive: true });
 for (const [from, to] of [
   ['media/panel.css', 'panel.css'],
@@ -86,7 +106,6 @@ for (const [from, to] of [
 }
 
 if (withTests) {
-  await rm(path.join(root, 'out'), { recursive: true, force: true });
   const entries = globbySync(['test/unit/**/*.test.ts', 'test/integration/**/*.ts', 'test/e2e/**/*.test.ts', 'test/host/demo.ts', 'test/fixtures/workers/*.ts'], { cwd: root });
   await build({ ...common, entryPoints: entries, outdir: 'out', outbase: '.' });
 }

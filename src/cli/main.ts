@@ -1,4 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
+// esbuild inlines only this one field, not the whole manifest.
+import { version } from '../../package.json';
 import { errorMessage, errorName } from '../core/errors';
 import { CACHE_STRATEGIES } from '../core/result-cache';
 import { guardExit, releaseExit } from './exit-guard';
@@ -38,7 +40,7 @@ function withCommonOptions(command: Command): Command {
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('parallel-tasks')
     .description('Run lint, transform and analyze jobs over many files on a pool of worker threads.')
-    .version(process.env.PARALLEL_TASKS_VERSION ?? '0.1.0')
+    .version(version)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 

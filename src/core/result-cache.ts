@@ -127,10 +127,6 @@ export class ResultCache {
     return this.entries.get(filePath)?.costMs;
   }
 
-  forget(filePath: string): void {
-    if (this.entries.delete(filePath)) this.dirty = true;
-  }
-
   /**
    * Writes the cache. A cache that cannot be written (a read-only folder, a
    * full disk) must not throw away the run it belongs to: the reason is

@@ -14,3 +14,5 @@ export { configStamp } from '../tasks/config-stamp';
 export { loadTasks, TASKS_FILE } from '../tasks/custom/definition';
 // Task kinds are looked up here, on the first run, not at activation: a kind brings its tools' glue code.
 export { registerTaskKind, taskKind, taskKindNames } from '../tasks/registry';
+// The panel's message check needs zod, which the engine bundles anyway: kept out of activation with the rest.
+export { parseWebviewMessage } from './panel/validate';

@@ -1,16 +1,22 @@
 /**
  * Messages between the extension host and the panel webview. Types only, no
- * runtime code: both sides import this file, the host validates every
- * incoming message against it (src/extension/panel/validate.ts), because the
- * webview is untrusted input.
+ * runtime code: both sides import this file. The messages the webview sends
+ * are inferred from their zod schemas (protocol-schema.ts), against which the
+ * host validates every incoming message (src/extension/panel/validate.ts),
+ * because the webview is untrusted input; they are re-exported here as types
+ * only, so the webview bundle never pulls zod in.
  */
 
-import type { QueueCounts } from '../core/run-state';
+import type { RunPhase as EngineRunPhase, QueueCounts } from '../core/run-state';
 import type { ResultView } from '../core/task-api';
+import type { Hotspot as AnalyzeHotspot } from '../tasks/analyze/summary';
+
+export type { PanelCommand, PanelRequest, WebviewMessage } from './protocol-schema';
 
 /** A registered task kind's name (src/tasks/registry.ts): lint, transform, analyze, custom (a task from .vscode/parallel-tasks.json), or one added later. */
 export type RunKind = string;
-export type RunPhase = 'running' | 'completed' | 'cancelled' | 'failed' | 'refused';
+/** The engine's phases, plus `refused`: the editor would not start the run (workspace code in an untrusted workspace, a config or codemod outside the workspace, invalid options). */
+export type RunPhase = EngineRunPhase | 'refused';
 
 /** Queue counts, as the engine's run state keeps them. */
 export type { QueueCounts } from '../core/run-state';
@@ -107,13 +113,9 @@ export interface AnalyzeRow {
   readonly todos: number;
 }
 
-export interface Hotspot {
-  readonly path: string;
+/** One of the most complex functions of the run, as the analysis found it, with its path relative to the workspace for display. */
+export interface Hotspot extends AnalyzeHotspot {
   readonly rel: string;
-  readonly name: string;
-  readonly line: number;
-  readonly column: number;
-  readonly complexity: number;
 }
 
 export interface HistoryEntry {
@@ -153,8 +155,6 @@ export interface PanelState {
   readonly tasks: readonly TaskLane[];
 }
 
-/** Requests the webview makes and the host answers with a `response` of the same id. */
-export type PanelRequest = { readonly kind: 'diff'; readonly path: string };
 export type PanelResult = { readonly kind: 'diff'; readonly path: string; readonly patch: string };
 
 /** Host → webview. */
@@ -177,14 +177,3 @@ export type HostMessage =
       readonly transform?: readonly TransformFile[];
       readonly history?: readonly HistoryEntry[];
     };
-
-export type PanelCommand = 'cancel' | 'retryFailed' | 'runAgain' | 'lintWorkspace' | 'analyzeWorkspace' | 'transform' | 'openInEditor';
-
-/** Webview → host. */
-export type WebviewMessage =
-  | { readonly type: 'ready' }
-  | { readonly type: 'command'; readonly command: PanelCommand }
-  | { readonly type: 'open'; readonly path: string; readonly line: number; readonly column: number }
-  | { readonly type: 'transform'; readonly action: 'apply' | 'discard' | 'diff'; readonly paths: readonly string[] }
-  | { readonly type: 'request'; readonly id: number; readonly request: PanelRequest }
-  | { readonly type: 'task'; readonly action: 'stop' | 'restart'; readonly id: number };

@@ -45,7 +45,15 @@ function ensureDebianPackages(): void {
   run('apt-get', ['install', '-y', '-qq', ...missing], repoRoot, { DEBIAN_FRONTEND: 'noninteractive' });
 }
 
-/** Installs code-server into .cache/vscode-host following the recipe in DESIGN.md; a no-op once done. */
+/**
+ * Installs code-server (VS Code's own server and web workbench, from npm) into
+ * .cache/vscode-host; a no-op once done. Its install scripts download prebuilt
+ * binaries, which machines without internet cannot, so the steps are done by
+ * hand: install without scripts, install VS Code's own production modules, put
+ * the system ripgrep where @vscode/ripgrep looks, rebuild every native module
+ * from source, let `node_modules.asar` resolve to `node_modules`, install the
+ * built-in extensions' modules, and rebuild argon2 at the top level.
+ */
 export function ensureCodeServer(): string {
   ensureDebianPackages();
   if (existsSync(marker)) return codeServerDir;

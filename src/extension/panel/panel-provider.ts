@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PanelState, HostMessage, WebviewMessage } from '../../shared/protocol';
+import { loadEngine } from '../load-engine';
 import type { RunController } from '../run-controller';
 import { throttle } from '../throttle';
 import type { TransformReview } from '../transform-review';
 import { panelHtml, webviewRoot } from './panel-html';
 import { PanelModel } from './panel-model';
-import { parseWebviewMessage } from './validate';
 import type { VsCodeTaskRunner } from '../vscode-tasks';
 
 /** At most about ten updates a second reach a webview, however many files finish. */
@@ -87,7 +87,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   private async receive(webview: vscode.Webview | undefined, raw: unknown): Promise<boolean> {
-    const parsed = parseWebviewMessage(raw);
+    // Through the engine bundle, which holds zod: the first message (`ready`, when the panel opens) loads it.
+    const parsed = loadEngine().parseWebviewMessage(raw);
     if (!parsed.ok) {
       this.refusal(`Dropped a malformed message from the panel: ${parsed.reason}`);
       return false;

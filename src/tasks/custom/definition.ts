@@ -18,7 +18,6 @@ export const TASKS_FILE = path.join('.vscode', 'parallel-tasks.json');
 z.config(en());
 
 const NAMED_MATCHERS = ['$gcc', '$tsc', '$eslint-compact', '$unix'] as const;
-export type NamedMatcher = (typeof NAMED_MATCHERS)[number];
 
 const described = <T extends z.ZodMiniType>(schema: T, description: string): T => schema.check(z.describe(description)) as T;
 
