@@ -106,6 +106,9 @@ interface MutableLane {
   restarts: number;
 }
 
+/** The member of the event union with the given type, for the reducer's handlers. */
+type EventOf<R, T extends RunEvent<R>['type']> = Extract<RunEvent<R>, { readonly type: T }>;
+
 export type RunListener<R> = (event: RunEvent<R>, state: RunState<R>) => void;
 
 /**
@@ -143,78 +146,30 @@ export class RunState<R> {
     for (const listener of this.listeners) listener(event, this);
   }
 
+  /** One handler per event group, so each stays short; the switch keeps the union exhaustive. */
   private reduce(event: RunEvent<R>): void {
     switch (event.type) {
       case 'run-start':
-        this.kind = event.kind;
-        this.executor = event.executor;
-        this.executorReason = event.executorReason;
-        this.startedAt = this.now();
-        for (let i = 0; i < event.workers; i++) this.lanes.push({ state: 'idle', filesDone: 0, busyMs: 0, restarts: 0 });
-        return;
+        return this.onRunStart(event);
       case 'skipped':
         for (const file of event.files) {
           this.put({ path: file.path, status: 'skipped', outcome: { status: 'skipped', reason: file.reason }, attempts: 0 });
         }
         return;
-      case 'batch-start': {
-        const lane = this.lane(event.slot);
-        lane.state = 'busy';
-        lane.batchId = event.batchId;
-        lane.busySince = this.now();
-        for (const file of event.files) this.setStatus(file, 'pending');
-        return;
-      }
-      case 'file-start': {
-        const lane = this.lane(event.slot);
-        lane.state = 'busy';
-        lane.threadId = event.threadId;
-        lane.currentFile = event.file;
-        const record = this.files.get(event.file);
-        this.put({ path: event.file, status: 'running', attempts: (record?.attempts ?? 0) + 1 });
-        return;
-      }
-      case 'file-done': {
-        const lane = this.lane(event.slot);
-        lane.filesDone++;
-        lane.currentFile = undefined;
-        this.serialMs += event.durationMs;
-        const status: FileStatus =
-          event.outcome.status === 'ok' ? 'done' : event.outcome.status === 'skipped' ? 'skipped' : 'failed';
-        const record = this.files.get(event.file);
-        this.put({
-          path: event.file,
-          status,
-          outcome: event.outcome,
-          durationMs: event.durationMs,
-          attempts: record?.attempts ?? 1,
-        });
-        return;
-      }
-      case 'cached': {
+      case 'batch-start':
+        return this.onBatchStart(event);
+      case 'file-start':
+        return this.onFileStart(event);
+      case 'file-done':
+        return this.onFileDone(event);
+      case 'cached':
         this.cachedCount++;
         this.put({ path: event.file, status: 'done', outcome: event.outcome, durationMs: 0, attempts: 0 });
         return;
-      }
-      case 'batch-end': {
-        const lane = this.lane(event.slot);
-        this.stopBusy(lane);
-        lane.state = 'idle';
-        lane.batchId = undefined;
-        lane.currentFile = undefined;
-        return;
-      }
-      case 'worker-failed': {
-        const lane = this.lane(event.slot);
-        this.stopBusy(lane);
-        // A worker terminated because the user cancelled is not a restart the run had to make.
-        if (event.reason !== 'cancelled') lane.restarts++;
-        lane.state = 'restarting';
-        lane.currentFile = undefined;
-        lane.batchId = undefined;
-        lane.threadId = undefined;
-        return;
-      }
+      case 'batch-end':
+        return this.onBatchEnd(event);
+      case 'worker-failed':
+        return this.onWorkerFailed(event);
       case 'file-retry':
         this.setStatus(event.file, 'pending');
         return;
@@ -224,16 +179,80 @@ export class RunState<R> {
       case 'output':
         return;
       case 'run-end':
-        this.phase = event.phase;
-        this.error = event.error;
-        this.endedAt = this.now();
-        for (const lane of this.lanes) {
-          this.stopBusy(lane);
-          lane.state = 'idle';
-          lane.currentFile = undefined;
-          lane.batchId = undefined;
-        }
-        return;
+        return this.onRunEnd(event);
+    }
+  }
+
+  private onRunStart(event: EventOf<R, 'run-start'>): void {
+    this.kind = event.kind;
+    this.executor = event.executor;
+    this.executorReason = event.executorReason;
+    this.startedAt = this.now();
+    for (let i = 0; i < event.workers; i++) this.lanes.push({ state: 'idle', filesDone: 0, busyMs: 0, restarts: 0 });
+  }
+
+  private onBatchStart(event: EventOf<R, 'batch-start'>): void {
+    const lane = this.lane(event.slot);
+    lane.state = 'busy';
+    lane.batchId = event.batchId;
+    lane.busySince = this.now();
+    for (const file of event.files) this.setStatus(file, 'pending');
+  }
+
+  private onFileStart(event: EventOf<R, 'file-start'>): void {
+    const lane = this.lane(event.slot);
+    lane.state = 'busy';
+    lane.threadId = event.threadId;
+    lane.currentFile = event.file;
+    const record = this.files.get(event.file);
+    this.put({ path: event.file, status: 'running', attempts: (record?.attempts ?? 0) + 1 });
+  }
+
+  private onFileDone(event: EventOf<R, 'file-done'>): void {
+    const lane = this.lane(event.slot);
+    lane.filesDone++;
+    lane.currentFile = undefined;
+    this.serialMs += event.durationMs;
+    const status: FileStatus =
+      event.outcome.status === 'ok' ? 'done' : event.outcome.status === 'skipped' ? 'skipped' : 'failed';
+    const record = this.files.get(event.file);
+    this.put({
+      path: event.file,
+      status,
+      outcome: event.outcome,
+      durationMs: event.durationMs,
+      attempts: record?.attempts ?? 1,
+    });
+  }
+
+  private onBatchEnd(event: EventOf<R, 'batch-end'>): void {
+    const lane = this.lane(event.slot);
+    this.stopBusy(lane);
+    lane.state = 'idle';
+    lane.batchId = undefined;
+    lane.currentFile = undefined;
+  }
+
+  private onWorkerFailed(event: EventOf<R, 'worker-failed'>): void {
+    const lane = this.lane(event.slot);
+    this.stopBusy(lane);
+    // A worker terminated because the user cancelled is not a restart the run had to make.
+    if (event.reason !== 'cancelled') lane.restarts++;
+    lane.state = 'restarting';
+    lane.currentFile = undefined;
+    lane.batchId = undefined;
+    lane.threadId = undefined;
+  }
+
+  private onRunEnd(event: EventOf<R, 'run-end'>): void {
+    this.phase = event.phase;
+    this.error = event.error;
+    this.endedAt = this.now();
+    for (const lane of this.lanes) {
+      this.stopBusy(lane);
+      lane.state = 'idle';
+      lane.currentFile = undefined;
+      lane.batchId = undefined;
     }
   }
 

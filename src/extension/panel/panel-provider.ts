@@ -12,14 +12,18 @@ import type { VsCodeTaskRunner } from '../vscode-tasks';
 /** At most about ten updates a second reach a webview, however many files finish. */
 const UPDATE_INTERVAL_MS = 100;
 
+/** Refusals logged in full before the log switches to a count. */
+const LOGGED_REFUSALS = 20;
+
+/** The member of the webview's message union with the given type, for the per-type handlers. */
+type MessageOf<T extends WebviewMessage['type']> = Extract<WebviewMessage, { readonly type: T }>;
+
 /**
  * The Parallel Tasks panel: a webview view in the activity-bar container, and
  * the same app in an editor tab ("Open in Editor"). Each webview posts
  * `ready` when it loads; it then gets a full snapshot, and throttled deltas
  * after that. A hidden view is not kept alive: it reloads and asks again.
  */
-/** Refusals logged in full before the log switches to a count. */
-const LOGGED_REFUSALS = 20;
 
 export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'parallelTasks.panel';
@@ -117,69 +121,90 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     return this.receive(undefined, raw);
   }
 
+  /** One handler per message type; each answers whether the message was acted on. */
   private async handle(webview: vscode.Webview | undefined, message: WebviewMessage): Promise<boolean> {
     switch (message.type) {
       case 'ready':
-        if (!webview) return true;
-        this.postDelta();
-        await this.post(webview, { type: 'snapshot', state: this.model.snapshot(vscode.workspace.isTrusted, this.tasks.view()) });
-        this.ready.add(webview);
-        return true;
+        return this.onReady(webview);
       case 'command':
-        switch (message.command) {
-          case 'cancel':
-            this.controller.cancel();
-            return true;
-          case 'openInEditor':
-            this.openInEditor();
-            return true;
-          default:
-            await vscode.commands.executeCommand(`parallelTasks.${message.command}`);
-            return true;
-        }
-      case 'open': {
-        // Only files inside the workspace, whatever the webview asks for.
-        const uri = vscode.Uri.file(path.resolve(message.path));
-        if (!vscode.workspace.getWorkspaceFolder(uri) || path.resolve(message.path) !== message.path) {
-          this.refusal(`Refused to open a path outside the workspace: ${message.path.slice(0, 200)}`);
-          return false;
-        }
-        const position = new vscode.Position(Math.max(0, message.line - 1), Math.max(0, message.column - 1));
-        await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: true });
-        return true;
-      }
-      case 'request': {
-        if (!this.review.has(message.request.path)) {
-          this.refusal('Refused a diff request for a file that is not under review');
-          if (webview) await this.post(webview, { type: 'response', id: message.id, ok: false, error: 'This file is not under review.' });
-          return false;
-        }
-        try {
-          const patch = await this.review.patch(message.request.path);
-          if (webview) await this.post(webview, { type: 'response', id: message.id, ok: true, result: { kind: 'diff', path: message.request.path, patch } });
-        } catch (error) {
-          if (webview) await this.post(webview, { type: 'response', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
-        }
-        return true;
-      }
-      case 'task': {
-        const done = message.action === 'stop' ? this.tasks.stop(message.id) : await this.tasks.restart(message.id);
-        if (!done) {
-          this.refusal(`Refused to ${message.action} task ${message.id}: no such task${message.action === 'stop' ? ' running' : ''}`);
-        }
-        return done;
-      }
-      case 'transform': {
-        if (!message.paths.every((p) => this.review.has(p))) {
-          this.refusal('Refused a transform action on files that are not under review');
-          return false;
-        }
-        if (message.action === 'apply') await this.review.apply(message.paths);
-        else if (message.action === 'discard') this.review.discard(message.paths);
-        else await this.review.diff(message.paths[0] as string);
-        return true;
-      }
+        return this.onCommand(message);
+      case 'open':
+        return this.onOpen(message);
+      case 'request':
+        return this.onRequest(webview, message);
+      case 'task':
+        return this.onTask(message);
+      case 'transform':
+        return this.onTransform(message);
     }
+  }
+
+  private async onReady(webview: vscode.Webview | undefined): Promise<boolean> {
+    if (!webview) return true;
+    this.postDelta();
+    await this.post(webview, { type: 'snapshot', state: this.model.snapshot(vscode.workspace.isTrusted, this.tasks.view()) });
+    this.ready.add(webview);
+    return true;
+  }
+
+  private async onCommand(message: MessageOf<'command'>): Promise<boolean> {
+    switch (message.command) {
+      case 'cancel':
+        this.controller.cancel();
+        return true;
+      case 'openInEditor':
+        this.openInEditor();
+        return true;
+      default:
+        await vscode.commands.executeCommand(`parallelTasks.${message.command}`);
+        return true;
+    }
+  }
+
+  private async onOpen(message: MessageOf<'open'>): Promise<boolean> {
+    // Only files inside the workspace, whatever the webview asks for.
+    const uri = vscode.Uri.file(path.resolve(message.path));
+    if (!vscode.workspace.getWorkspaceFolder(uri) || path.resolve(message.path) !== message.path) {
+      this.refusal(`Refused to open a path outside the workspace: ${message.path.slice(0, 200)}`);
+      return false;
+    }
+    const position = new vscode.Position(Math.max(0, message.line - 1), Math.max(0, message.column - 1));
+    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: true });
+    return true;
+  }
+
+  private async onRequest(webview: vscode.Webview | undefined, message: MessageOf<'request'>): Promise<boolean> {
+    if (!this.review.has(message.request.path)) {
+      this.refusal('Refused a diff request for a file that is not under review');
+      if (webview) await this.post(webview, { type: 'response', id: message.id, ok: false, error: 'This file is not under review.' });
+      return false;
+    }
+    try {
+      const patch = await this.review.patch(message.request.path);
+      if (webview) await this.post(webview, { type: 'response', id: message.id, ok: true, result: { kind: 'diff', path: message.request.path, patch } });
+    } catch (error) {
+      if (webview) await this.post(webview, { type: 'response', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+    return true;
+  }
+
+  private async onTask(message: MessageOf<'task'>): Promise<boolean> {
+    const done = message.action === 'stop' ? this.tasks.stop(message.id) : await this.tasks.restart(message.id);
+    if (!done) {
+      this.refusal(`Refused to ${message.action} task ${message.id}: no such task${message.action === 'stop' ? ' running' : ''}`);
+    }
+    return done;
+  }
+
+  private async onTransform(message: MessageOf<'transform'>): Promise<boolean> {
+    if (!message.paths.every((p) => this.review.has(p))) {
+      this.refusal('Refused a transform action on files that are not under review');
+      return false;
+    }
+    if (message.action === 'apply') await this.review.apply(message.paths);
+    else if (message.action === 'discard') this.review.discard(message.paths);
+    else await this.review.diff(message.paths[0] as string);
+    return true;
   }
 
   private postDelta(): void {
