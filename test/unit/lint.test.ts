@@ -1,13 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { cpSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ESLint } from 'eslint';
 import type { LintValue } from '../../src/tasks/lint/types';
 import { JS_TS_FILES } from '../../src/tasks/file-types';
-import { fixturesDir, tempDir, writeFiles } from './helpers';
-import { PoolFixture, runKind, runTool } from './tasks-helpers';
-
-const byPath = (a: ESLint.LintResult, b: ESLint.LintResult): number => (a.filePath < b.filePath ? -1 : 1);
+import { fixturesDir, tempDir, writeFiles } from '../helpers/files';
+import { PoolFixture, runKind } from '../helpers/pool';
 
 describe('lint on worker threads', () => {
   const pools = new PoolFixture();
@@ -15,25 +12,6 @@ describe('lint on worker threads', () => {
   afterEach(async () => {
     await pools.terminateAll();
     for (const cleanup of cleanups.splice(0)) cleanup();
-  });
-
-  it('reports exactly the messages the eslint CLI reports, with the project config', async () => {
-    const project = path.join(fixturesDir, 'lint-basic');
-    const result = await runKind<LintValue>(pools.pool(2), 'lint', project, {}, [JS_TS_FILES]);
-    const ours = result.state
-      .results()
-      .flatMap((r) => (r.outcome?.status === 'ok' ? [r.outcome.value.result] : []))
-      .sort(byPath);
-    const cli = runTool('eslint/bin/eslint.js', ['--format', 'json', '.'], project);
-    assert.equal(cli.status, 1, cli.stderr);
-    const theirs = (JSON.parse(cli.stdout) as ESLint.LintResult[]).sort(byPath);
-    assert.ok(theirs.length >= 5);
-    assert.deepEqual(ours, theirs);
-    // The folder ESLint's config ignores is skipped, with the reason.
-    const ignored = result.state.results().find((r) => r.path.endsWith('skip.js'));
-    assert.equal(ignored?.outcome?.status === 'skipped' && ignored.outcome.reason, 'ignored by the ESLint configuration');
-    const rules = result.state.results().flatMap((r) => (r.outcome?.status === 'ok' ? Object.entries(r.outcome.value.rules) : []));
-    assert.ok(rules.some(([id, docs]) => id === 'eqeqeq' && docs.url === 'https://eslint.org/docs/latest/rules/eqeqeq'));
   });
 
   it('falls back to the bundled ESLint with a default config when the project has none', async () => {

@@ -1,25 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ESLint } from 'eslint';
 import { createJiti } from 'jiti';
 import type { Transform } from 'jscodeshift';
 import type { TransformOptions, TransformValue } from '../../src/tasks/transform/types';
 import { JS_TS_FILES } from '../../src/tasks/file-types';
-import type { JobResult } from '../../src/core/engine';
-import { fixturesDir, repoRoot, tempDir, writeFiles } from './helpers';
-import { PoolFixture, runKind, runTool } from './tasks-helpers';
-
-function outputs(result: JobResult<TransformValue>, root: string): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const r of result.state.results()) {
-    const key = path.relative(root, r.path);
-    if (r.outcome?.status === 'ok') map[key] = r.outcome.value.changed ? `changed:${r.outcome.value.output}` : 'unchanged';
-    else if (r.outcome?.status === 'skipped') map[key] = `skipped:${r.outcome.reason}`;
-    else if (r.outcome?.status === 'error') map[key] = `error:${r.outcome.message}`;
-  }
-  return map;
-}
+import { repoRoot, tempDir, writeFiles } from '../helpers/files';
+import { PoolFixture, runKind, transformOutputs as outputs } from '../helpers/pool';
 
 describe('transform on worker threads', () => {
   const pools = new PoolFixture();
@@ -27,46 +14,6 @@ describe('transform on worker threads', () => {
   afterEach(async () => {
     await pools.terminateAll();
     for (const cleanup of cleanups.splice(0)) cleanup();
-  });
-
-  function copyOfFormatFixture(): string {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
-    cpSync(path.join(fixturesDir, 'format'), dir, { recursive: true });
-    return dir;
-  }
-
-  it('formats byte for byte as the prettier CLI does, honouring .prettierrc and .prettierignore', async () => {
-    const dir = copyOfFormatFixture();
-    const options: TransformOptions = { mode: 'prettier' };
-    const result = await runKind<TransformValue>(pools.pool(2), 'transform', dir, options, ['**/*.{js,ts,json}']);
-    const ours = outputs(result, dir);
-    assert.equal(ours['src/ignored.js'], 'skipped:ignored by .prettierignore or .gitignore');
-    assert.equal(ours['src/pretty.ts'], 'unchanged');
-    assert.match(ours['src/broken.js'] ?? '', /^error:.*(Unexpected token|SyntaxError)/);
-
-    // Now let the real prettier CLI write the same folder and compare.
-    const cli = runTool('prettier/bin/prettier.cjs', ['--write', 'src/ugly.js', 'src/pretty.ts', 'src/data.json', 'src/ignored.js'], dir);
-    assert.equal(cli.status, 0, cli.stderr);
-    for (const file of ['src/ugly.js', 'src/data.json']) {
-      assert.equal(ours[file], `changed:${readFileSync(path.join(dir, file), 'utf8')}`, file);
-    }
-    assert.equal(readFileSync(path.join(dir, 'src/ignored.js'), 'utf8'), 'const   untouched   =   "keep me";\n');
-  });
-
-  it('takes ESLint autofix output exactly as `eslint --fix-dry-run` computes it, without writing', async () => {
-    const dir = copyOfFormatFixture();
-    writeFiles(dir, { 'src/fixable.js': 'var a = 1;\nlet b = 2;\nif (a) a = b;\nexport { a, b };\n' });
-    const result = await runKind<TransformValue>(pools.pool(1), 'transform', dir, { mode: 'eslint-fix' }, [JS_TS_FILES], ['src/fixable.js', 'src/ugly.js']);
-    const cli = runTool('eslint/bin/eslint.js', ['--fix-dry-run', '--format', 'json', 'src/fixable.js', 'src/ugly.js'], dir);
-    const expected = JSON.parse(cli.stdout) as ESLint.LintResult[];
-    const ours = outputs(result, dir);
-    for (const r of expected) {
-      const key = path.relative(dir, r.filePath);
-      assert.equal(ours[key], r.output === undefined ? 'unchanged' : `changed:${r.output}`, key);
-    }
-    assert.ok(ours['src/fixable.js']?.startsWith('changed:'));
-    assert.equal(readFileSync(path.join(dir, 'src/fixable.js'), 'utf8'), 'var a = 1;\nlet b = 2;\nif (a) a = b;\nexport { a, b };\n', 'ESLint never writes');
   });
 
   it('runs a TypeScript jscodeshift codemod with the same result as jscodeshift itself; a file that fails does not stop the others', async () => {
