@@ -304,7 +304,8 @@ describe('Parallel Tasks in a real VS Code host', function () {
       writeFileSync(problems, 'export const clean = 1;\n');
       try {
         await vscode.commands.executeCommand('parallelTasks.lintWorkspace');
-        assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(problems)), []);
+        // Ours only: a tasks.json task's problem matcher may have left its own marker on this file, which our run does not own.
+        assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(problems)).filter((d) => d.source === 'eslint'), []);
       } finally {
         writeFileSync(problems, original);
       }
@@ -324,33 +325,41 @@ describe('Parallel Tasks in a real VS Code host', function () {
       const file = path.join(root, 'src', 'ugly.js');
       const onDisk = 'const a = {b:1,\n  c:"two"};\n';
       writeFileSync(file, onDisk);
-      const document = await vscode.workspace.openTextDocument(file);
-      const editor = await vscode.window.showTextDocument(document);
-      await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'const   added=1\n'));
-      const buffer = document.getText();
-      assert.ok(document.isDirty);
+      try {
+        const document = await vscode.workspace.openTextDocument(file);
+        const editor = await vscode.window.showTextDocument(document);
+        await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'const   added=1\n'));
+        const buffer = document.getText();
+        assert.ok(document.isDirty);
 
-      const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(file)], { mode: 'prettier' })) as RunSummary;
-      assert.equal(summary.phase, 'completed');
-      assert.equal(summary.applied, 1);
-      assert.equal(document.getText(), 'const added = 1;\nconst a = { b: 1, c: "two" };\n', 'formatted from the buffer, including the unsaved line');
-      assert.equal(readFileSync(file, 'utf8'), onDisk, 'the dirty file\'s disk content is untouched');
+        const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(file)], { mode: 'prettier' })) as RunSummary;
+        assert.equal(summary.phase, 'completed');
+        assert.equal(summary.applied, 1);
+        assert.equal(document.getText(), 'const added = 1;\nconst a = { b: 1, c: "two" };\n', 'formatted from the buffer, including the unsaved line');
+        assert.equal(readFileSync(file, 'utf8'), onDisk, 'the dirty file\'s disk content is untouched');
 
-      await vscode.window.showTextDocument(document);
-      await vscode.commands.executeCommand('undo');
-      assert.equal(document.getText(), buffer, 'one undo restores the buffer');
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        await vscode.window.showTextDocument(document);
+        await vscode.commands.executeCommand('undo');
+        assert.equal(document.getText(), buffer, 'one undo restores the buffer');
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      } finally {
+        // Left behind, the file would add a problem to every later lint of the workspace.
+        rmSync(file, { force: true });
+      }
     });
 
     it('leaves alone a file that changed after its result was computed', async () => {
       const file = path.join(root, 'src', 'edited.js');
       writeFileSync(file, '// EDIT_ME old\n');
       const codemod = path.join(root, 'codemods', 'edit-underneath.js');
-      const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(file)], { mode: 'codemod', codemod })) as RunSummary;
-      assert.deepEqual(summary.leftAlone, [file]);
-      assert.equal(summary.applied, 0);
-      assert.equal(readFileSync(file, 'utf8'), '// the user edited this\n');
-      rmSync(file);
+      try {
+        const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.transform', [vscode.Uri.file(file)], { mode: 'codemod', codemod })) as RunSummary;
+        assert.deepEqual(summary.leftAlone, [file]);
+        assert.equal(summary.applied, 0);
+        assert.equal(readFileSync(file, 'utf8'), '// the user edited this\n');
+      } finally {
+        rmSync(file, { force: true });
+      }
     });
 
     it('survives a codemod that crashes natively (SIGSEGV) in its worker process: the host lives on, the file is reported, Retry Failed runs just that file', async () => {

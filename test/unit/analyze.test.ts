@@ -5,9 +5,7 @@ import { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { analyzeText } from '../../src/tasks/analyze/handler';
 import type { FileAnalysis } from '../../src/tasks/analyze/types';
-import { JS_TS_FILES } from '../../src/tasks/file-types';
 import { fixturesDir } from '../helpers/files';
-import { PoolFixture, runKind } from '../helpers/pool';
 
 const analyzeDir = path.join(fixturesDir, 'analyze');
 
@@ -95,19 +93,5 @@ describe('analyze', () => {
     assert.equal(outcome.status, 'error');
     assert.match(outcome.status === 'error' ? outcome.message : '', /^Parse error at 1:\d+: /);
     assert.deepEqual(analysisOf('/x/empty.js', '').lines, { total: 0, code: 0, comment: 0, blank: 0 });
-  });
-
-  it('runs on the worker pool with the same results as in-process', async () => {
-    const pools = new PoolFixture();
-    try {
-      const result = await runKind<FileAnalysis>(pools.pool(2), 'analyze', analyzeDir, {}, [JS_TS_FILES]);
-      for (const record of result.state.results()) {
-        assert.equal(record.outcome?.status, 'ok');
-        assert.deepEqual(record.outcome?.status === 'ok' && record.outcome.value, analysisOf(record.path));
-      }
-      assert.equal(result.state.results().length, 3);
-    } finally {
-      await pools.terminateAll();
-    }
   });
 });
