@@ -106,7 +106,8 @@ for (const [from, to] of [
 }
 
 if (withTests) {
-  const entries = globbySync(['test/unit/**/*.test.ts', 'test/integration/**/*.ts', 'test/e2e/**/*.test.ts', 'test/host/demo.ts', 'test/fixtures/workers/*.ts'], { cwd: root });
+  await rm(path.join(root, 'out'), { recursive: true, force: true });
+  const entries = globbySync(['test/unit/**/*.test.ts', 'test/system/**/*.test.ts', 'test/integration/**/*.ts', 'test/e2e/**/*.test.ts', 'test/host/demo.ts', 'test/fixtures/workers/*.ts'], { cwd: root });
   await build({ ...common, entryPoints: entries, outdir: 'out', outbase: '.' });
 }
 

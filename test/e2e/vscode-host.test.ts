@@ -9,6 +9,9 @@ import { launchBrowser, openWorkbench } from '../host/browser';
 import { ensureCodeServer, installVsix, prepareExtensions, repoRoot, startCodeServer, type CodeServer } from '../host/code-server';
 import { makeWorkspace } from '../host/workspace';
 
+/** How many tests test/integration/extension.test.ts has for each mode: a test added there is counted here too. */
+const INTEGRATION_TESTS = { trusted: 23, untrusted: 2 } as const;
+
 /** Screenshots land here, one PNG per moment worth looking at. */
 const artifacts = path.join(repoRoot, 'test-results');
 
@@ -60,6 +63,7 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
             PT_TEST_SUITE: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'),
             PT_TEST_RESULTS: path.join(scratch, 'results.json'),
             ...(process.env.PT_TEST_GREP ? { PT_TEST_GREP: process.env.PT_TEST_GREP } : {}),
+            ...(process.env.PT_TEST_SHUFFLE ? { PT_TEST_SHUFFLE: process.env.PT_TEST_SHUFFLE } : {}),
           }
         : {},
       settings: { 'workbench.colorTheme': options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern', ...options.settings },
@@ -80,7 +84,10 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     const report = JSON.parse(readFileSync(results, 'utf8')) as SuiteReport;
     process.stdout.write(`${report.log.map((line) => `      │ ${line}`).join('\n')}\n`);
     assert.equal(report.failed, 0, report.failures.map((f) => `${f.title}\n${f.error}`).join('\n\n'));
-    if (!process.env.PT_TEST_GREP) assert.ok(report.passed >= (trusted ? 9 : 2), `${report.passed} tests passed inside VS Code`);
+    assert.equal(report.pending, 0, 'no test was skipped');
+    assert.equal(report.passed, report.total, `${report.passed} of the ${report.total} selected tests passed inside VS Code`);
+    // The whole suite, not some of it: a test file that failed to load, or a describe that lost its tests, shows here.
+    if (!process.env.PT_TEST_GREP) assert.equal(report.total, INTEGRATION_TESTS[trusted ? 'trusted' : 'untrusted'], 'every integration test ran');
   }
 
   it('passes the integration suite inside the extension host (trusted workspace)', () => runSuite(true));

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from './helpers';
+import { repoRoot } from '../helpers/files';
 
 /** The parts of esbuild's metafile this test reads; scripts/build.mjs writes it for every bundle. */
 interface Metafile {

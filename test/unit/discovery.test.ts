@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { discoverFiles, type DiscoveryOptions } from '../../src/core/discovery';
-import { tempDir, writeFiles } from './helpers';
+import { tempDir, writeFiles } from '../helpers/files';
 
 describe('discoverFiles', () => {
   let dir: string;

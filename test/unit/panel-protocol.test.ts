@@ -60,12 +60,14 @@ describe('panel protocol validation (host side)', () => {
     };
     const values = [null, 0, -1, 1e12, '', 'ready', 'open', '/etc/passwd', true, [], {}, ['a'], { a: 1 }];
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
-    let accepted = 0;
+    const accepted: unknown[] = [];
     for (let i = 0; i < 5000; i++) {
       const message: Record<string, unknown> = {};
       for (const key of ['type', 'command', 'path', 'line', 'column', 'action', 'paths', 'x']) if (random() < 0.5) message[key] = pick(values);
-      if (parseWebviewMessage(message).ok) accepted++;
+      if (parseWebviewMessage(message).ok) accepted.push(message);
     }
-    assert.ok(accepted < 50, `${accepted} random messages were accepted`);
+    // The seed is fixed, so the answer is too: of 5000 random messages the only well-formed one is a bare `ready`;
+    // every other one has a key its type does not allow, or a value of the wrong kind.
+    assert.deepEqual(accepted, [{ type: 'ready' }], `accepted: ${JSON.stringify(accepted).slice(0, 500)}`);
   });
 });

@@ -10,7 +10,7 @@ import { taskHandlers } from '../../src/worker/handlers';
 import { runBatch } from '../../src/worker/run-batch';
 import type { WorkerMessage } from '../../src/core/types';
 import { longLinesKind } from '../fixtures/kinds/long-lines';
-import { tempDir, writeFiles } from './helpers';
+import { tempDir, writeFiles } from '../helpers/files';
 
 const common: CommonOptions = { workers: '0', timeout: '30', gitignore: true, maxFileSize: String(1024 * 1024), progress: false, cache: false, cacheStrategy: 'content' };
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { cacheProject, type CacheProject } from './cache-helpers';
+import { cacheProject, type CacheProject } from './cache-project';
 
 /**
  * A cached run must answer exactly what a run without the cache answers, after

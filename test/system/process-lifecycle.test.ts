@@ -2,12 +2,10 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { workerHeapLimitMb } from '../../src/core/memory';
-import { cliScript, repoRoot, tempDir, writeFiles } from './helpers';
+import { cliScript, repoRoot, tempDir, writeFiles } from '../helpers/files';
 
 const codemod = (name: string): string => path.join(repoRoot, 'test/fixtures/codemods', name);
 const command = (name: string): string => path.join(repoRoot, 'test/fixtures/commands', name);
-const MiB = 1024 * 1024;
 /** A file that makes a codemod spin, padded so that the scheduler gives each such file a batch (a worker) of its own. */
 const SPIN_FILE = `// SPIN_HERE old\n${'// padding\n'.repeat(10_000)}`;
 
@@ -176,20 +174,6 @@ describe('process lifecycle: nothing outlives a run, memory is capped', function
   });
 
   describe('memory', () => {
-    it('sizes the heap cap per worker from the memory there is, between 512 MB and 4 GB', () => {
-      // 16 GB available over 2 workers: plenty, so the ceiling.
-      assert.equal(workerHeapLimitMb({ workers: 2, availableBytes: 16384 * MiB }), 4096);
-      // 8 GB over 4 workers: three quarters of it, shared.
-      assert.equal(workerHeapLimitMb({ workers: 4, availableBytes: 8192 * MiB }), 1536);
-      // A container limit below what the machine has free is what counts.
-      assert.equal(workerHeapLimitMb({ workers: 2, availableBytes: 16384 * MiB, constrainedBytes: 2048 * MiB }), 768);
-      // Little memory and many workers: the floor, below which nothing real can be processed.
-      assert.equal(workerHeapLimitMb({ workers: 16, availableBytes: 1024 * MiB }), 512);
-      // No constraint is reported as 0 or as an enormous number: both mean none.
-      assert.equal(workerHeapLimitMb({ workers: 2, availableBytes: 4096 * MiB, constrainedBytes: 0 }), 1536);
-      assert.equal(workerHeapLimitMb({ workers: 2, availableBytes: 4096 * MiB, constrainedBytes: 2 ** 64 }), 1536);
-    });
-
     for (const isolation of ['process', 'thread'] as const) {
       it(`a file that needs more heap than a worker has is reported as too large for the limit; the rest is done (${isolation})`, () => {
         const files: Record<string, string> = { 'huge.js': '// ALLOCATE_HERE old\n' };

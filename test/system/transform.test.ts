@@ -6,21 +6,11 @@ import { createJiti } from 'jiti';
 import type { Transform } from 'jscodeshift';
 import type { TransformOptions, TransformValue } from '../../src/tasks/transform/types';
 import { JS_TS_FILES } from '../../src/tasks/file-types';
-import type { JobResult } from '../../src/core/engine';
-import { fixturesDir, repoRoot, tempDir, writeFiles } from './helpers';
-import { PoolFixture, runKind, runTool } from './tasks-helpers';
+import { fixturesDir, repoRoot, tempDir, writeFiles } from '../helpers/files';
+import { PoolFixture, runKind, transformOutputs as outputs } from '../helpers/pool';
+import { runTool } from './cli';
 
-function outputs(result: JobResult<TransformValue>, root: string): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const r of result.state.results()) {
-    const key = path.relative(root, r.path);
-    if (r.outcome?.status === 'ok') map[key] = r.outcome.value.changed ? `changed:${r.outcome.value.output}` : 'unchanged';
-    else if (r.outcome?.status === 'skipped') map[key] = `skipped:${r.outcome.reason}`;
-    else if (r.outcome?.status === 'error') map[key] = `error:${r.outcome.message}`;
-  }
-  return map;
-}
-
+/** Prettier, ESLint autofix and jscodeshift loaded into real worker threads (seconds per test), checked against their own CLIs and API. */
 describe('transform on worker threads', () => {
   const pools = new PoolFixture();
   const cleanups: (() => void)[] = [];

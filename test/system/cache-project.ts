@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { cliScript, tempDir, writeFiles } from './helpers';
+import { cliScript, tempDir, writeFiles } from '../helpers/files';
 
 export interface CliRun {
   readonly status: number | null;

@@ -13,7 +13,7 @@ import { PoolExecutor } from '../../src/core/pool-executor';
 import type { FileAnalysis } from '../../src/tasks/analyze/types';
 import type { LintValue } from '../../src/tasks/lint/types';
 import type { TransformValue } from '../../src/tasks/transform/types';
-import { behaviourWorker, cliScript, repoRoot, tempDir, workerScript, writeFiles } from './helpers';
+import { behaviourWorker, cliScript, repoRoot, tempDir, workerScript, writeFiles } from '../helpers/files';
 
 /**
  * Fault injection: each case breaks something on purpose and checks that the
@@ -257,7 +257,8 @@ describe('fault injection', function () {
   describe('cancellation and long sessions', () => {
     it('cancels at 30 random points of a long run: no busy or leaked worker, counts always add up', async () => {
       const executor = pool(behaviourWorker, 2);
-      const dir = folder(Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`f${i}.txt`, `sleep ${5 + (i % 7) * 5}`])));
+      // About 3 s of sleeping over two workers, 1.5 s at best: far longer than the latest cancel (400 ms, plus 100 ms of grace), so every cancel lands while files are still to do.
+      const dir = folder(Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`f${i}.txt`, `sleep ${20 + (i % 7) * 10}`])));
       let seed = 7;
       const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
       const baseline = threadCount();
@@ -268,8 +269,11 @@ describe('fault injection', function () {
         tally.faults++;
         const result = await run<number>(executor, dir, 'fixture', {}, { signal: controller.signal, scheduler: { cancelGraceMs: Math.floor(random() * 3) * 50 }, batchBytes: 1 + Math.floor(random() * 64) });
         clearTimeout(timer);
-        assert.ok(['cancelled', 'completed'].includes(result.outcome.phase), `cancel at ${at} ms`);
-        assert.equal(result.state.snapshot().counts.failed, 0, 'a cancelled file is not a failure');
+        const counts = result.state.snapshot().counts;
+        assert.equal(result.outcome.phase, 'cancelled', `cancel at ${at} ms`);
+        assert.ok(counts.done < counts.total, `cancel at ${at} ms stopped the run: ${counts.done} of ${counts.total} files done`);
+        assert.ok(counts.cancelled > 0, `cancel at ${at} ms left files cancelled`);
+        assert.equal(counts.failed, 0, 'a cancelled file is not a failure');
         assertHealthy(executor, result);
         assert.ok(executor.stats().workers <= 2, 'never more workers than asked for');
       }

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot, spawnCli, scratchFolders, tempDir, type CliRun } from './helpers';
+import { repoRoot, scratchFolders, tempDir } from '../helpers/files';
+import { spawnCli, type CliRun } from './cli';
 
 const cacheHome = tempDir('pt-cache-');
 after(() => cacheHome.cleanup());

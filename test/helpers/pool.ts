@@ -1,9 +1,11 @@
-import { spawnSync } from 'node:child_process';
+// A real worker pool on the real worker bundle: worker threads, not processes,
+// so the unit suite may use it.
 import * as path from 'node:path';
 import { runJob, type JobResult } from '../../src/core/engine';
 import type { Executor } from '../../src/core/executor';
 import { PoolExecutor } from '../../src/core/pool-executor';
-import { repoRoot, workerScript } from './helpers';
+import type { TransformValue } from '../../src/tasks/transform/types';
+import { workerScript } from './files';
 
 /** A real pool on the real worker bundle, terminated by `terminateAll`. */
 export class PoolFixture {
@@ -20,6 +22,7 @@ export class PoolFixture {
   }
 }
 
+/** Runs one job of `kind` over `root` on `executor`, discovering files as the CLI does. */
 export function runKind<R>(
   executor: Executor,
   kind: string,
@@ -37,8 +40,14 @@ export function runKind<R>(
   });
 }
 
-/** Runs a tool's own CLI (`bin` relative to node_modules) from this repository, as a user would. */
-export function runTool(bin: string, args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', bin), ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/** Each file's transform outcome, by path relative to `root`: `changed:<output>`, `unchanged`, `skipped:<reason>` or `error:<message>`. */
+export function transformOutputs(result: JobResult<TransformValue>, root: string): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const r of result.state.results()) {
+    const key = path.relative(root, r.path);
+    if (r.outcome?.status === 'ok') map[key] = r.outcome.value.changed ? `changed:${r.outcome.value.output}` : 'unchanged';
+    else if (r.outcome?.status === 'skipped') map[key] = `skipped:${r.outcome.reason}`;
+    else if (r.outcome?.status === 'error') map[key] = `error:${r.outcome.message}`;
+  }
+  return map;
 }

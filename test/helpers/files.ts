@@ -1,9 +1,10 @@
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+// Paths and throw-away folders shared by the unit and system suites. Nothing
+// here starts a process: the helpers that do live in test/system/cli.ts.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** Repository root, from out/test/unit where the compiled tests run. */
+/** Repository root, from out/test/unit or out/test/system where the compiled tests run (both two levels under out/). */
 export const repoRoot = path.resolve(__dirname, '../../..');
 export const workerScript = path.join(repoRoot, 'dist', 'worker.js');
 export const cliScript = path.join(repoRoot, 'dist', 'cli.js');
@@ -23,20 +24,6 @@ export function writeFiles(dir: string, files: Record<string, string | Buffer>):
     writeFileSync(file, content);
     return file;
   });
-}
-
-/** What a finished CLI run left: its exit, and everything it printed. */
-export interface CliRun {
-  readonly status: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the built CLI (dist/cli.js) as a user would, to the end. */
-export function spawnCli(args: readonly string[], cwd: string, options: SpawnSyncOptions = {}): CliRun {
-  const result = spawnSync(process.execPath, [cliScript, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, ...options });
-  return { status: result.status, signal: result.signal, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
 /**

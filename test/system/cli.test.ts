@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { cliScript, fixturesDir, repoRoot, spawnCli, scratchFolders, tempDir, type CliRun } from './helpers';
-import { runTool } from './tasks-helpers';
+import { cliScript, fixturesDir, repoRoot, scratchFolders, tempDir } from '../helpers/files';
+import { runTool, spawnCli, type CliRun } from './cli';
 
 /** Each test run keeps its result caches in a folder of its own, so runs do not see each other's. */
 const cacheHome = tempDir('pt-cache-');

@@ -3,7 +3,8 @@ import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempFileOwner } from '../../src/core/temp-files';
-import { cliScript, repoRoot, spawnCli, scratchFolders, type CliRun } from './helpers';
+import { cliScript, repoRoot, scratchFolders } from '../helpers/files';
+import { spawnCli, type CliRun } from './cli';
 
 /**
  * `transform --write` against the file system as users leave it: read-only
