@@ -45,6 +45,7 @@ const common = {
 };
 
 await rm(path.join(root, 'dist'), { recursive: true, force: true });
+// Old test bundles would otherwise run on: a test file deleted or moved must disappear from out/ too.
 if (withTests) await rm(path.join(root, 'out'), { recursive: true, force: true });
 /** Which module went into which bundle, written to out/bundles.meta.json for test/unit/bundles.test.ts (and esbuild's analyzer). */
 const metafiles = [];
@@ -106,7 +107,6 @@ for (const [from, to] of [
 }
 
 if (withTests) {
-  await rm(path.join(root, 'out'), { recursive: true, force: true });
   const entries = globbySync(['test/unit/**/*.test.ts', 'test/system/**/*.test.ts', 'test/integration/**/*.ts', 'test/e2e/**/*.test.ts', 'test/host/demo.ts', 'test/fixtures/workers/*.ts'], { cwd: root });
   await build({ ...common, entryPoints: entries, outdir: 'out', outbase: '.' });
 }

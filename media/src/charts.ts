@@ -1,24 +1,22 @@
+import { html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
 import type { BatchBar, Sample, WorkerLane } from '../../src/shared/protocol';
-import { svg } from './dom';
 
 /** Queue depth (area) and throughput (line) over the run, scaled to the box. */
-export function queueChart(series: readonly Sample[]): SVGElement {
+export function queueChart(series: readonly Sample[]): TemplateResult {
   const width = 300;
   const height = 60;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', class: 'chart', role: 'img' });
-  if (series.length < 2) return chart;
+  if (series.length < 2) return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" class="chart" role="img"></svg>`;
   const maxT = Math.max(1, (series.at(-1) as Sample).t);
   const maxQ = Math.max(1, ...series.map((s) => s.queued));
   const maxR = Math.max(1, ...series.map((s) => s.filesPerSecond));
   const x = (t: number): number => (t / maxT) * width;
   const queued = series.map((s) => `${x(s.t).toFixed(1)},${(height - (s.queued / maxQ) * (height - 4)).toFixed(1)}`);
   const rate = series.map((s) => `${x(s.t).toFixed(1)},${(height - (s.filesPerSecond / maxR) * (height - 4)).toFixed(1)}`);
-  chart.append(
-    svg('polygon', { points: `0,${height} ${queued.join(' ')} ${width},${height}`, class: 'queued' }),
-    svg('polyline', { points: rate.join(' '), class: 'rate', fill: 'none' }),
-  );
-  chart.setAttribute('aria-label', `Queue fell from ${series[0]?.queued ?? 0} to ${series.at(-1)?.queued ?? 0} files; peak throughput ${maxR.toFixed(0)} files per second`);
-  return chart;
+  const label = `Queue fell from ${series[0]?.queued ?? 0} to ${series.at(-1)?.queued ?? 0} files; peak throughput ${maxR.toFixed(0)} files per second`;
+  return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" class="chart" role="img" aria-label=${label}>
+    <polygon points="0,${height} ${queued.join(' ')} ${width},${height}" class="queued"></polygon>
+    <polyline points=${rate.join(' ')} class="rate" fill="none"></polyline>
+  </svg>`;
 }
 
 const OUTCOME_LABEL: Record<BatchBar['outcome'], string> = {
@@ -30,40 +28,34 @@ const OUTCOME_LABEL: Record<BatchBar['outcome'], string> = {
   cancelled: 'cancelled',
 };
 
+function batchBar(bar: BatchBar, span: number, width: number, height: number): SVGTemplateResult {
+  const x = (bar.start / span) * width;
+  const w = Math.max(1, (((bar.end ?? span) - bar.start) / span) * width);
+  const files = bar.files.map((f) => `${f.path} — ${f.ms} ms`).join('\n');
+  const more = bar.fileCount > bar.files.length ? `\n… and ${bar.fileCount - bar.files.length} more` : '';
+  const title = `Batch ${bar.id}: ${bar.fileCount} files, ${OUTCOME_LABEL[bar.outcome]}\n${files}${more}`;
+  const marker = bar.outcome === 'crashed' || bar.outcome === 'timed out' ? svg`<path d="M${(x + w).toFixed(2)},0 l3,0 l-1.5,4 z" class="marker"></path>` : nothing;
+  return svg`<rect x=${x.toFixed(2)} y="1" width=${w.toFixed(2)} height=${height - 2} class="bar ${bar.outcome.replace(' ', '-')}"><title>${title}</title></rect>${marker}`;
+}
+
 /** One lane of batch bars on a shared time axis; hovering a bar lists its files and their times. */
-export function laneTimeline(lane: WorkerLane, elapsedMs: number): SVGElement {
+export function laneTimeline(lane: WorkerLane, elapsedMs: number): TemplateResult {
   const width = 300;
   const height = 14;
   const span = Math.max(1, elapsedMs);
-  const timeline = svg('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', class: 'timeline', role: 'img', 'aria-label': `Worker ${lane.slot + 1}: ${lane.batches.length} batches` });
-  for (const bar of lane.batches) {
-    const x = (bar.start / span) * width;
-    const w = Math.max(1, (((bar.end ?? span) - bar.start) / span) * width);
-    const files = bar.files.map((f) => `${f.path} — ${f.ms} ms`).join('\n');
-    const more = bar.fileCount > bar.files.length ? `\n… and ${bar.fileCount - bar.files.length} more` : '';
-    const title = svg('title');
-    title.textContent = `Batch ${bar.id}: ${bar.fileCount} files, ${OUTCOME_LABEL[bar.outcome]}\n${files}${more}`;
-    timeline.append(svg('rect', { x: x.toFixed(2), y: 1, width: w.toFixed(2), height: height - 2, class: `bar ${bar.outcome.replace(' ', '-')}` }, title));
-    if (bar.outcome === 'crashed' || bar.outcome === 'timed out') {
-      timeline.append(svg('path', { d: `M${(x + w).toFixed(2)},0 l3,0 l-1.5,4 z`, class: 'marker' }));
-    }
-  }
-  return timeline;
+  return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" class="timeline" role="img" aria-label="Worker ${lane.slot + 1}: ${lane.batches.length} batches">${lane.batches.map((bar) => batchBar(bar, span, width, height))}</svg>`;
 }
 
-export function histogram(buckets: readonly { label: string; count: number }[]): SVGElement {
+export function histogram(buckets: readonly { label: string; count: number }[]): TemplateResult {
   const width = 300;
   const height = 70;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'histogram', role: 'img', 'aria-label': `Files by maximum complexity: ${buckets.map((b) => `${b.label}: ${b.count}`).join(', ')}` });
   const max = Math.max(1, ...buckets.map((b) => b.count));
   const slot = width / buckets.length;
-  buckets.forEach((b, i) => {
+  const label = `Files by maximum complexity: ${buckets.map((b) => `${b.label}: ${b.count}`).join(', ')}`;
+  const bars = buckets.map((b, i) => {
     const h = (b.count / max) * (height - 24);
-    const label = svg('text', { x: (i * slot + slot / 2).toFixed(1), y: height - 4, 'text-anchor': 'middle', class: 'axis' });
-    label.textContent = b.label;
-    const count = svg('text', { x: (i * slot + slot / 2).toFixed(1), y: (height - 18 - h).toFixed(1), 'text-anchor': 'middle', class: 'axis' });
-    count.textContent = String(b.count);
-    chart.append(svg('rect', { x: (i * slot + 4).toFixed(1), y: (height - 16 - h).toFixed(1), width: (slot - 8).toFixed(1), height: h.toFixed(1), class: 'bucket' }), label, count);
+    const middle = (i * slot + slot / 2).toFixed(1);
+    return svg`<rect x=${(i * slot + 4).toFixed(1)} y=${(height - 16 - h).toFixed(1)} width=${(slot - 8).toFixed(1)} height=${h.toFixed(1)} class="bucket"></rect><text x=${middle} y=${height - 4} text-anchor="middle" class="axis">${b.label}</text><text x=${middle} y=${(height - 18 - h).toFixed(1)} text-anchor="middle" class="axis">${b.count}</text>`;
   });
-  return chart;
+  return html`<svg viewBox="0 0 ${width} ${height}" class="histogram" role="img" aria-label=${label}>${bars}</svg>`;
 }

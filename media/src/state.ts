@@ -1,4 +1,4 @@
-import type { HostMessage, PanelState } from '../../src/shared/protocol';
+import type { AnalyzeRow, HostMessage, PanelState } from '../../src/shared/protocol';
 
 /** Keeps long runs bounded in the webview too. */
 const MAX_SAMPLES = 600;
@@ -43,7 +43,8 @@ export function reduce(state: PanelState, message: HostMessage): PanelState {
   };
 }
 
-export type Tab = 'results' | 'workers' | 'history';
+/** The panel's tabs; the lanes are always shown above them, not in a tab of their own. */
+export type Tab = 'results' | 'history';
 export type SortKey = 'rel' | 'lines' | 'functions' | 'maxComplexity' | 'maxNesting' | 'todos';
 
 /** What belongs to the view rather than to the run: kept across hide/show with getState/setState. */
@@ -61,7 +62,8 @@ export const defaultUi: UiState = { tab: 'results', filter: '', groupBy: 'file',
 export function restoreUi(saved: unknown): UiState {
   if (typeof saved !== 'object' || saved === null) return defaultUi;
   const s = saved as Partial<Record<keyof UiState, unknown>>;
-  const tab = s.tab === 'workers' || s.tab === 'history' || s.tab === 'results' ? s.tab : defaultUi.tab;
+  // 'workers' was once a declared tab the panel never showed; like any unknown value it falls back to the default.
+  const tab = s.tab === 'history' || s.tab === 'results' ? s.tab : defaultUi.tab;
   const groupBy = s.groupBy === 'rule' ? 'rule' : 'file';
   const sortKeys: SortKey[] = ['rel', 'lines', 'functions', 'maxComplexity', 'maxNesting', 'todos'];
   const sortIn = s.sort as { key?: unknown; descending?: unknown } | undefined;
@@ -80,7 +82,7 @@ export type LintRow =
   | { readonly kind: 'group'; readonly key: string; readonly label: string; readonly errors: number; readonly warnings: number; readonly collapsed: boolean }
   | { readonly kind: 'problem'; readonly path: string; readonly rel: string; readonly line: number; readonly column: number; readonly severity: 1 | 2; readonly ruleId: string | null; readonly message: string };
 
-export function lintRows(state: PanelState, ui: UiState): LintRow[] {
+export function lintRows(state: Pick<PanelState, 'lint'>, ui: UiState): LintRow[] {
   const needle = ui.filter.trim().toLowerCase();
   const groups = new Map<string, { label: string; problems: LintRow[]; errors: number; warnings: number }>();
   for (const file of state.lint) {
@@ -106,8 +108,17 @@ export function lintRows(state: PanelState, ui: UiState): LintRow[] {
   return rows;
 }
 
+/** The analyze table's rows in the order the user chose (file names A–Z, numbers largest first by default). */
+export function sortedAnalyzeRows(rows: readonly AnalyzeRow[], sort: UiState['sort']): AnalyzeRow[] {
+  const { key, descending } = sort;
+  return [...rows].sort((a, b) => {
+    const order = key === 'rel' ? a.rel.localeCompare(b.rel) : (a[key] as number) - (b[key] as number);
+    return descending ? -order : order;
+  });
+}
+
 /** Histogram of per-file maximum complexity in fixed buckets. */
-export function complexityBuckets(state: PanelState): { label: string; count: number }[] {
+export function complexityBuckets(state: Pick<PanelState, 'analyze'>): { label: string; count: number }[] {
   const edges = [1, 2, 5, 10, 20, 50];
   const buckets = edges.map((edge, i) => {
     const next = edges[i + 1];

@@ -121,12 +121,14 @@ export interface Hotspot extends AnalyzeHotspot {
 export interface HistoryEntry {
   readonly id: number;
   readonly kind: RunKind;
+  /** As in `RunHeader`: the Results tab shows the last run's results by its view. */
+  readonly view: ResultView;
   readonly label: string;
   readonly files: number;
   readonly durationMs: number;
   readonly phase: RunPhase;
   readonly problems?: number;
-  /** Lint only: compared with the previous lint run. */
+  /** Kinds whose results are problems: compared with the previous run of the same label. */
   readonly newProblems?: number;
   readonly fixedProblems?: number;
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { complexityBuckets, defaultUi, emptyPanel, lintRows, reduce, restoreUi } from '../../media/src/state';
+import { complexityBuckets, defaultUi, emptyPanel, lintRows, reduce, restoreUi, sortedAnalyzeRows } from '../../media/src/state';
 import type { HostMessage, LintFile, PanelState, RunHeader } from '../../src/shared/protocol';
 
 const header = (over: Partial<RunHeader> = {}): RunHeader => ({
@@ -42,7 +42,7 @@ describe('panel state reducer (webview)', () => {
   });
 
   it('clears the previous run\'s results when a new run starts, and keeps the history', () => {
-    const before: PanelState = { ...emptyPanel, lint: [file('old.js', [])], series: [{ t: 1, queued: 1, filesPerSecond: 1 }], history: [{ id: 1, kind: 'lint', label: 'Lint', files: 1, durationMs: 5, phase: 'completed' }] };
+    const before: PanelState = { ...emptyPanel, lint: [file('old.js', [])], series: [{ t: 1, queued: 1, filesPerSecond: 1 }], history: [{ id: 1, kind: 'lint', view: 'problems', label: 'Lint', files: 1, durationMs: 5, phase: 'completed' }] };
     const after = reduce(before, { type: 'delta', reset: true, run: header({ id: 2 }), workers: [], samples: [] });
     assert.deepEqual(after.lint, []);
     assert.deepEqual(after.series, []);
@@ -103,5 +103,15 @@ describe('panel state reducer (webview)', () => {
       collapsed: ['a'],
     });
     assert.equal(restoreUi({ sort: { key: '__proto__' } }).sort.key, defaultUi.sort.key);
+    assert.equal(restoreUi({ tab: 'workers' }).tab, 'results', 'the panel has no workers tab: the lanes are always shown');
+  });
+
+  it('sorts analyze rows by the chosen column, names A–Z and numbers either way', () => {
+    const row = (rel: string, lines: number) => ({ path: `/${rel}`, rel, lines, code: 1, functions: 1, maxComplexity: 1, maxNesting: 0, todos: 0 });
+    const rows = [row('b.js', 10), row('a.js', 30), row('c.js', 20)];
+    assert.deepEqual(sortedAnalyzeRows(rows, { key: 'rel', descending: false }).map((r) => r.rel), ['a.js', 'b.js', 'c.js']);
+    assert.deepEqual(sortedAnalyzeRows(rows, { key: 'lines', descending: true }).map((r) => r.lines), [30, 20, 10]);
+    assert.deepEqual(sortedAnalyzeRows(rows, { key: 'lines', descending: false }).map((r) => r.lines), [10, 20, 30]);
+    assert.deepEqual(rows.map((r) => r.rel), ['b.js', 'a.js', 'c.js'], 'the state is not sorted in place');
   });
 });

@@ -193,7 +193,7 @@ export class PanelModel {
       this.hotspots = [...this.functions].sort((a, b) => b.complexity - a.complexity).slice(0, HOTSPOTS);
       this.functions = [];
     }
-    const entry: HistoryEntry = { id: this.runId, kind: this.kind, label: this.label, files, durationMs, phase };
+    const entry: HistoryEntry = { id: this.runId, kind: this.kind, view: this.results?.view ?? 'problems', label: this.label, files, durationMs, phase };
     if (this.results?.view === 'problems' && phase === 'completed') {
       const keys = new Set(this.lint.flatMap((f) => f.problems.map((p) => `${f.path}\u0000${p.ruleId}\u0000${p.message}`)));
       const previous = this.previousProblemKeys.get(this.label);

@@ -1,0 +1,78 @@
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import type { PanelState } from '../../../src/shared/protocol';
+import { command, store } from '../host';
+import type { UiState } from '../state';
+import { button } from './controls';
+import './history-view';
+import { LightElement } from './light-element';
+import './queue-view';
+import './results-view';
+import './summary-view';
+import './task-lanes-view';
+import './workers-view';
+
+function gettingStarted(trusted: boolean): TemplateResult {
+  return html`<p>Run a job over the whole workspace on a pool of worker threads. While it runs, this panel shows the queue, what each worker is doing, and the results.</p>
+    <div class="actions">${button('Lint Workspace', 'checklist', () => command('lintWorkspace'))}${button('Analyze Workspace', 'graph', () => command('analyzeWorkspace'), { secondary: true })}${button('Transform…', 'wand', () => command('transform'), { secondary: true })}</div>
+    ${trusted ? nothing : html`<p class="note">This workspace is not trusted: lint, Prettier and codemods are disabled; analyze works.</p>`}`;
+}
+
+const onTabSelect = (event: Event): void => store.setUi({ tab: (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'history' : 'results' });
+
+/**
+ * The panel's layout: the getting-started text before anything ran, else the
+ * run header, the queue, the lanes, and the Results and History tabs. It
+ * follows the store; each view below it re-renders only when its own slice
+ * of the state changed.
+ */
+export class AppView extends LightElement {
+  static override properties: PropertyDeclarations = { panel: { attribute: false }, ui: { attribute: false } };
+  declare panel: PanelState;
+  declare ui: UiState;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor() {
+    super();
+    this.panel = store.panel;
+    this.ui = store.ui;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.unsubscribe = store.subscribe(() => {
+      this.panel = store.panel;
+      this.ui = store.ui;
+    });
+  }
+
+  override disconnectedCallback(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    super.disconnectedCallback();
+  }
+
+  protected override render(): TemplateResult {
+    const { panel, ui } = this;
+    const nothingYet = !panel.run && panel.history.length === 0 && panel.tasks.length === 0;
+    // By the kind's result view, never its name: a kind added later shows in the view it declares.
+    const view = panel.run?.view ?? panel.history[0]?.view ?? 'problems';
+    return html`<section class="empty" aria-label="Getting started" ?hidden=${!nothingYet}>${nothingYet ? gettingStarted(panel.trusted) : nothing}</section>
+      <section class="header" aria-label="Run" aria-live="polite" ?hidden=${nothingYet}><pt-summary .run=${panel.run}></pt-summary></section>
+      <section class="queue" aria-label="Queue" ?hidden=${nothingYet}><pt-queue .run=${panel.run} .series=${panel.series}></pt-queue></section>
+      <section class="workers" aria-label="Workers" ?hidden=${nothingYet}><pt-task-lanes .lanes=${panel.tasks}></pt-task-lanes><pt-workers .lanes=${panel.workers} .elapsedMs=${panel.run?.elapsedMs ?? 0}></pt-workers></section>
+      <vscode-tabs aria-label="Results and history" ?hidden=${nothingYet} .selectedIndex=${ui.tab === 'history' ? 1 : 0} @vsc-tabs-select=${onTabSelect}>
+        <vscode-tab-header slot="header">Results</vscode-tab-header>
+        <vscode-tab-panel><pt-results .view=${view} .panel=${panel} .ui=${ui}></pt-results></vscode-tab-panel>
+        <vscode-tab-header slot="header">History</vscode-tab-header>
+        <vscode-tab-panel><pt-history .entries=${panel.history}></pt-history></vscode-tab-panel>
+      </vscode-tabs>`;
+  }
+}
+
+customElements.define('pt-app', AppView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pt-app': AppView;
+  }
+}
