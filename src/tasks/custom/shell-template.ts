@@ -40,124 +40,151 @@ const PLACES: Readonly<Record<Exclude<Context, 'bare' | 'double' | 'comment'>, s
  * where it cannot be expanded safely (the caller adds the task's name).
  */
 export function compileShellTemplate(template: string): ShellTemplate {
-  const stack: Frame[] = [{ context: 'bare', parens: 0, substitution: false }];
-  let script = '';
-  let usesFile = false;
-  let usesFiles = false;
-  let i = 0;
-  const top = (): Frame => stack[stack.length - 1] as Frame;
-  const push = (context: Context, substitution = false): void => {
-    stack.push({ context, parens: 0, substitution });
-  };
-  const copy = (n: number): void => {
-    script += template.slice(i, i + n);
-    i += n;
-  };
+  return new ShellScan(template).run();
+}
 
-  while (i < template.length) {
-    const frame = top();
-    const c = template[i] as string;
-    const placeholder = template.startsWith('${files}', i) ? '${files}' : template.startsWith('${file}', i) ? '${file}' : undefined;
+/**
+ * One left-to-right pass over the template with a stack of quoting contexts:
+ * each character is copied to the script, except placeholders, which are
+ * replaced by the positional parameters they stand for.
+ */
+class ShellScan {
+  private readonly stack: Frame[] = [{ context: 'bare', parens: 0, substitution: false }];
+  private script = '';
+  private usesFile = false;
+  private usesFiles = false;
+  private i = 0;
 
-    if (placeholder && frame.context !== 'comment') {
-      if (frame.context !== 'bare' && frame.context !== 'double') {
-        throw new Error(`${placeholder} stands ${PLACES[frame.context]}: placeholders must stand outside quotes (the file names are quoted for you)`);
-      }
-      if (placeholder === '${files}') {
-        if (frame.context === 'double') throw new Error('${files} stands inside double quotes: it must stand outside quotes, as a word of its own (the file names are quoted for you)');
-        const before = i === 0 ? ' ' : (template[i - 1] as string);
-        const after = template[i + placeholder.length] ?? ' ';
-        if (!WORD_BREAK.has(before) || !WORD_BREAK.has(after)) {
-          throw new Error('${files} must be a word of its own (it becomes one argument per file); to glue text to a name, use ${file}');
-        }
-        script += '"$@"';
-        usesFiles = true;
-      } else {
-        // Braces keep a digit after it from reading as part of the number ($10 is ${1}0).
-        script += frame.context === 'double' ? '${1}' : '"${1}"';
-        usesFile = true;
-      }
-      i += placeholder.length;
-      continue;
+  constructor(private readonly template: string) {}
+
+  run(): ShellTemplate {
+    while (this.i < this.template.length) {
+      const frame = this.top();
+      const placeholder = this.template.startsWith('${files}', this.i) ? '${files}' : this.template.startsWith('${file}', this.i) ? '${file}' : undefined;
+      if (placeholder && frame.context !== 'comment') this.substitute(placeholder, frame.context);
+      else this.step(frame, this.template[this.i] as string);
     }
+    // A comment may run to the end of the text.
+    if (this.top().context === 'comment') this.stack.pop();
+    if (this.stack.length > 1) throw new Error(`unterminated ${describe(this.top().context)}`);
+    return { script: this.script, usesFile: this.usesFile, usesFiles: this.usesFiles };
+  }
 
+  private top(): Frame {
+    return this.stack[this.stack.length - 1] as Frame;
+  }
+
+  private push(context: Context, substitution = false): void {
+    this.stack.push({ context, parens: 0, substitution });
+  }
+
+  private copy(n: number): void {
+    this.script += this.template.slice(this.i, this.i + n);
+    this.i += n;
+  }
+
+  /** Replaces a placeholder by `"${1}"` or `"$@"`, or refuses it where its expansion would not stay quoted. */
+  private substitute(placeholder: '${file}' | '${files}', context: Exclude<Context, 'comment'>): void {
+    if (context !== 'bare' && context !== 'double') {
+      throw new Error(`${placeholder} stands ${PLACES[context]}: placeholders must stand outside quotes (the file names are quoted for you)`);
+    }
+    if (placeholder === '${files}') {
+      if (context === 'double') throw new Error('${files} stands inside double quotes: it must stand outside quotes, as a word of its own (the file names are quoted for you)');
+      const before = this.i === 0 ? ' ' : (this.template[this.i - 1] as string);
+      const after = this.template[this.i + placeholder.length] ?? ' ';
+      if (!WORD_BREAK.has(before) || !WORD_BREAK.has(after)) {
+        throw new Error('${files} must be a word of its own (it becomes one argument per file); to glue text to a name, use ${file}');
+      }
+      this.script += '"$@"';
+      this.usesFiles = true;
+    } else {
+      // Braces keep a digit after it from reading as part of the number ($10 is ${1}0).
+      this.script += context === 'double' ? '${1}' : '"${1}"';
+      this.usesFile = true;
+    }
+    this.i += placeholder.length;
+  }
+
+  /** Copies the character at the scan position (or the few that belong together), opening and closing contexts. */
+  private step(frame: Frame, c: string): void {
     switch (frame.context) {
       case 'single':
-        if (c === "'") stack.pop();
-        copy(1);
-        break;
       case 'comment':
-        if (c === '\n') stack.pop();
-        copy(1);
+        if (c === (frame.context === 'single' ? "'" : '\n')) this.stack.pop();
+        this.copy(1);
         break;
       case 'ansi':
       case 'backtick':
-        if (c === '\\') copy(2);
+        if (c === '\\') this.copy(2);
         else {
-          if ((frame.context === 'ansi' && c === "'") || (frame.context === 'backtick' && c === '`')) stack.pop();
-          copy(1);
+          if ((frame.context === 'ansi' && c === "'") || (frame.context === 'backtick' && c === '`')) this.stack.pop();
+          this.copy(1);
         }
         break;
       case 'arithmetic':
-        if (c === '(') frame.parens++;
-        if (c === ')' && frame.parens > 0) frame.parens--;
-        else if (template.startsWith('))', i)) {
-          stack.pop();
-          copy(2);
-          break;
-        }
-        copy(1);
+        this.stepArithmetic(frame, c);
         break;
       case 'double':
-        if (c === '\\') copy(2);
+        if (c === '\\') this.copy(2);
         else if (c === '"') {
-          stack.pop();
-          copy(1);
-        } else if (!openExpansion()) copy(1);
+          this.stack.pop();
+          this.copy(1);
+        } else if (!this.openExpansion()) this.copy(1);
         break;
       case 'bare':
-        if (c === '\\') copy(2);
-        else if (c === "'") {
-          push('single');
-          copy(1);
-        } else if (c === '"') {
-          push('double');
-          copy(1);
-        } else if (template.startsWith("$'", i)) {
-          push('ansi');
-          copy(2);
-        } else if (c === '#' && (i === 0 || WORD_BREAK.has(template[i - 1] as string))) {
-          push('comment');
-          copy(1);
-        } else if (c === '(') {
-          frame.parens++;
-          copy(1);
-        } else if (c === ')') {
-          if (frame.parens > 0) frame.parens--;
-          else if (frame.substitution) stack.pop();
-          copy(1);
-        } else if (!openExpansion()) copy(1);
+        this.stepBare(frame, c);
         break;
     }
   }
-  // A comment may run to the end of the text.
-  if (top().context === 'comment') stack.pop();
-  if (stack.length > 1) throw new Error(`unterminated ${describe(top().context)}`);
-  return { script, usesFile, usesFiles };
+
+  private stepArithmetic(frame: Frame, c: string): void {
+    if (c === '(') frame.parens++;
+    if (c === ')' && frame.parens > 0) frame.parens--;
+    else if (this.template.startsWith('))', this.i)) {
+      this.stack.pop();
+      this.copy(2);
+      return;
+    }
+    this.copy(1);
+  }
+
+  private stepBare(frame: Frame, c: string): void {
+    if (c === '\\') this.copy(2);
+    else if (c === "'") {
+      this.push('single');
+      this.copy(1);
+    } else if (c === '"') {
+      this.push('double');
+      this.copy(1);
+    } else if (this.template.startsWith("$'", this.i)) {
+      this.push('ansi');
+      this.copy(2);
+    } else if (c === '#' && (this.i === 0 || WORD_BREAK.has(this.template[this.i - 1] as string))) {
+      this.push('comment');
+      this.copy(1);
+    } else if (c === '(') {
+      frame.parens++;
+      this.copy(1);
+    } else if (c === ')') {
+      if (frame.parens > 0) frame.parens--;
+      else if (frame.substitution) this.stack.pop();
+      this.copy(1);
+    } else if (!this.openExpansion()) this.copy(1);
+  }
 
   /** `$$`, `$((`, `$(` and a backtick, which mean the same in bare words and inside double quotes. */
-  function openExpansion(): boolean {
-    if (template.startsWith('$$', i)) copy(2);
-    else if (template.startsWith('$((', i)) {
-      push('arithmetic');
-      copy(3);
-    } else if (template.startsWith('$(', i)) {
+  private openExpansion(): boolean {
+    if (this.template.startsWith('$$', this.i)) this.copy(2);
+    else if (this.template.startsWith('$((', this.i)) {
+      this.push('arithmetic');
+      this.copy(3);
+    } else if (this.template.startsWith('$(', this.i)) {
       // What runs inside $(…) is a script of its own: quoting starts afresh there.
-      push('bare', true);
-      copy(2);
-    } else if (template[i] === '`') {
-      push('backtick');
-      copy(1);
+      this.push('bare', true);
+      this.copy(2);
+    } else if (this.template[this.i] === '`') {
+      this.push('backtick');
+      this.copy(1);
     } else return false;
     return true;
   }
