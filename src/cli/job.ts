@@ -16,11 +16,12 @@ import { UsageError } from '../core/errors';
 import { runBatch } from '../worker/run-batch';
 import { taskHandlers } from '../worker/handlers';
 import { exitNow } from './exit-guard';
+import { openQueueRun, queueUrl, type QueueFlags } from './queue-run';
 import { ProgressDisplay } from './progress';
 import { exitOnTerminationSignals } from './signals';
 
 /** Options every command shares. */
-export interface CommonOptions {
+export interface CommonOptions extends QueueFlags {
   readonly workers?: string;
   readonly isolation?: string;
   readonly timeout: string;
@@ -149,7 +150,10 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   const cwd = process.cwd();
   const { plan, automatic, fileTimeoutMs } = planCliJob(job, common, cwd);
   const cache = await openCache(plan, common, cwd);
-  const executor = createExecutor(plan, fileTimeoutMs);
+  const url = queueUrl(common);
+  // Through a queue, --workers counts the workers this process adds to it; none unless asked.
+  const queueRun = url ? await openQueueRun(url, common, plan, automatic ? 0 : plan.workers, fileTimeoutMs) : undefined;
+  const executor = queueRun?.executor ?? createExecutor(plan, fileTimeoutMs);
   const controller = new AbortController();
   const interrupts = handleInterrupts(executor, controller);
   const { termination } = interrupts;
@@ -170,7 +174,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
         ...plan.spec,
         signal: controller.signal,
         cache,
-        ...(automatic && !plan.fragile && !plan.external ? { smallRunExecutor: () => inProcessExecutor(fileTimeoutMs) } : {}),
+        ...(automatic && !plan.fragile && !plan.external && !queueRun ? { smallRunExecutor: () => inProcessExecutor(fileTimeoutMs) } : {}),
       },
       state,
     );
@@ -183,7 +187,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
     subscription.dispose();
     interrupts.dispose();
     try {
-      await executor.terminate();
+      await (queueRun ? queueRun.close() : executor.terminate());
     } finally {
       // Only now: a SIGTERM while the pool is being terminated must still wait for that, not exit at once.
       termination.dispose();

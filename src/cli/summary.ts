@@ -17,6 +17,8 @@ export function describeRun<R>(verb: string, result: JobResult<R>): string {
       ? `no workers (${snapshot.executorReason ?? 'in-process'})`
       : snapshot.executor === 'command'
         ? `up to ${snapshot.workers.length} at once`
+        : snapshot.executor === 'remote'
+        ? `the queue's workers (${snapshot.workers.length} batch${snapshot.workers.length === 1 ? '' : 'es'} in flight)`
         : snapshot.executor === 'process'
         ? `${snapshot.workers.length} worker process${snapshot.workers.length === 1 ? '' : 'es'}`
         : `${snapshot.workers.length} worker${snapshot.workers.length === 1 ? '' : 's'}`;

@@ -18,7 +18,13 @@ export interface WorkerLifecycleEvent {
  * because a batch and its messages are plain data.
  */
 export interface Executor {
-  readonly kind: 'thread' | 'process' | 'in-process' | 'command';
+  /** `remote`: batches go through a queue to workers elsewhere (src/queue/). */
+  readonly kind: 'thread' | 'process' | 'in-process' | 'command' | 'remote';
+  /**
+   * Batches wait in a queue before anything runs them: the scheduler starts a
+   * batch's time limit at its first file, not when it is handed over.
+   */
+  readonly queued?: boolean;
   /** How many batches may run at once. */
   readonly concurrency: number;
   execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution;

@@ -115,7 +115,8 @@ export class ScheduledRun<R> {
     const flight: InFlight = { slot, batch, execution, pending, startedAt: performance.now(), workMs: 0 };
     holder.flight = flight;
     this.inFlight.set(slot, flight);
-    this.armWatchdog(flight, this.options.fileTimeoutMs + (this.options.startupAllowanceMs ?? DEFAULT_STARTUP_ALLOWANCE_MS));
+    // A queued batch waits for a worker elsewhere for as long as it takes; its time limit starts with its first file.
+    if (!this.executor.queued) this.armWatchdog(flight, this.options.fileTimeoutMs + (this.options.startupAllowanceMs ?? DEFAULT_STARTUP_ALLOWANCE_MS));
     execution.done
       .then(
         () => {

@@ -121,6 +121,14 @@ export interface TaskKind<O = unknown, R = unknown> {
   loadsWorkspaceCode(options: O): boolean;
   /** Files its options name that it will load and execute: in the editor they must lie inside the workspace. */
   executedFiles(options: O): readonly string[];
+  /**
+   * Its options with every path they name passed through `map`: a queue sends
+   * them relative to the workspace root, and a worker on another machine
+   * resolves them in its own checkout.
+   */
+  mapOptionPaths(options: O, map: (file: string) => string): O;
+  /** The same for a result: the paths it names (ESLint's `filePath`, a tool's config file), so results come back with the coordinator's paths. */
+  mapValuePaths(value: R, map: (file: string) => string): R;
   /** The `isolation.*` setting that decides where it runs, and the isolation without one. */
   isolation(options: O): { readonly setting: string; readonly fallback: Isolation };
   /** Runs code that may take its thread down (a codemod): never on the caller's thread, however small the run. */

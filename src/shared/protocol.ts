@@ -55,7 +55,7 @@ export interface BatchBar {
 export interface WorkerLane {
   readonly slot: number;
   /** What the worker is: a thread, a child process, the extension host itself, or a slot for an external command. */
-  readonly kind: 'thread' | 'process' | 'in-process' | 'command';
+  readonly kind: 'thread' | 'process' | 'in-process' | 'command' | 'remote';
   readonly state: 'idle' | 'busy' | 'restarting';
   readonly file?: string;
   readonly filesDone: number;

@@ -12,11 +12,12 @@ import type { AnyTaskKind, CacheKeyInputs } from '../core/task-api';
 const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
 
 /** The nearest lock file from `dir` up to the filesystem root, with its hash. */
-async function nearestLockFile(dir: string): Promise<string> {
+async function nearestLockFile(root: string): Promise<string> {
+  let dir = root;
   for (;;) {
     for (const name of LOCK_FILES) {
       const hash = await hashFile(path.join(dir, name));
-      if (hash) return `${path.join(dir, name)}:${hash}`;
+      if (hash) return `${path.relative(root, path.join(dir, name))}:${hash}`;
     }
     const parent = path.dirname(dir);
     if (parent === dir) return 'no lock file';
@@ -41,12 +42,16 @@ async function defaultLintConfigVersions(): Promise<string> {
  */
 export async function cacheKeyFor(kind: AnyTaskKind, options: unknown, root: string, engineBuild: string): Promise<(file: string) => Promise<string>> {
   const inputs = (await kind.cache?.keyInputs(options, root)) ?? { parts: [] };
-  const baseKey = sha256([engineBuild, kind.name, JSON.stringify(options), await nearestLockFile(root), ...inputs.parts].join('\n'));
+  // Paths inside the workspace count from its root, so that the same project checked out elsewhere (another
+  // machine of a queue, a CI runner) gets the same keys: its results may be shared, and a worker whose
+  // tools or config differ is told apart from one whose checkout merely lives in another folder.
+  const portable = (text: string): string => text.split(root).join('<root>');
+  const baseKey = sha256(portable([engineBuild, kind.name, JSON.stringify(options), await nearestLockFile(root), ...inputs.parts].join('\n')));
   const fingerprint = inputs.perFile;
   if (!fingerprint) return async () => baseKey;
   return async (file) => {
     try {
-      return sha256(`${baseKey}\n${await fingerprint(file)}`);
+      return sha256(`${baseKey}\n${portable(await fingerprint(file))}`);
     } catch {
       // The tool could not say what applies to the file (a broken config): process it,
       // and let the worker report the error. This key matches no entry, now or later.
@@ -74,8 +79,15 @@ export async function codemodKeyInputs(root: string, codemod: string): Promise<C
   return { parts: [await toolVersion('jscodeshift', root), await localModuleGraphHash(codemod)] };
 }
 
+const UNCACHEABLE = 'uncacheable ';
+
 function uncacheable(): string {
-  return `uncacheable ${randomUUID()}`;
+  return `${UNCACHEABLE}${randomUUID()}`;
+}
+
+/** A key that matches nothing, not even itself on another machine: never compared, never shared. */
+export function isUncacheableKey(key: string): boolean {
+  return key.startsWith(UNCACHEABLE);
 }
 
 /** A tool that cannot even be loaded makes every file uncacheable; the workers will say why. */

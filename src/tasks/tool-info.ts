@@ -11,6 +11,11 @@ export interface ToolInfo {
   readonly config?: string;
 }
 
+/** The tool with its config file's path passed through `map` (see TaskKind.mapValuePaths). */
+export function mapToolPaths(tool: ToolInfo, map: (file: string) => string): ToolInfo {
+  return tool.config ? { ...tool, config: map(tool.config) } : tool;
+}
+
 /** The tools behind a run's results, each distinct one once, most used first. */
 export function distinctTools(tools: readonly (ToolInfo | undefined)[]): ToolInfo[] {
   const counts = new Map<string, { tool: ToolInfo; count: number }>();

@@ -8,6 +8,7 @@ const LANE_KIND_TITLE = {
   process: 'a child process: a native crash costs only this worker',
   'in-process': 'the extension host itself',
   command: "runs the task's external command, one invocation at a time",
+  remote: 'batches through the queue, run by workers on other machines',
 } as const;
 
 function lane(worker: WorkerLane, elapsedMs: number): TemplateResult {

@@ -229,7 +229,7 @@ export class PanelModel {
   private lanes(snapshot: RunSnapshot | undefined): WorkerLane[] {
     if (!snapshot) return [];
     const wall = Math.max(1, snapshot.timings.wallMs);
-    const kind = snapshot.executor === 'process' || snapshot.executor === 'in-process' || snapshot.executor === 'command' ? snapshot.executor : 'thread';
+    const kind = snapshot.executor === 'process' || snapshot.executor === 'in-process' || snapshot.executor === 'command' || snapshot.executor === 'remote' ? snapshot.executor : 'thread';
     return snapshot.workers.map((w) => ({
       slot: w.slot,
       kind,

@@ -18,6 +18,9 @@ export const analyzeKind: TaskKind<z.infer<typeof analyzeOptionsSchema>, FileAna
   // It parses files and loads nothing from the workspace, so it runs the same everywhere, trusted or not.
   loadsWorkspaceCode: () => false,
   executedFiles: () => [],
+  mapOptionPaths: (options) => options,
+  // Figures name no file.
+  mapValuePaths: (value) => value,
   isolation: () => ({ setting: 'analyze', fallback: 'thread' }),
   fragile: () => false,
   symlinks: 'follow',

@@ -55,5 +55,8 @@ export async function localModuleGraphHash(entry: string): Promise<string> {
       if (resolved && !hashes.has(resolved)) queue.push(resolved);
     }
   }
-  return sha256([...hashes].map(([file, hash]) => `${file}:${hash}`).join('\n'));
+  // Named relative to the entry's folder: two checkouts of one project in different places give one hash
+  // (the queue compares a worker's key with its coordinator's, and the shared cache is keyed by it).
+  const base = path.dirname(path.resolve(entry));
+  return sha256([...hashes].map(([file, hash]) => `${path.relative(base, file)}:${hash}`).join('\n'));
 }

@@ -27,6 +27,10 @@ export const customKind: TaskKind<CustomOptions, CommandValue> = {
   // The task file names a program to run: that is workspace code.
   loadsWorkspaceCode: () => true,
   executedFiles: () => [],
+  // A task is named, not located: each checkout reads its own .vscode/parallel-tasks.json.
+  mapOptionPaths: (options) => options,
+  // Problems are per file already, located by the file they are reported on.
+  mapValuePaths: (value) => value,
   isolation: () => ({ setting: 'custom', fallback: 'thread' }),
   fragile: () => false,
   symlinks: 'follow',

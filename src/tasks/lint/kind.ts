@@ -3,6 +3,7 @@ import type { Problem, TaskKind } from '../../core/task-api';
 import { eslintKeyInputs } from '../cache-key';
 import { JS_TS_FILES } from '../file-types';
 import { problemsLine } from '../summary-lines';
+import { mapToolPaths } from '../tool-info';
 import { cachedLintValue } from './cached-value';
 import { lintOptionsSchema, type LintOptions, type LintValue, type RuleDocs } from './types';
 
@@ -16,6 +17,8 @@ export const lintKind: TaskKind<LintOptions, LintValue> = {
   // ESLint configs are modules, and plugins are code: both run when a file is linted.
   loadsWorkspaceCode: () => true,
   executedFiles: (options) => (options.configFile ? [options.configFile] : []),
+  mapOptionPaths: (options, map) => (options.configFile ? { ...options, configFile: map(options.configFile) } : options),
+  mapValuePaths: (value, map) => ({ ...value, result: { ...value.result, filePath: map(value.result.filePath) }, tool: mapToolPaths(value.tool, map) }),
   isolation: () => ({ setting: 'lint', fallback: 'thread' }),
   fragile: () => false,
   symlinks: 'follow',

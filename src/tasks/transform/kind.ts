@@ -1,4 +1,5 @@
 import type { TaskKind } from '../../core/task-api';
+import { mapToolPaths } from '../tool-info';
 import { codemodKeyInputs, eslintKeyInputs, prettierKeyInputs } from '../cache-key';
 import { JS_TS_FILES, PRETTIER_FILES } from '../file-types';
 import { plural } from '../summary-lines';
@@ -19,6 +20,12 @@ export const transformKind: TaskKind<TransformOptions, TransformValue> = {
     if (options.mode === 'eslint-fix' && options.configFile) return [options.configFile];
     return [];
   },
+  mapOptionPaths: (options, map) => {
+    if (options.mode === 'codemod') return { ...options, codemod: map(options.codemod) };
+    if (options.mode === 'eslint-fix' && options.configFile) return { ...options, configFile: map(options.configFile) };
+    return options;
+  },
+  mapValuePaths: (value, map) => (value.tool ? { ...value, tool: mapToolPaths(value.tool, map) } : value),
   // Codemods have their own setting: arbitrary code that can take its thread down runs in processes by default.
   isolation: (options) => (options.mode === 'codemod' ? { setting: 'codemod', fallback: 'process' } : { setting: 'transform', fallback: 'thread' }),
   fragile: (options) => options.mode === 'codemod',

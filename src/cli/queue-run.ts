@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { UsageError } from '../core/errors';
+import type { Executor } from '../core/executor';
+import { sha256 } from '../core/hash';
+import type { PlannedJob } from '../core/job-planner';
+import { parseQueueUrl } from '../queue/connection';
+import { QueueExecutor } from '../queue/queue-executor';
+import { RemoteWorker } from '../queue/remote-worker';
+import { DEFAULT_PREFIX } from '../queue/wire';
+import { cacheKeyFor } from '../tasks/cache-key';
+import { QUEUE_ENV } from './worker-command';
+
+export interface QueueFlags {
+  readonly queue?: string;
+  readonly queueTimeout?: string;
+  readonly insecure?: boolean;
+  readonly queuePrefix?: string;
+}
+
+/** The queue's URL from `--queue` or the environment, if the run goes through one. */
+export function queueUrl(flags: QueueFlags): string | undefined {
+  return flags.queue ?? (process.env[QUEUE_ENV] || undefined);
+}
+
+/**
+ * The executor of a run through the queue, and the workers this process adds
+ * to it (`--workers N`). Closing ends both: the run's batches are withdrawn
+ * first, then the local workers stop.
+ */
+export async function openQueueRun(
+  url: string,
+  flags: QueueFlags,
+  plan: PlannedJob,
+  localWorkers: number,
+  fileTimeoutMs: number,
+): Promise<{ executor: Executor; close(): Promise<void> }> {
+  if (plan.external) throw new UsageError('custom tasks do not run through the queue yet: run them without --queue');
+  const queueTimeoutSeconds = Number(flags.queueTimeout ?? '60');
+  if (!(queueTimeoutSeconds > 0)) throw new UsageError(`--queue-timeout must be a positive number of seconds, got "${flags.queueTimeout}"`);
+  const connection = parseQueueUrl(url, { insecure: flags.insecure === true });
+  const prefix = flags.queuePrefix ?? DEFAULT_PREFIX;
+  const root = plan.spec.root;
+  const workerScript = path.join(__dirname, 'worker.js');
+  const engineBuild = sha256(readFileSync(workerScript));
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const local =
+    localWorkers > 0
+      ? await RemoteWorker.start({ connection, prefix, root, concurrency: localWorkers, name: `${os.hostname()}-local`, workerScript, log: () => undefined })
+      : undefined;
+  try {
+    // Always computed, cache or not: it is how a worker tells that its tools and config are the coordinator's.
+    const keyFor = plan.kind.cache ? await cacheKeyFor(plan.kind, plan.options, root, engineBuild) : undefined;
+    const executor = await QueueExecutor.open({
+      connection,
+      prefix,
+      root,
+      kind: plan.kind,
+      engineBuild,
+      ...(keyFor ? { keyFor } : {}),
+      fileTimeoutMs,
+      queueTimeoutMs: queueTimeoutSeconds * 1000,
+      log,
+    });
+    return {
+      executor,
+      close: async () => {
+        await executor.terminate();
+        await local?.close(true);
+      },
+    };
+  } catch (error) {
+    await local?.close(true);
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { UsageError } from '../core/errors';
+import { parseQueueUrl } from '../queue/connection';
+import { RemoteWorker } from '../queue/remote-worker';
+import { DEFAULT_PREFIX } from '../queue/wire';
+import { exitNow } from './exit-guard';
+import { parseCount } from './job';
+
+export interface WorkerCommandOptions {
+  readonly queue?: string;
+  readonly concurrency?: string;
+  readonly name?: string;
+  readonly insecure?: boolean;
+  readonly queuePrefix?: string;
+  readonly lockDuration?: string;
+  readonly stalledInterval?: string;
+}
+
+/** The environment variable every command reads the queue's URL from when `--queue` is not given. */
+export const QUEUE_ENV = 'PARALLEL_TASKS_QUEUE';
+
+/** Waiting this long for running batches after SIGTERM, then they are handed back (the coordinator runs them again). */
+const FINISH_LIMIT_MS = 30_000;
+
+/**
+ * `parallel-tasks worker`: serves the queue from this checkout until SIGTERM
+ * or SIGINT. The first signal stops taking batches and lets the running ones
+ * finish; a second (or the time limit) stops them too, and the coordinator
+ * runs their files again.
+ */
+export async function workerCommand(options: WorkerCommandOptions): Promise<number> {
+  const url = options.queue ?? process.env[QUEUE_ENV];
+  if (!url) throw new UsageError(`worker needs --queue redis://HOST:PORT (or ${QUEUE_ENV})`);
+  const connection = parseQueueUrl(url, { insecure: options.insecure === true });
+  const concurrency = options.concurrency === undefined ? os.availableParallelism() : parseCount(options.concurrency, '--concurrency');
+  if (concurrency < 1) throw new UsageError('--concurrency must be at least 1');
+  const name = options.name ?? `${path.basename(process.cwd())}-${process.pid}`;
+  const log = (line: string): void => void process.stderr.write(`parallel-tasks worker: ${line}\n`);
+  const worker = await RemoteWorker.start({
+    connection,
+    prefix: options.queuePrefix ?? DEFAULT_PREFIX,
+    root: process.cwd(),
+    concurrency,
+    name,
+    workerScript: path.join(__dirname, 'worker.js'),
+    ...(options.lockDuration ? { lockDurationMs: parseCount(options.lockDuration, '--lock-duration') } : {}),
+    ...(options.stalledInterval ? { stalledIntervalMs: parseCount(options.stalledInterval, '--stalled-interval') } : {}),
+    log,
+  });
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      signals++;
+      if (signals === 1) {
+        log(`${signal}: taking no more batches, finishing the running ones (again to stop them now)`);
+        const limit = setTimeout(() => void worker.close(true), FINISH_LIMIT_MS);
+        void worker.close().finally(() => {
+          clearTimeout(limit);
+          resolve();
+        });
+      } else if (signals === 2) {
+        log(`${signal}: stopping the running batches; the coordinator runs them again`);
+        void worker.close(true);
+      } else exitNow(128 + os.constants.signals[signal]);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  log('stopped');
+  return 0;
+}

@@ -1,0 +1,113 @@
+/**
+ * A worker's checks of a batch from the queue before anything runs: the queue
+ * is input from the network, and the worker's checkout is its own. It runs a
+ * batch only when it can give the coordinator the answer the coordinator
+ * would have got itself.
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { errorMessage } from '../core/errors';
+import { sha256 } from '../core/hash';
+import { isInside } from '../core/paths';
+import type { AnyTaskKind } from '../core/task-api';
+import type { BatchRequest, FileOutcome } from '../core/types';
+import { taskKind } from '../tasks/registry';
+import { fromWirePath, localPath } from './batch-files';
+import { batchJobSchema, REFUSED, WIRE_FORMAT, type BatchJob } from './wire';
+
+/** A batch this worker will not run, with the reason (sent back as the job's failure, which the coordinator shows). */
+export class BatchRefusal extends Error {
+  override readonly name = 'BatchRefusal';
+}
+
+export interface CheckedBatch {
+  readonly job: BatchJob;
+  readonly kind: AnyTaskKind;
+  /** The request for the local pool, with this checkout's paths. */
+  readonly request: BatchRequest;
+  /** Local path → the wire path the coordinator knows it by. */
+  readonly wirePaths: ReadonlyMap<string, string>;
+  /** Files answered without running (their copy here differs and no text came with them). */
+  readonly answered: readonly { readonly path: string; readonly outcome: FileOutcome<never> }[];
+}
+
+/** Parses the job's data and maps it onto this checkout; throws BatchRefusal when it is not for this worker. */
+export function readBatch(data: unknown, root: string, engineBuild: string, who: string): { job: BatchJob; kind: AnyTaskKind; options: unknown } {
+  const refuse = (why: string): never => {
+    throw new BatchRefusal(`${REFUSED} ${who}: ${why}`);
+  };
+  const format = typeof data === 'object' && data !== null ? (data as { format?: unknown }).format : undefined;
+  if (format !== WIRE_FORMAT) refuse(`the batch is in format ${String(format)}, this worker reads format ${WIRE_FORMAT} (run the same version of parallel-tasks on both sides)`);
+  const parsed = batchJobSchema.safeParse(data);
+  if (!parsed.success) return refuse(`the batch is malformed (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+  const job = parsed.data;
+  if (job.engineBuild !== engineBuild) refuse('this worker runs another build of parallel-tasks than the coordinator (install the same version on both)');
+  let kind: AnyTaskKind;
+  try {
+    kind = taskKind(job.kind);
+  } catch (error) {
+    return refuse(errorMessage(error));
+  }
+  const checked = kind.options.safeParse(job.options);
+  if (!checked.success) return refuse(`invalid options for ${job.kind}`);
+  let outside: string | undefined;
+  const options = kind.mapOptionPaths(checked.data, (wire: string) => {
+    // The coordinator sends paths inside its workspace relative to it; anything else is not in this checkout.
+    const local = localPath(root, wire);
+    if (path.isAbsolute(wire) || !isInside(local, root)) outside = wire;
+    return local;
+  });
+  if (outside) refuse(`the batch names a file outside the workspace (${outside})`);
+  return { job, kind, options };
+}
+
+/**
+ * The files of a batch as the pool gets them. A file whose copy here has the
+ * coordinator's hash is read from disk, as a local run reads it; one that
+ * differs (or is missing) is given the coordinator's text; one that differs
+ * and came without text is answered with an error, never with this
+ * checkout's stale result.
+ */
+export async function localRequest(job: BatchJob, kind: AnyTaskKind, options: unknown, root: string, who: string): Promise<CheckedBatch> {
+  const files: string[] = [];
+  const sources: Record<string, string> = {};
+  const explicit: string[] = [];
+  const wirePaths = new Map<string, string>();
+  const answered: { path: string; outcome: FileOutcome<never> }[] = [];
+  for (const file of job.files) {
+    const local = fromWirePath(root, file.path);
+    if (!local) throw new BatchRefusal(`${REFUSED} ${who}: the batch names a file outside the workspace (${file.path})`);
+    wirePaths.set(local, file.path);
+    const own = await readFile(local).then(sha256, () => undefined);
+    if (own !== file.hash) {
+      if (file.text === undefined) {
+        answered.push({ path: file.path, outcome: { status: 'error', message: `${who}'s copy of this file differs from the coordinator's, and the file is too large or not UTF-8 text to send` } });
+        continue;
+      }
+      sources[local] = file.text;
+    }
+    files.push(local);
+    if (file.explicit) explicit.push(local);
+  }
+  const request: BatchRequest = {
+    kind: kind.name,
+    root,
+    options,
+    files,
+    ...(Object.keys(sources).length > 0 ? { sources } : {}),
+    ...(explicit.length > 0 ? { explicit } : {}),
+  };
+  return { job, kind, request, wirePaths, answered };
+}
+
+/** Refuses the batch when this checkout's tools or config give a file another cache key than the coordinator's. */
+export async function checkKeys(job: BatchJob, root: string, keyFor: ((file: string) => Promise<string>) | undefined, who: string): Promise<void> {
+  if (!keyFor) return;
+  for (const file of job.files) {
+    if (file.key === undefined) continue;
+    const local = fromWirePath(root, file.path);
+    if (local && (await keyFor(local)) !== file.key) {
+      throw new BatchRefusal(`${REFUSED} ${who}: its tool versions or config differ from the coordinator's for ${file.path} (compare the lock files and config files of the two checkouts)`);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { isIP } from 'node:net';
+import { UsageError } from '../core/errors';
+
+/** What BullMQ and ioredis need to reach Redis, and how to name it to the user (never with the password). */
+export interface QueueConnection {
+  readonly host: string;
+  readonly port: number;
+  readonly username?: string;
+  readonly password?: string;
+  readonly db: number;
+  readonly tls: boolean;
+  /** `redis://host:port/db`, without credentials: safe to print and log. */
+  readonly display: string;
+}
+
+export interface ConnectionOptions {
+  /** Allows Redis without a password on an address other than loopback. */
+  readonly insecure?: boolean;
+  /** A password from elsewhere (VS Code's SecretStorage): used when the URL has none. */
+  readonly password?: string;
+}
+
+const DEFAULT_PORT = 6379;
+
+/** Loopback only: 127.0.0.0/8, ::1 and `localhost`. Anything else is reachable by other machines. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (bare === 'localhost' || bare === '::1') return true;
+  return isIP(bare) === 4 && bare.startsWith('127.');
+}
+
+/**
+ * Parses `redis://[user:password@]host[:port][/db]` or `rediss://…` (TLS).
+ * Redis without authentication on a non-loopback address lets anyone on the
+ * network read the batches (file contents) and inject results: refused unless
+ * the user says `--insecure`.
+ */
+export function parseQueueUrl(text: string, options: ConnectionOptions = {}): QueueConnection {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--queue must be a redis:// or rediss:// URL, got "${redact(text)}"`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new UsageError(`--queue must be a redis:// or rediss:// URL, got "${url.protocol}//…"`);
+  if (!url.hostname) throw new UsageError('--queue names no host');
+  if (url.search || url.hash) throw new UsageError('--queue takes no query or fragment (use rediss:// for TLS)');
+  const port = url.port ? Number(url.port) : DEFAULT_PORT;
+  const dbText = url.pathname.replace(/^\//, '');
+  const db = dbText === '' ? 0 : Number(dbText);
+  if (!Number.isInteger(db) || db < 0 || db > 15 || !/^\d*$/.test(dbText)) throw new UsageError(`--queue: the database must be a number from 0 to 15, got "${dbText}"`);
+  const username = url.username ? decodeURIComponent(url.username) : undefined;
+  const password = url.password ? decodeURIComponent(url.password) : options.password;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const tls = url.protocol === 'rediss:';
+  if (!password && !isLoopback(host) && !options.insecure) {
+    throw new UsageError(
+      `refusing Redis without a password at ${host}: anyone who can reach it can read the files sent to workers and forge their results. Set a password (redis://:PASSWORD@${url.host}), or pass --insecure if the network is yours alone`,
+    );
+  }
+  return {
+    host,
+    port,
+    db,
+    tls,
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+    display: `${url.protocol}//${url.host}${db ? `/${db}` : ''}`,
+  };
+}
+
+/** ioredis options for BullMQ: `maxRetriesPerRequest: null` is what BullMQ requires of a worker's connection. */
+export function redisOptions(connection: QueueConnection): Record<string, unknown> {
+  return {
+    host: connection.host,
+    port: connection.port,
+    db: connection.db,
+    ...(connection.username ? { username: connection.username } : {}),
+    ...(connection.password ? { password: connection.password } : {}),
+    ...(connection.tls ? { tls: { servername: isIP(connection.host) ? undefined : connection.host } } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
+
+/** The URL as typed, with any password replaced, for error messages. */
+function redact(text: string): string {
+  return text.replace(/\/\/([^@/]*)@/, '//***@');
+}

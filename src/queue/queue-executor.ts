@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import { FlowProducer, Job, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
+import { Redis } from 'ioredis';
+import { errorMessage, UsageError } from '../core/errors';
+import type { BatchExecution, Executor } from '../core/executor';
+import type { AnyTaskKind } from '../core/task-api';
+import type { BatchRequest, WorkerMessage } from '../core/types';
+import { DEFAULT_MAX_TEXT_BYTES, portablePath, prepareFiles } from './batch-files';
+import { redisOptions, type QueueConnection } from './connection';
+import { listWorkers, markRunAlive, markRunOver, RUN_REFRESH_MS } from './presence';
+import { RemoteBatch } from './remote-batch';
+import { BATCH_QUEUE, CANCEL_EVENT, REFUSED, RUN_QUEUE, WIRE_FORMAT, type BatchJob } from './wire';
+
+export interface QueueExecutorOptions {
+  readonly connection: QueueConnection;
+  readonly prefix: string;
+  readonly root: string;
+  readonly kind: AnyTaskKind;
+  /** SHA-256 of our worker bundle: a worker running another build refuses the batches. */
+  readonly engineBuild: string;
+  /** The coordinator's cache key per file: a worker whose tools or config give another refuses the batch. */
+  readonly keyFor?: (file: string) => Promise<string>;
+  readonly fileTimeoutMs: number;
+  readonly maxTextBytes?: number;
+  /** With no worker serving the queue this long, the run ends (exit 2). */
+  readonly queueTimeoutMs: number;
+  /** Where "waiting for workers" goes (stderr in the CLI). */
+  readonly log: (line: string) => void;
+}
+
+/** How often the coordinator asks Redis about its batches: events can be missed (streams are trimmed, connections drop). */
+const RECONCILE_MS = 2000;
+/** How often a wait for workers says so. */
+const WAITING_NOTICE_MS = 5000;
+/** Batches in flight per worker slot: one running, one waiting, so that a worker that finishes finds the next at once. */
+const BATCHES_PER_SLOT = 2;
+const MAX_IN_FLIGHT = 64;
+
+/** No worker served the queue within --queue-timeout: nothing was checked, so the run is not a success. */
+export class QueueTimeoutError extends UsageError {}
+
+/**
+ * Runs batches on whatever workers serve a BullMQ queue on Redis: one parent
+ * job per run (its record in Redis) and one child job per batch. Results come
+ * from the job's return value, watched through QueueEvents and, since events
+ * can be missed, by asking Redis for each batch's state every few seconds.
+ */
+export class QueueExecutor implements Executor {
+  readonly kind = 'remote';
+  readonly queued = true;
+  readonly run = randomUUID();
+  private readonly coordinator = `${os.hostname()}:${process.pid}`;
+  private readonly batches = new Map<string, RemoteBatch>();
+  private parent: Promise<unknown> | undefined;
+  private nextBatch = 1;
+  private timers: NodeJS.Timeout[] = [];
+  private terminated: Promise<void> | undefined;
+  /** Since when pending batches have had no worker to run them. */
+  private unservedSince: number | undefined;
+  private lastNotice = 0;
+
+  private constructor(
+    private readonly options: QueueExecutorOptions,
+    readonly concurrency: number,
+    private readonly queue: Queue,
+    private readonly flow: FlowProducer,
+    private readonly events: QueueEvents,
+    private readonly producer: QueueEventsProducer,
+    private readonly redis: Redis,
+  ) {
+    this.events.on('completed', ({ jobId, returnvalue }) => this.batches.get(jobId)?.completed(returnvalue));
+    this.events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
+    this.events.on('progress', ({ jobId, data }) => this.batches.get(jobId)?.progress(data));
+    this.timers.push(setInterval(() => void this.reconcile(), RECONCILE_MS));
+    this.timers.push(setInterval(() => void markRunAlive(this.redis, this.options.prefix, this.run).catch(() => undefined), RUN_REFRESH_MS));
+  }
+
+  /** Connects, and waits until at least one worker serves the queue (saying so every few seconds), or gives up. */
+  static async open(options: QueueExecutorOptions): Promise<QueueExecutor> {
+    const connection = redisOptions(options.connection);
+    const common = { connection, prefix: options.prefix };
+    const redis = new Redis({ ...connection, lazyConnect: true });
+    const queue = new Queue(BATCH_QUEUE, common);
+    const flow = new FlowProducer(common);
+    const events = new QueueEvents(BATCH_QUEUE, common);
+    const producer = new QueueEventsProducer(BATCH_QUEUE, common);
+    const close = (): Promise<unknown> => Promise.allSettled([queue.close(), flow.close(), events.close(), producer.close(), redis.quit()]);
+    try {
+      await redis.connect();
+      await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), producer.waitUntilReady()]);
+      const slots = await waitForWorkers(redis, options);
+      const executor = new QueueExecutor(options, Math.min(MAX_IN_FLIGHT, Math.max(2, slots * BATCHES_PER_SLOT)), queue, flow, events, producer, redis);
+      await markRunAlive(redis, options.prefix, executor.run);
+      return executor;
+    } catch (error) {
+      await close();
+      if (error instanceof QueueTimeoutError) throw error;
+      throw new UsageError(`cannot use the queue at ${options.connection.display}: ${errorMessage(error)}`);
+    }
+  }
+
+  execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution {
+    const batch = new RemoteBatch(this.options.root, this.options.kind, onMessage as (message: WorkerMessage<unknown>) => void);
+    batch.firstFile = request.files[0];
+    let cancelled = false;
+    void this.submit(request, batch, () => cancelled).catch((error: unknown) => batch.fail(`could not queue the batch: ${errorMessage(error)}`));
+    return {
+      done: batch.done,
+      cancel: () => {
+        cancelled = true;
+        void this.stop(batch);
+      },
+    };
+  }
+
+  stats(): { busy: number; pending: number; workers: number } {
+    return { busy: this.batches.size, pending: 0, workers: this.concurrency };
+  }
+
+  terminate(): Promise<void> {
+    this.terminated ??= this.shutDown();
+    return this.terminated;
+  }
+
+  private async submit(request: BatchRequest, batch: RemoteBatch, cancelled: () => boolean): Promise<void> {
+    const { root } = this.options;
+    const prepared = await prepareFiles(root, request.files, {
+      maxTextBytes: this.options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES,
+      explicit: new Set(request.explicit ?? []),
+      ...(this.options.keyFor ? { keyFor: this.options.keyFor } : {}),
+      ...(request.sources ? { sources: request.sources } : {}),
+    });
+    for (const { file, outcome } of prepared.unreadable) batch.progressLocal(file, outcome);
+    if (prepared.files.length === 0 || cancelled()) {
+      batch.finishLocal(cancelled());
+      return;
+    }
+    const data: BatchJob = {
+      format: WIRE_FORMAT,
+      run: this.run,
+      coordinator: this.coordinator,
+      kind: request.kind,
+      options: this.options.kind.mapOptionPaths(request.options, (file: string) => portablePath(root, file)),
+      engineBuild: this.options.engineBuild,
+      fileTimeoutMs: this.options.fileTimeoutMs,
+      files: prepared.files,
+    };
+    const jobId = `${this.run}-${this.nextBatch++}`;
+    batch.jobId = jobId;
+    this.batches.set(jobId, batch);
+    await this.addJob(jobId, data);
+    if (cancelled()) await this.stop(batch);
+  }
+
+  /** The run's parent job comes with its first batch (one flow); later batches join it as children. */
+  private async addJob(jobId: string, data: BatchJob): Promise<void> {
+    // Kept until the coordinator has read them (it removes them then): a result removed on completion could not be reconciled.
+    const opts = { jobId, attempts: 1, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } };
+    if (!this.parent) {
+      this.parent = this.flow.add({
+        name: 'run',
+        queueName: RUN_QUEUE,
+        data: { coordinator: this.coordinator, kind: data.kind, startedAt: Date.now() },
+        opts: { jobId: this.run },
+        children: [{ name: 'batch', queueName: BATCH_QUEUE, data, opts }],
+      });
+      await this.parent;
+      return;
+    }
+    await this.parent;
+    await this.queue.add('batch', data, { ...opts, parent: { id: this.run, queue: `${this.options.prefix}:${RUN_QUEUE}` } });
+  }
+
+  private onFailed(jobId: string, reason: string): void {
+    const batch = this.batches.get(jobId);
+    if (!batch) return;
+    if (reason.startsWith(REFUSED)) batch.fatal(batch.firstFile ?? this.options.root, reason);
+    else batch.fail(reason);
+    this.forget(jobId);
+  }
+
+  /** Stops one batch: removed while it waits, or cancelled on the worker that runs it. */
+  private async stop(batch: RemoteBatch): Promise<void> {
+    batch.fail('cancelled');
+    const jobId = batch.jobId;
+    if (!jobId) return;
+    this.batches.delete(jobId);
+    try {
+      // A job a worker holds is locked and cannot be removed: that worker is told to stop it instead.
+      const removed = await this.queue.remove(jobId);
+      if (removed === 0) await this.producer.publishEvent({ eventName: CANCEL_EVENT, run: this.run, job: jobId });
+    } catch {
+      await this.producer.publishEvent({ eventName: CANCEL_EVENT, run: this.run, job: jobId }).catch(() => undefined);
+    }
+  }
+
+  private forget(jobId: string): void {
+    this.batches.delete(jobId);
+    void this.queue.remove(jobId).catch(() => undefined);
+  }
+
+  /** Asks Redis what became of each batch whose outcome no event has brought, and whether any worker is left. */
+  private async reconcile(): Promise<void> {
+    try {
+      for (const [jobId, batch] of [...this.batches]) {
+        const job = await Job.fromId(this.queue, jobId);
+        if (batch.isSettled) continue;
+        if (!job) batch.fail('the batch disappeared from the queue (removed, or Redis lost it)');
+        else if (job.finishedOn && job.failedReason) this.onFailed(jobId, job.failedReason);
+        else if (job.finishedOn) batch.completed(job.returnvalue);
+        if (batch.isSettled) this.forget(jobId);
+      }
+      await this.watchForWorkers();
+    } catch {
+      // Redis unreachable for a moment: the next round asks again.
+    }
+  }
+
+  private async watchForWorkers(): Promise<void> {
+    const pending = [...this.batches.values()].filter((b) => !b.isSettled);
+    if (pending.length === 0 || (await listWorkers(this.redis, this.options.prefix)).length > 0) {
+      this.unservedSince = undefined;
+      return;
+    }
+    const now = Date.now();
+    this.unservedSince ??= now;
+    if (now - this.unservedSince >= this.options.queueTimeoutMs) {
+      const message = `no worker served the queue at ${this.options.connection.display} for ${Math.round(this.options.queueTimeoutMs / 1000)} s`;
+      for (const batch of pending) batch.fatal(batch.firstFile ?? this.options.root, message);
+    } else if (now - this.lastNotice >= WAITING_NOTICE_MS) {
+      this.lastNotice = now;
+      this.options.log(`parallel-tasks: waiting for workers on ${this.options.connection.display} (${pending.length} batch${pending.length === 1 ? '' : 'es'} queued)`);
+    }
+  }
+
+  private async shutDown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await Promise.allSettled([...this.batches.values()].map((batch) => this.stop(batch)));
+    // The run's record and what is left of its batches; a batch still held by a worker goes when that worker stops it.
+    await Job.fromId(this.queue, this.run)
+      .then((parent) => parent?.remove({ removeChildren: true }))
+      .catch(() => undefined);
+    await markRunOver(this.redis, this.options.prefix, this.run).catch(() => undefined);
+    await Promise.allSettled([this.queue.close(), this.flow.close(), this.events.close(), this.producer.close()]);
+    await this.redis.quit().catch(() => undefined);
+  }
+}
+
+/** The worker slots serving the queue, once there is at least one worker. */
+async function waitForWorkers(redis: Redis, options: QueueExecutorOptions): Promise<number> {
+  const started = Date.now();
+  let noticed = started;
+  for (;;) {
+    const workers = await listWorkers(redis, options.prefix);
+    if (workers.length > 0) return workers.reduce((n, w) => n + w.concurrency, 0);
+    const now = Date.now();
+    if (now - started >= options.queueTimeoutMs) {
+      throw new QueueTimeoutError(`no worker served the queue at ${options.connection.display} within ${Math.round(options.queueTimeoutMs / 1000)} s (start one with: parallel-tasks worker --queue ${options.connection.display})`);
+    }
+    if (now - noticed >= WAITING_NOTICE_MS) {
+      noticed = now;
+      options.log(`parallel-tasks: waiting for workers on ${options.connection.display}…`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { QueueEvents, UnrecoverableError, Worker, type Job, type QueueEventsListener } from 'bullmq';
+import { Redis } from 'ioredis';
+import { errorMessage } from '../core/errors';
+import type { Executor } from '../core/executor';
+import { sha256 } from '../core/hash';
+import { workerHeapLimitForMachine } from '../core/memory';
+import { describeWorkerError, PoolExecutor, type Isolation } from '../core/pool-executor';
+import type { AnyTaskKind } from '../core/task-api';
+import type { WorkerMessage } from '../core/types';
+import { cacheKeyFor } from '../tasks/cache-key';
+import { portablePath } from './batch-files';
+import { BatchRefusal, checkKeys, localRequest, readBatch, type CheckedBatch } from './batch-check';
+import { redisOptions, type QueueConnection } from './connection';
+import { isRunAlive, PRESENCE_REFRESH_MS, publishPresence, withdrawPresence } from './presence';
+import { BATCH_QUEUE, CANCEL_EVENT, type BatchJob, type BatchResult, type WorkerIdentity } from './wire';
+
+export interface RemoteWorkerOptions {
+  readonly connection: QueueConnection;
+  readonly prefix: string;
+  /** The checkout this worker serves: batches name files relative to it. */
+  readonly root: string;
+  /** Batches run at once, each on a worker of the local pool. */
+  readonly concurrency: number;
+  readonly name: string;
+  /** The bundled worker script (dist/worker.js); its hash must equal the coordinator's. */
+  readonly workerScript: string;
+  /** How long a batch's lock lasts without renewal; BullMQ renews it at half of that. */
+  readonly lockDurationMs?: number;
+  /** How often this worker looks for batches whose worker died (their lock expired). */
+  readonly stalledIntervalMs?: number;
+  readonly log: (line: string) => void;
+}
+
+type CancelListener = QueueEventsListener & { [CANCEL_EVENT]: (args: { run?: string; job?: string }, id: string) => void };
+
+/** A batch put back this many times after its worker died is failed, and the coordinator reports its files. */
+const MAX_STALLED = 2;
+/** Runs whose cache-key functions are kept (a key function loads the tool's config once per run). */
+const KEY_FUNCTIONS_KEPT = 8;
+
+/**
+ * Serves the queue from this machine: takes batches, runs each on the local
+ * pool (threads or processes, as the kind says), and returns the results with
+ * the coordinator's paths. The pool does the CPU work, so this thread stays
+ * free to renew the batches' locks however heavy the files are.
+ */
+export class RemoteWorker {
+  readonly identity: WorkerIdentity;
+  private readonly engineBuild: string;
+  private readonly pools = new Map<Isolation, PoolExecutor>();
+  private readonly keyFunctions = new Map<string, Promise<(file: string) => Promise<string>>>();
+  /** Active batches: job id → run id, and the files each is on. */
+  private readonly active = new Map<string, { run: string; busy: Set<string> }>();
+  private readonly startedAt = Date.now();
+  private busyMs = 0;
+  private lastPresence = Date.now();
+  private readonly presenceTimer: NodeJS.Timeout;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly options: RemoteWorkerOptions,
+    private readonly worker: Worker,
+    private readonly events: QueueEvents,
+    private readonly redis: Redis,
+  ) {
+    this.identity = { host: os.hostname(), name: options.name, pid: process.pid };
+    this.engineBuild = sha256(readFileSync(options.workerScript));
+    // A custom event (QueueEventsProducer.publishEvent), which QueueEvents passes on under its own name.
+    this.events.on<CancelListener>(CANCEL_EVENT, (args: { run?: string; job?: string }) => this.onCancel(args));
+    this.presenceTimer = setInterval(() => void this.publish(), PRESENCE_REFRESH_MS);
+  }
+
+  static async start(options: RemoteWorkerOptions): Promise<RemoteWorker> {
+    const connection = redisOptions(options.connection);
+    const common = { connection, prefix: options.prefix };
+    const redis = new Redis({ ...connection, lazyConnect: true });
+    await redis.connect();
+    const events = new QueueEvents(BATCH_QUEUE, common);
+    let self: RemoteWorker | undefined;
+    const worker = new Worker(BATCH_QUEUE, (job: Job, _token?: string, signal?: AbortSignal) => (self as RemoteWorker).process(job, signal), {
+      ...common,
+      name: options.name,
+      concurrency: options.concurrency,
+      autorun: false,
+      maxStalledCount: MAX_STALLED,
+      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+      ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+    });
+    self = new RemoteWorker(options, worker, events, redis);
+    worker.on('error', (error) => options.log(`queue error: ${errorMessage(error)}`));
+    await Promise.all([events.waitUntilReady(), worker.waitUntilReady()]);
+    await self.publish();
+    void worker.run();
+    options.log(`${self.describe()}: serving ${options.connection.display} with ${options.concurrency} slot${options.concurrency === 1 ? '' : 's'} in ${options.root}`);
+    return self;
+  }
+
+  describe(): string {
+    return `worker ${this.identity.name} on ${this.identity.host}`;
+  }
+
+  /** Takes no new batch; with `force`, stops the running ones too (the coordinator runs them again), else lets them finish. */
+  close(force = false): Promise<void> {
+    if (force) this.worker.cancelAllJobs('the worker is stopping');
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    await this.worker.close();
+    clearInterval(this.presenceTimer);
+    await withdrawPresence(this.redis, this.options.prefix, this.presence()).catch(() => undefined);
+    await Promise.allSettled([this.events.close(), ...[...this.pools.values()].map((pool) => pool.terminate())]);
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  private async process(job: Job, signal: AbortSignal | undefined): Promise<BatchResult> {
+    const started = performance.now();
+    const who = this.describe();
+    let checked: CheckedBatch;
+    try {
+      const { job: batch, kind, options } = readBatch(job.data, this.options.root, this.engineBuild, who);
+      if (!(await isRunAlive(this.redis, this.options.prefix, batch.run))) {
+        this.options.log(`skipped a batch of run ${batch.run}: its coordinator is gone`);
+        return { worker: this.identity, files: [], output: [] };
+      }
+      await checkKeys(batch, this.options.root, await this.keyFunction(batch, kind, options), who);
+      checked = await localRequest(batch, kind, options, this.options.root, who);
+    } catch (error) {
+      if (error instanceof BatchRefusal) {
+        this.options.log(error.message);
+        throw new UnrecoverableError(error.message);
+      }
+      throw error;
+    }
+    const entry = { run: checked.job.run, busy: new Set<string>() };
+    this.active.set(job.id ?? '', entry);
+    try {
+      const result = await this.runOnPool(job, checked, entry.busy, signal);
+      this.options.log(`batch ${job.id} of ${checked.job.coordinator}: ${checked.job.files.length} file${checked.job.files.length === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      return result;
+    } finally {
+      this.active.delete(job.id ?? '');
+      this.busyMs += performance.now() - started;
+    }
+  }
+
+  /** Runs the batch as one task of the local pool and collects its messages. */
+  private async runOnPool(job: Job, checked: CheckedBatch, busy: Set<string>, signal: AbortSignal | undefined): Promise<BatchResult> {
+    const result: BatchResult = { worker: this.identity, files: checked.answered.map((a) => ({ ...a, durationMs: 0 })), output: [] };
+    if (checked.request.files.length === 0) return result;
+    const toWire = (file: string): string | undefined => checked.wirePaths.get(file);
+    const execution = this.pool(checked.kind, checked.request.options).execute<unknown>(checked.request, (message: WorkerMessage<unknown>) => {
+      if (message.type === 'output') {
+        result.output.push({ stream: message.stream, text: message.text });
+        return;
+      }
+      const wire = toWire(message.file);
+      if (!wire) return;
+      if (message.type === 'file-start') {
+        busy.add(wire);
+        void job.updateProgress({ worker: this.identity, file: wire }).catch(() => undefined);
+      } else {
+        busy.delete(wire);
+        const outcome = message.outcome.status === 'ok' ? { status: 'ok' as const, value: checked.kind.mapValuePaths(message.outcome.value, (p: string) => portablePath(this.options.root, p)) } : message.outcome;
+        result.files.push({ path: wire, outcome, durationMs: message.durationMs });
+      }
+    });
+    const onAbort = (): void => execution.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await execution.done;
+    } catch (error) {
+      // The pool's worker died on this batch: the coordinator retries its files, one by one, as after a local crash.
+      if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'by the coordinator')}`);
+      throw new Error(`${this.describe()}: ${describeWorkerError(error)}`);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'by the coordinator')}`);
+    return result;
+  }
+
+  /** A pool per isolation, started on first use: the kind decides (codemods in processes, the rest in threads). */
+  private pool(kind: AnyTaskKind, options: unknown): Executor {
+    const isolation = kind.isolation(options).fallback;
+    let pool = this.pools.get(isolation);
+    if (!pool) {
+      pool = new PoolExecutor({
+        script: this.options.workerScript,
+        workers: this.options.concurrency,
+        isolation,
+        maxOldGenerationSizeMb: workerHeapLimitForMachine(this.options.concurrency),
+      });
+      this.pools.set(isolation, pool);
+    }
+    return pool;
+  }
+
+  /** The cache-key function for a run (it loads the tool's config): made once per run, kept for a few runs. */
+  private keyFunction(batch: BatchJob, kind: AnyTaskKind, options: unknown): Promise<((file: string) => Promise<string>) | undefined> {
+    if (!batch.files.some((f) => f.key !== undefined)) return Promise.resolve(undefined);
+    let made = this.keyFunctions.get(batch.run);
+    if (!made) {
+      made = cacheKeyFor(kind, options, this.options.root, this.engineBuild);
+      this.keyFunctions.set(batch.run, made);
+      if (this.keyFunctions.size > KEY_FUNCTIONS_KEPT) this.keyFunctions.delete(this.keyFunctions.keys().next().value as string);
+    }
+    return made;
+  }
+
+  private onCancel({ run, job }: { run?: string; job?: string }): void {
+    for (const [jobId, entry] of this.active) {
+      if (entry.run === run && (job === undefined || job === jobId)) this.worker.cancelJob(jobId, 'cancelled by the coordinator');
+    }
+  }
+
+  private presence() {
+    const now = Date.now();
+    const utilisation = Math.min(1, this.busyMs / Math.max(1, (now - this.lastPresence) * this.options.concurrency));
+    return {
+      worker: this.identity,
+      concurrency: this.options.concurrency,
+      startedAt: this.startedAt,
+      busy: [...this.active.values()].flatMap((entry) => [...entry.busy]),
+      utilisation,
+    };
+  }
+
+  private async publish(): Promise<void> {
+    const presence = this.presence();
+    this.lastPresence = Date.now();
+    this.busyMs = 0;
+    await publishPresence(this.redis, this.options.prefix, presence).catch(() => undefined);
+  }
+}

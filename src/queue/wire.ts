@@ -1,0 +1,92 @@
+/**
+ * What travels through the queue: a batch for a worker on another machine and
+ * what it sends back. Both sides validate with these schemas (a job in Redis
+ * is input from the network), and the types are inferred from them.
+ */
+import * as z from 'zod/mini';
+
+/** Bumped when a field changes meaning: a worker refuses a batch of another format instead of misreading it. */
+export const WIRE_FORMAT = 1;
+
+/** The queue the batches go through, and the one each run's parent job lives in (nobody processes it: it holds the run). */
+export const BATCH_QUEUE = 'batches';
+export const RUN_QUEUE = 'runs';
+/** BullMQ's key prefix for our queues; tests use one of their own per test. */
+export const DEFAULT_PREFIX = 'parallel-tasks';
+
+/** A path relative to the workspace root, with `/` separators, that stays inside it. */
+const relativePath = z.string().check(
+  z.refine((p) => p.length > 0 && !p.startsWith('/') && !p.includes('\\') && !p.includes('\0') && !p.split('/').includes('..'), 'a path relative to the workspace, inside it'),
+);
+
+const batchFileSchema = z.strictObject({
+  path: relativePath,
+  /** SHA-256 of the coordinator's bytes: a worker whose copy differs uses `text` instead of its own. */
+  hash: z.string(),
+  /** The coordinator's cache key for the file: a worker whose tools or config give another refuses the batch. */
+  key: z.optional(z.string()),
+  /** The content, for files up to the size limit that are UTF-8 text. */
+  text: z.optional(z.string()),
+  /** Named on purpose (see DiscoveredFile.explicit). */
+  explicit: z.optional(z.boolean()),
+});
+
+export const batchJobSchema = z.strictObject({
+  format: z.literal(WIRE_FORMAT),
+  /** The run it belongs to: cancelling the run reaches its batches by this. */
+  run: z.string(),
+  /** Who asked: host and pid, for the worker's log. */
+  coordinator: z.string(),
+  kind: z.string(),
+  /** The kind's options, with paths relative to the workspace root (TaskKind.mapOptionPaths). */
+  options: z.unknown(),
+  /** SHA-256 of the coordinator's worker bundle: both sides must run the same build of our handlers. */
+  engineBuild: z.string(),
+  fileTimeoutMs: z.number().check(z.positive()),
+  files: z.array(batchFileSchema).check(z.minLength(1)),
+});
+export type BatchJob = z.infer<typeof batchJobSchema>;
+export type BatchFile = z.infer<typeof batchFileSchema>;
+
+const outcomeSchema = z.union([
+  z.strictObject({ status: z.literal('ok'), value: z.unknown() }),
+  z.strictObject({ status: z.literal('skipped'), reason: z.string() }),
+  z.strictObject({ status: z.literal('error'), message: z.string(), fatal: z.optional(z.boolean()) }),
+]);
+
+export const workerIdentitySchema = z.strictObject({ host: z.string(), name: z.string(), pid: z.number() });
+export type WorkerIdentity = z.infer<typeof workerIdentitySchema>;
+
+export const batchResultSchema = z.strictObject({
+  worker: workerIdentitySchema,
+  files: z.array(z.strictObject({ path: relativePath, outcome: outcomeSchema, durationMs: z.number() })),
+  /** What the tools printed (a plugin's console.log), passed on as a local run passes it on. */
+  output: z.array(z.strictObject({ stream: z.enum(['stdout', 'stderr']), text: z.string() })),
+});
+export type BatchResult = z.infer<typeof batchResultSchema>;
+
+/** Sent as the job's progress when a file starts: the coordinator's lanes and time limits follow it. */
+export const batchProgressSchema = z.strictObject({ worker: workerIdentitySchema, file: relativePath });
+export type BatchProgress = z.infer<typeof batchProgressSchema>;
+
+/** What a worker keeps in Redis while it runs, so a coordinator can count workers and show them. */
+export const workerPresenceSchema = z.strictObject({
+  worker: workerIdentitySchema,
+  concurrency: z.number(),
+  startedAt: z.number(),
+  /** Files it is working on, relative paths. */
+  busy: z.array(z.string()),
+  /** Share of the time since the last report spent on batches, 0–1. */
+  utilisation: z.number(),
+});
+export type WorkerPresence = z.infer<typeof workerPresenceSchema>;
+
+/**
+ * Leads the failure of a batch a worker would not run (another build, another
+ * config, a batch it cannot read): the coordinator stops the run with it
+ * instead of retrying, since every retry would be refused the same way.
+ */
+export const REFUSED = 'refused by';
+
+/** The custom event a coordinator publishes on the batch queue to stop the active batches of a run. */
+export const CANCEL_EVENT = 'pt-cancel-run';
