@@ -78,8 +78,9 @@ export class RemoteWorker {
     const redis = new Redis({ ...connection, lazyConnect: true });
     await redis.connect();
     const events = new QueueEvents(BATCH_QUEUE, common);
-    let self: RemoteWorker | undefined;
-    const worker = new Worker(BATCH_QUEUE, (job: Job, _token?: string, signal?: AbortSignal) => (self as RemoteWorker).process(job, signal), {
+    // The processor needs the instance, which needs the worker: the holder is filled in right after.
+    const holder: { self?: RemoteWorker } = {};
+    const worker = new Worker(BATCH_QUEUE, (job: Job, _token?: string, signal?: AbortSignal) => (holder.self as RemoteWorker).process(job, signal), {
       ...common,
       name: options.name,
       concurrency: options.concurrency,
@@ -88,7 +89,8 @@ export class RemoteWorker {
       ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
       ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
     });
-    self = new RemoteWorker(options, worker, events, redis);
+    const self = new RemoteWorker(options, worker, events, redis);
+    holder.self = self;
     worker.on('error', (error) => options.log(`queue error: ${errorMessage(error)}`));
     await Promise.all([events.waitUntilReady(), worker.waitUntilReady()]);
     await self.publish();
@@ -135,11 +137,12 @@ export class RemoteWorker {
       }
       throw error;
     }
+    this.options.log(`running batch ${job.id} of ${checked.job.coordinator}: ${checked.job.files.length} file${checked.job.files.length === 1 ? '' : 's'}`);
     const entry = { run: checked.job.run, busy: new Set<string>() };
     this.active.set(job.id ?? '', entry);
     try {
       const result = await this.runOnPool(job, checked, entry.busy, signal);
-      this.options.log(`batch ${job.id} of ${checked.job.coordinator}: ${checked.job.files.length} file${checked.job.files.length === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      this.options.log(`finished batch ${job.id} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
       return result;
     } finally {
       this.active.delete(job.id ?? '');
@@ -175,7 +178,7 @@ export class RemoteWorker {
     } catch (error) {
       // The pool's worker died on this batch: the coordinator retries its files, one by one, as after a local crash.
       if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'by the coordinator')}`);
-      throw new Error(`${this.describe()}: ${describeWorkerError(error)}`);
+      throw new Error(`${this.describe()}: ${describeWorkerError(error)}`, { cause: error });
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

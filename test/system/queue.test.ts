@@ -1,0 +1,119 @@
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { spawnCli } from './cli';
+import { startRedis, uniquePrefix, type RedisServer } from '../helpers/redis-server';
+import { killAll, machineCopy, startCli, startWorker, type CliProcess } from './queue-helpers';
+
+// Batches through a real BullMQ queue on a real redis-server: workers are CLI processes in copies of the
+// workspace of their own (other "machines"), and every answer must equal the local run's, byte for byte.
+describe('the queue (BullMQ on Redis)', function () {
+  this.timeout(180_000);
+  let redis: RedisServer;
+  const cleanups: (() => void)[] = [];
+  const processes: CliProcess[] = [];
+
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    await killAll(processes.splice(0));
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+
+  function copy(label: string, generated: number, slowMs?: number): string {
+    const made = machineCopy(label, generated, slowMs);
+    cleanups.push(made.cleanup);
+    return made.dir;
+  }
+
+  async function worker(dir: string, prefix: string, name: string, extra: readonly string[] = []): Promise<CliProcess> {
+    const started = await startWorker(dir, redis.url, prefix, name, extra);
+    processes.push(started);
+    return started;
+  }
+
+  it('lint, analyze and Prettier through the queue answer exactly as a local run, with the coordinator\'s paths', async () => {
+    const coordinator = copy('coordinator', 10);
+    const machine = copy('machine', 10);
+    const prefix = uniquePrefix('parity');
+    const served = await worker(machine, prefix, 'far');
+    for (const args of [
+      ['lint', '-f', 'json', '.'],
+      ['lint', '-f', 'sarif', '.'],
+      ['analyze', '-f', 'json', '.'],
+      ['transform', '--prettier', '--diff', '.'],
+    ]) {
+      const local = spawnCli([...args, '--no-cache'], coordinator);
+      const queued = spawnCli([...args, '--no-cache', '--queue', redis.url, '--queue-prefix', prefix], coordinator);
+      assert.equal(queued.status, local.status, `${args.join(' ')}: exit code\n${queued.stderr}`);
+      assert.equal(queued.stdout, local.stdout, `${args.join(' ')}: output`);
+      assert.ok(!queued.stdout.includes(machine), 'no path of the worker\'s checkout comes back');
+      if (args[0] === 'transform') assert.match(queued.stderr, /with the queue's workers/);
+    }
+    // Its output is read once the loop turns again (spawnSync held it): the worker on the other checkout did the work.
+    await served.waitFor(/finished batch/, 5000);
+  });
+
+  it('a worker whose copy of a file differs uses the coordinator\'s content, never its own', async () => {
+    const coordinator = copy('coordinator', 0);
+    const machine = copy('machine', 0);
+    const prefix = uniquePrefix('stale');
+    writeFileSync(`${machine}/src/clean.js`, 'var stale = 1; stale == 2;\n');
+    await worker(machine, prefix, 'stale');
+    const local = spawnCli(['lint', '-f', 'json', '--no-cache', 'src'], coordinator);
+    const queued = spawnCli(['lint', '-f', 'json', '--no-cache', '--queue', redis.url, '--queue-prefix', prefix, 'src'], coordinator);
+    assert.equal(queued.stdout, local.stdout);
+  });
+
+  it('a worker killed in the middle of a batch loses nothing: its batch runs again elsewhere, and no file counts twice', async () => {
+    const coordinator = copy('coordinator', 16, 200);
+    const prefix = uniquePrefix('kill');
+    const fast = ['--lock-duration', '1500', '--stalled-interval', '500'];
+    const doomed = await worker(copy('doomed', 16, 200), prefix, 'doomed', fast);
+    await worker(copy('survivor', 16, 200), prefix, 'survivor', fast);
+    const local = spawnCli(['lint', '-f', 'json', '--no-cache', '.'], coordinator);
+    const run = startCli(['lint', '-f', 'json', '--no-cache', '--queue', redis.url, '--queue-prefix', prefix, '.'], coordinator);
+    processes.push(run);
+    await doomed.waitFor(/running batch/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    doomed.child.kill('SIGKILL');
+    const queued = await run.exited;
+    assert.equal(queued.status, local.status, queued.stderr);
+    assert.equal(queued.stdout, local.stdout, 'every file once, with the local answer');
+    assert.doesNotMatch(doomed.stderr(), /finished batch/, 'the killed worker finished nothing: its batch was run again');
+  });
+
+  it('with no worker it says so, and ends with exit 2 after --queue-timeout', async () => {
+    const coordinator = copy('coordinator', 0);
+    const started = Date.now();
+    const run = spawnCli(['lint', '--queue', redis.url, '--queue-prefix', uniquePrefix('none'), '--queue-timeout', '6', '.'], coordinator);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /waiting for workers on redis:\/\/127\.0\.0\.1:\d+/);
+    assert.match(run.stderr, /no worker served the queue at redis:\/\/127\.0\.0\.1:\d+ within 6 s/);
+    assert.ok(Date.now() - started >= 6000);
+  });
+
+  it('--workers N serves the queue from the coordinator itself', async () => {
+    const coordinator = copy('coordinator', 10);
+    const local = spawnCli(['lint', '-f', 'json', '--no-cache', '.'], coordinator);
+    const queued = spawnCli(['lint', '-f', 'json', '--no-cache', '--workers', '2', '--queue', redis.url, '--queue-prefix', uniquePrefix('self'), '.'], coordinator);
+    assert.equal(queued.status, local.status, queued.stderr);
+    assert.equal(queued.stdout, local.stdout);
+  });
+
+  it('refuses Redis without a password on an address other than loopback unless --insecure, before connecting', () => {
+    const coordinator = copy('coordinator', 0);
+    const run = spawnCli(['lint', '--queue', 'redis://10.255.255.1:6379', '.'], coordinator);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /refusing Redis without a password at 10\.255\.255\.1/);
+    const worker = spawnCli(['worker', '--queue', 'redis://10.255.255.1:6379'], coordinator);
+    assert.equal(worker.status, 2);
+    assert.match(worker.stderr, /refusing Redis without a password/);
+    const badUrl = spawnCli(['lint', '--queue', 'http://127.0.0.1:6379', '.'], coordinator);
+    assert.equal(badUrl.status, 2);
+    assert.match(badUrl.stderr, /--queue must be a redis:\/\/ or rediss:\/\/ URL/);
+  });
+});
