@@ -144,6 +144,9 @@ export class RemoteWorker {
       const result = await this.runOnPool(job, checked, entry.busy, signal);
       this.options.log(`finished batch ${job.id} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
       return result;
+    } catch (error) {
+      this.options.log(`${signal?.aborted ? 'stopped' : 'failed'} batch ${job.id}: ${errorMessage(error)}`);
+      throw error;
     } finally {
       this.active.delete(job.id ?? '');
       this.busyMs += performance.now() - started;
