@@ -173,7 +173,8 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
       {
         ...plan.spec,
         signal: controller.signal,
-        cache,
+        // Through a queue, what this machine's cache misses is asked of the queue's shared one.
+        cache: cache && queueRun ? { ...cache, shared: queueRun.shared } : cache,
         ...(automatic && !plan.fragile && !plan.external && !queueRun ? { smallRunExecutor: () => inProcessExecutor(fileTimeoutMs) } : {}),
       },
       state,

@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors';
 import type { Executor } from '../core/executor';
 import { sha256 } from '../core/hash';
 import type { PlannedJob } from '../core/job-planner';
+import type { SharedCache } from '../core/result-cache';
 import { parseQueueUrl } from '../queue/connection';
 import { QueueExecutor } from '../queue/queue-executor';
 import { RemoteWorker } from '../queue/remote-worker';
@@ -35,7 +36,7 @@ export async function openQueueRun(
   plan: PlannedJob,
   localWorkers: number,
   fileTimeoutMs: number,
-): Promise<{ executor: Executor; close(): Promise<void> }> {
+): Promise<{ executor: Executor; shared: SharedCache; close(): Promise<void> }> {
   if (plan.external) throw new UsageError('custom tasks do not run through the queue yet: run them without --queue');
   const queueTimeoutSeconds = Number(flags.queueTimeout ?? '60');
   if (!(queueTimeoutSeconds > 0)) throw new UsageError(`--queue-timeout must be a positive number of seconds, got "${flags.queueTimeout}"`);
@@ -65,6 +66,7 @@ export async function openQueueRun(
     });
     return {
       executor,
+      shared: executor.sharedCache(),
       close: async () => {
         await executor.terminate();
         await local?.close(true);

@@ -27,7 +27,7 @@ export function describeRun<R>(verb: string, result: JobResult<R>): string {
   if (timings.serialEstimateMs > 0) parts.push(`${timings.filesPerSecond.toFixed(1)} files/s, speedup ${timings.speedup.toFixed(2)}×`);
   const restarts = snapshot.workers.reduce((n, w) => n + w.restarts, 0);
   if (restarts) parts.push(`${restarts} worker restart${restarts === 1 ? '' : 's'}`);
-  if (snapshot.cached) parts.push(`${snapshot.cached} from cache`);
+  if (snapshot.cached) parts.push(`${snapshot.cached} from cache${snapshot.sharedCached ? ` (${snapshot.sharedCached} from the queue's shared cache)` : ''}`);
   if (counts.skipped) parts.push(`${counts.skipped} skipped (${skipReasons(result.state.results())})`);
   if (counts.failed) parts.push(`${counts.failed} failed`);
   if (counts.cancelled) parts.push(`${counts.cancelled} cancelled`);

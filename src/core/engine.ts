@@ -1,6 +1,6 @@
 import pMap from 'p-map';
 import { AdaptiveBatcher } from './batching';
-import type { ResultCache } from './result-cache';
+import type { ResultCache, SharedCache } from './result-cache';
 import type { DiscoveredFile } from './types';
 import { UnmatchedPathsError } from './errors';
 import { discoverFiles, type DiscoveryOptions, type DiscoveryResult } from './discovery';
@@ -21,7 +21,7 @@ export interface JobSpec {
   /** Unsaved editor contents by path, used instead of the files on disk. */
   readonly sources?: ReadonlyMap<string, string>;
   /** Results of unchanged files are taken from here and new ones stored (and saved) after the run. */
-  readonly cache?: { readonly store: ResultCache; readonly keyFor: (file: string) => Promise<string> };
+  readonly cache?: { readonly store: ResultCache; readonly keyFor: (file: string) => Promise<string>; readonly shared?: SharedCache };
   /**
    * When given, a run whose expected work is too small to pay for starting
    * workers runs on the calling thread instead, and the run says so.
@@ -79,7 +79,7 @@ export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunSt
   });
   state.addPending(discovery.files.map((f) => f.path));
   if (discovery.skipped.length > 0) state.apply({ type: 'skipped', files: discovery.skipped });
-  for (const hit of hits) state.apply({ type: 'cached', file: hit.file.path, outcome: { status: 'ok', value: hit.value as R } });
+  for (const hit of hits) state.apply({ type: 'cached', file: hit.file.path, outcome: { status: 'ok', value: hit.value as R }, ...(hit.shared ? { shared: true } : {}) });
   const outcome = await new Scheduler<R>(executor, state, spec.scheduler).run({
     kind: spec.kind,
     root: spec.root,
@@ -89,10 +89,15 @@ export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunSt
     sources: spec.sources,
   });
   if (spec.cache) {
+    const fresh: { hash: string; key: string; value: unknown }[] = [];
     for (const record of state.results()) {
       const miss = misses.get(record.path);
-      if (miss && record.outcome?.status === 'ok') spec.cache.store.store(miss.file, miss.hash, miss.key, record.outcome.value, record.durationMs ?? 0);
+      if (miss && record.outcome?.status === 'ok') {
+        spec.cache.store.store(miss.file, miss.hash, miss.key, record.outcome.value, record.durationMs ?? 0);
+        fresh.push({ hash: miss.hash, key: miss.key, value: record.outcome.value });
+      }
     }
+    await storeShared(spec.cache.shared, fresh, state);
     const unsaved = await spec.cache.store.save();
     if (unsaved) state.apply({ type: 'output', stream: 'stderr', text: `parallel-tasks: ${unsaved}\n` });
   }
@@ -111,8 +116,8 @@ async function lookUpCache(
   cache: NonNullable<JobSpec['cache']>,
   files: readonly DiscoveredFile[],
   sources: ReadonlyMap<string, string> | undefined,
-): Promise<{ hits: { file: DiscoveredFile; value: unknown }[]; toRun: DiscoveredFile[]; misses: Map<string, Miss> }> {
-  const hits: { file: DiscoveredFile; value: unknown }[] = [];
+): Promise<{ hits: Hit[]; toRun: DiscoveredFile[]; misses: Map<string, Miss> }> {
+  const hits: Hit[] = [];
   const toRun: DiscoveredFile[] = [];
   const misses = new Map<string, Miss>();
   const looked = await pMap(
@@ -134,5 +139,49 @@ async function lookUpCache(
       if (result.hash) misses.set(file.path, { file, hash: result.hash, key });
     }
   }
-  return { hits, toRun, misses };
+  if (!cache.shared || misses.size === 0) return { hits, toRun, misses };
+  return askShared(cache.shared, cache.store, hits, toRun, misses);
+}
+
+interface Hit {
+  readonly file: DiscoveredFile;
+  readonly value: unknown;
+  readonly shared?: boolean;
+}
+
+/** This machine's misses, asked of the shared cache; what it answers is kept here too (as Nx keeps a remote hit). */
+async function askShared(
+  shared: SharedCache,
+  store: ResultCache,
+  hits: Hit[],
+  toRun: DiscoveredFile[],
+  misses: Map<string, Miss>,
+): Promise<{ hits: Hit[]; toRun: DiscoveredFile[]; misses: Map<string, Miss> }> {
+  const asked = [...misses.values()];
+  let values: readonly unknown[];
+  try {
+    values = await shared.lookup(asked.map(({ hash, key }) => ({ hash, key })));
+  } catch {
+    // Unreachable for a moment: the files run, as they would without it.
+    return { hits, toRun, misses };
+  }
+  const found = new Set<string>();
+  asked.forEach((miss, i) => {
+    const value = values[i];
+    if (value === undefined) return;
+    found.add(miss.file.path);
+    hits.push({ file: miss.file, value, shared: true });
+    store.store(miss.file, miss.hash, miss.key, value, store.previousCostMs(miss.file.path) ?? 0);
+    misses.delete(miss.file.path);
+  });
+  return { hits, toRun: toRun.filter((file) => !found.has(file.path)), misses };
+}
+
+async function storeShared<R>(shared: SharedCache | undefined, fresh: { hash: string; key: string; value: unknown }[], state: RunState<R>): Promise<void> {
+  if (!shared || fresh.length === 0) return;
+  try {
+    await shared.store(fresh);
+  } catch (error) {
+    state.apply({ type: 'output', stream: 'stderr', text: `parallel-tasks: results not shared through ${shared.location}: ${error instanceof Error ? error.message : String(error)}\n` });
+  }
 }

@@ -149,3 +149,16 @@ export class ResultCache {
 function droppedMessage(count: number): string {
   return `dropped ${count} malformed cache ${count === 1 ? 'entry' : 'entries'}; ${count === 1 ? 'its file is' : 'their files are'} processed again`;
 }
+
+/**
+ * A cache other machines fill too (the queue's, in Redis): asked about the
+ * files this machine's own cache missed, and given the new results after a
+ * run. Entries are keyed like ResultCache's, by content hash and key.
+ */
+export interface SharedCache {
+  /** Where it lives, for the summary ("12 from the shared cache at redis://…"). */
+  readonly location: string;
+  /** The values found, in the order asked; undefined where none (or one that is not what the kind produces). */
+  lookup(entries: readonly { readonly hash: string; readonly key: string }[]): Promise<readonly unknown[]>;
+  store(entries: readonly { readonly hash: string; readonly key: string; readonly value: unknown }[]): Promise<void>;
+}

@@ -27,7 +27,8 @@ export type RunEvent<R> =
     }
   | { readonly type: 'batch-end'; readonly slot: number; readonly batchId: number }
   /** A result taken from the cache: the file was not processed again. */
-  | { readonly type: 'cached'; readonly file: string; readonly outcome: FileOutcome<R> }
+  /** `shared`: from a cache other machines fill too (the queue's), not this machine's own. */
+  | { readonly type: 'cached'; readonly file: string; readonly outcome: FileOutcome<R>; readonly shared?: boolean }
   | {
       readonly type: 'worker-failed';
       readonly slot: number;
@@ -91,6 +92,8 @@ export interface RunSnapshot {
   readonly counts: QueueCounts;
   /** Files whose result came from the cache (counted in `done` too). */
   readonly cached: number;
+  /** Of those, the ones from the shared cache (see `SharedCache`). */
+  readonly sharedCached: number;
   readonly workers: readonly WorkerSnapshot[];
   readonly timings: RunTimings;
 }
@@ -129,6 +132,7 @@ export class RunState<R> {
   private readonly lanes: MutableLane[] = [];
   private serialMs = 0;
   private cachedCount = 0;
+  private sharedCachedCount = 0;
   private readonly listeners = new Set<RunListener<R>>();
   private readonly now: () => number;
 
@@ -164,6 +168,7 @@ export class RunState<R> {
         return this.onFileDone(event);
       case 'cached':
         this.cachedCount++;
+        if (event.shared) this.sharedCachedCount++;
         this.put({ path: event.file, status: 'done', outcome: event.outcome, durationMs: 0, attempts: 0 });
         return;
       case 'batch-end':
@@ -296,6 +301,7 @@ export class RunState<R> {
       error: this.error,
       counts: Object.freeze(counts),
       cached: this.cachedCount,
+      sharedCached: this.sharedCachedCount,
       workers: Object.freeze(workers),
       timings: Object.freeze(timings),
     });

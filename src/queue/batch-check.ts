@@ -100,14 +100,19 @@ export async function localRequest(job: BatchJob, kind: AnyTaskKind, options: un
   return { job, kind, request, wirePaths, answered };
 }
 
+/** The files whose cache key the coordinator sent, in this checkout. */
+export function keyedFiles(job: BatchJob, root: string): { readonly local: string; readonly wire: string; readonly key: string }[] {
+  return job.files.flatMap((file) => {
+    const local = file.key === undefined ? undefined : fromWirePath(root, file.path);
+    return local && file.key !== undefined ? [{ local, wire: file.path, key: file.key }] : [];
+  });
+}
+
 /** Refuses the batch when this checkout's tools or config give a file another cache key than the coordinator's. */
-export async function checkKeys(job: BatchJob, root: string, keyFor: ((file: string) => Promise<string>) | undefined, who: string): Promise<void> {
-  if (!keyFor) return;
-  for (const file of job.files) {
-    if (file.key === undefined) continue;
-    const local = fromWirePath(root, file.path);
-    if (local && (await keyFor(local)) !== file.key) {
-      throw new BatchRefusal(`${REFUSED} ${who}: its tool versions or config differ from the coordinator's for ${file.path} (compare the lock files and config files of the two checkouts)`);
+export function checkKeys(keyed: readonly { readonly wire: string; readonly key: string }[], ours: readonly string[], who: string): void {
+  for (const [i, file] of keyed.entries()) {
+    if (ours[i] !== file.key) {
+      throw new BatchRefusal(`${REFUSED} ${who}: its tool versions or config differ from the coordinator's for ${file.wire} (compare the lock files and config files of the two checkouts)`);
     }
   }
 }

@@ -4,12 +4,14 @@ import { FlowProducer, Job, Queue, QueueEvents, QueueEventsProducer } from 'bull
 import { Redis } from 'ioredis';
 import { errorMessage, UsageError } from '../core/errors';
 import type { BatchExecution, Executor } from '../core/executor';
+import type { SharedCache } from '../core/result-cache';
 import type { AnyTaskKind } from '../core/task-api';
 import type { BatchRequest, WorkerMessage } from '../core/types';
 import { DEFAULT_MAX_TEXT_BYTES, portablePath, prepareFiles } from './batch-files';
 import { redisOptions, type QueueConnection } from './connection';
 import { listWorkers, markRunAlive, markRunOver, RUN_REFRESH_MS } from './presence';
 import { RemoteBatch } from './remote-batch';
+import { RedisSharedCache } from './shared-cache';
 import { BATCH_QUEUE, CANCEL_EVENT, REFUSED, RUN_QUEUE, WIRE_FORMAT, type BatchJob } from './wire';
 
 export interface QueueExecutorOptions {
@@ -112,6 +114,11 @@ export class QueueExecutor implements Executor {
         void this.stop(batch);
       },
     };
+  }
+
+  /** Results shared with every machine of this queue (see RedisSharedCache). */
+  sharedCache(): SharedCache {
+    return new RedisSharedCache(this.redis, this.options.prefix, this.options.kind, this.options.root, this.options.connection.display);
   }
 
   stats(): { busy: number; pending: number; workers: number } {

@@ -9,9 +9,10 @@ import { workerHeapLimitForMachine } from '../core/memory';
 import { describeWorkerError, PoolExecutor, type Isolation } from '../core/pool-executor';
 import type { AnyTaskKind } from '../core/task-api';
 import type { WorkerMessage } from '../core/types';
-import { cacheKeyFor } from '../tasks/cache-key';
+import * as workerpool from 'workerpool';
+import type { CacheKeysRequest } from '../worker/cache-keys';
 import { portablePath } from './batch-files';
-import { BatchRefusal, checkKeys, localRequest, readBatch, type CheckedBatch } from './batch-check';
+import { BatchRefusal, checkKeys, keyedFiles, localRequest, readBatch, type CheckedBatch } from './batch-check';
 import { redisOptions, type QueueConnection } from './connection';
 import { isRunAlive, PRESENCE_REFRESH_MS, publishPresence, withdrawPresence } from './presence';
 import { BATCH_QUEUE, CANCEL_EVENT, type BatchJob, type BatchResult, type WorkerIdentity } from './wire';
@@ -37,8 +38,6 @@ type CancelListener = QueueEventsListener & { [CANCEL_EVENT]: (args: { run?: str
 
 /** A batch put back this many times after its worker died is failed, and the coordinator reports its files. */
 const MAX_STALLED = 2;
-/** Runs whose cache-key functions are kept (a key function loads the tool's config once per run). */
-const KEY_FUNCTIONS_KEPT = 8;
 
 /**
  * Serves the queue from this machine: takes batches, runs each on the local
@@ -50,7 +49,8 @@ export class RemoteWorker {
   readonly identity: WorkerIdentity;
   private readonly engineBuild: string;
   private readonly pools = new Map<Isolation, PoolExecutor>();
-  private readonly keyFunctions = new Map<string, Promise<(file: string) => Promise<string>>>();
+  /** One thread for cache keys (see cacheKeys), started with the first batch that carries keys. */
+  private keyPool: workerpool.Pool | undefined;
   /** Active batches: job id → run id, and the files each is on. */
   private readonly active = new Map<string, { run: string; busy: Set<string> }>();
   private readonly startedAt = Date.now();
@@ -114,7 +114,7 @@ export class RemoteWorker {
     await this.worker.close();
     clearInterval(this.presenceTimer);
     await withdrawPresence(this.redis, this.options.prefix, this.presence()).catch(() => undefined);
-    await Promise.allSettled([this.events.close(), ...[...this.pools.values()].map((pool) => pool.terminate())]);
+    await Promise.allSettled([this.events.close(), this.keyPool?.terminate(), ...[...this.pools.values()].map((pool) => pool.terminate())]);
     await this.redis.quit().catch(() => undefined);
   }
 
@@ -128,7 +128,8 @@ export class RemoteWorker {
         this.options.log(`skipped a batch of run ${batch.run}: its coordinator is gone`);
         return { worker: this.identity, files: [], output: [] };
       }
-      await checkKeys(batch, this.options.root, await this.keyFunction(batch, kind, options), who);
+      const keyed = keyedFiles(batch, this.options.root);
+      if (keyed.length > 0) checkKeys(keyed, await this.cacheKeys(batch, kind, options, keyed.map((f) => f.local)), who);
       checked = await localRequest(batch, kind, options, this.options.root, who);
     } catch (error) {
       if (error instanceof BatchRefusal) {
@@ -205,16 +206,14 @@ export class RemoteWorker {
     return pool;
   }
 
-  /** The cache-key function for a run (it loads the tool's config): made once per run, kept for a few runs. */
-  private keyFunction(batch: BatchJob, kind: AnyTaskKind, options: unknown): Promise<((file: string) => Promise<string>) | undefined> {
-    if (!batch.files.some((f) => f.key !== undefined)) return Promise.resolve(undefined);
-    let made = this.keyFunctions.get(batch.run);
-    if (!made) {
-      made = cacheKeyFor(kind, options, this.options.root, this.engineBuild);
-      this.keyFunctions.set(batch.run, made);
-      if (this.keyFunctions.size > KEY_FUNCTIONS_KEPT) this.keyFunctions.delete(this.keyFunctions.keys().next().value as string);
-    }
-    return made;
+  /**
+   * This checkout's cache keys for files, computed on a thread of their own: loading the tool's config is
+   * CPU work that on this thread would hold up the renewal of the batches' locks.
+   */
+  private cacheKeys(batch: BatchJob, kind: AnyTaskKind, options: unknown, files: readonly string[]): Promise<string[]> {
+    this.keyPool ??= workerpool.pool(this.options.workerScript, { workerType: 'thread', maxWorkers: 1 });
+    const request: CacheKeysRequest = { run: batch.run, kind: kind.name, options, root: this.options.root, engineBuild: this.engineBuild, files };
+    return this.keyPool.exec('cacheKeys', [request]) as Promise<string[]>;
   }
 
   private onCancel({ run, job }: { run?: string; job?: string }): void {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { spawnCli } from './cli';
 import { startRedis, uniquePrefix, type RedisServer } from '../helpers/redis-server';
 import { killAll, machineCopy, startCli, startWorker, type CliProcess } from './queue-helpers';
@@ -84,6 +84,32 @@ describe('the queue (BullMQ on Redis)', function () {
     assert.equal(queued.status, local.status, queued.stderr);
     assert.equal(queued.stdout, local.stdout, 'every file once, with the local answer');
     assert.doesNotMatch(doomed.stderr(), /finished batch/, 'the killed worker finished nothing: its batch was run again');
+  });
+
+  it('shares results between machines in Redis: a second coordinator\'s unchanged files come from the shared cache, with its own paths', async () => {
+    const first = copy('first', 10);
+    const second = copy('second', 10);
+    const prefix = uniquePrefix('shared');
+    const served = await worker(copy('machine', 10), prefix, 'sharer');
+    const queue = ['--queue', redis.url, '--queue-prefix', prefix];
+    // Each coordinator has a cache file of its own: only Redis is shared.
+    const cacheOf = (dir: string): string[] => ['--cache-location', `${dir}.cache.json`];
+    cleanups.push(() => rmSync(`${first}.cache.json`, { force: true }), () => rmSync(`${second}.cache.json`, { force: true }));
+    const filled = spawnCli(['lint', ...queue, ...cacheOf(first), '.'], first);
+    assert.doesNotMatch(filled.stderr, /from cache/);
+    await served.waitFor(/finished batch/, 5000);
+    const batchesBefore = served.stderr().match(/finished batch/g)?.length ?? 0;
+    const local = spawnCli(['lint', '--no-cache', '.'], second);
+    const answered = spawnCli(['lint', ...queue, ...cacheOf(second), '.'], second);
+    assert.equal(answered.status, local.status, answered.stderr);
+    assert.equal(answered.stdout, local.stdout, 'the shared results name the second checkout\'s files');
+    const summary = /(\d+) from cache \((\d+) from the queue's shared cache\)/.exec(answered.stderr);
+    assert.ok(summary, answered.stderr);
+    assert.equal(summary[1], summary[2], 'every cached file came from the shared cache (this checkout had none)');
+    assert.equal(summary[1], /Linted (\d+) files/.exec(answered.stderr)?.[1], 'every file was answered from it');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const ranAgain = (served.stderr().match(/finished batch/g)?.length ?? 0) - batchesBefore;
+    assert.equal(ranAgain, 0, 'no batch ran for the second coordinator');
   });
 
   it('with no worker it says so, and ends with exit 2 after --queue-timeout', async () => {
