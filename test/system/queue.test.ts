@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnCli } from './cli';
 import { startRedis, uniquePrefix, type RedisServer } from '../helpers/redis-server';
 import { killAll, machineCopy, startCli, startWorker, type CliProcess } from './queue-helpers';
@@ -110,6 +110,43 @@ describe('the queue (BullMQ on Redis)', function () {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const ranAgain = (served.stderr().match(/finished batch/g)?.length ?? 0) - batchesBefore;
     assert.equal(ranAgain, 0, 'no batch ran for the second coordinator');
+  });
+
+  it('a transform through the queue is written by the coordinator only, never in the worker's checkout', async () => {
+    const coordinator = copy('coordinator', 4);
+    const machine = copy('machine', 4);
+    const prefix = uniquePrefix('write');
+    await worker(machine, prefix, 'writer');
+    const ugly = 'export const  x = {a:1,\n b:2}\n';
+    writeFileSync(`${coordinator}/src/ugly.js`, ugly);
+    writeFileSync(`${machine}/src/ugly.js`, ugly);
+    const run = spawnCli(['transform', '--prettier', '--write', '--no-cache', '--queue', redis.url, '--queue-prefix', prefix, 'src'], coordinator);
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(readFileSync(`${coordinator}/src/ugly.js`, 'utf8'), 'export const x = { a: 1, b: 2 };\n');
+    assert.equal(readFileSync(`${machine}/src/ugly.js`, 'utf8'), ugly, 'the worker\'s checkout is never written');
+  });
+
+  it('a file that crashes its worker every time is reported with the reason; every other file has its answer', async () => {
+    const coordinator = copy('coordinator', 6);
+    const machine = copy('machine', 6);
+    const prefix = uniquePrefix('crash');
+    // A rule that ends the worker it runs in, on one file only: the same config on both machines.
+    for (const dir of [coordinator, machine]) {
+      writeFileSync(`${dir}/base.config.mjs`, readFileSync(`${dir}/eslint.config.mjs`, 'utf8'));
+      writeFileSync(
+        `${dir}/eslint.config.mjs`,
+        `import base from './base.config.mjs';\nconst crash = { rules: { now: { create(context) { return { Program() { if (context.filename.endsWith('gen/file-003.js')) process.exit(7); } }; } } } };\nexport default [...base, { plugins: { crash }, rules: { 'crash/now': 'error' } }];\n`,
+      );
+    }
+    await worker(machine, prefix, 'crashy');
+    const run = spawnCli(['lint', '-f', 'json', '--no-cache', '--queue', redis.url, '--queue-prefix', prefix, '.'], coordinator);
+    assert.notEqual(run.status, 0, run.stderr);
+    const results = JSON.parse(run.stdout) as { filePath: string; messages: { message: string }[] }[];
+    const crashed = results.find((r) => r.filePath.endsWith('gen/file-003.js'));
+    assert.match(crashed?.messages[0]?.message ?? '', /exited unexpectedly with code 7/);
+    const others = results.filter((r) => r !== crashed && r.filePath.includes('/gen/'));
+    assert.equal(others.length, 5);
+    for (const other of others) assert.ok(other.messages.some((m) => /Expected '===' and instead saw '=='/.test(m.message)), other.filePath);
   });
 
   it('with no worker it says so, and ends with exit 2 after --queue-timeout', async () => {
