@@ -112,7 +112,7 @@ describe('the queue (BullMQ on Redis)', function () {
     assert.equal(ranAgain, 0, 'no batch ran for the second coordinator');
   });
 
-  it('a transform through the queue is written by the coordinator only, never in the worker's checkout', async () => {
+  it('a transform through the queue is written by the coordinator only, never in the worker\'s checkout', async () => {
     const coordinator = copy('coordinator', 4);
     const machine = copy('machine', 4);
     const prefix = uniquePrefix('write');
