@@ -40,7 +40,8 @@ export function parseQueueUrl(text: string, options: ConnectionOptions = {}): Qu
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--queue must be a redis:// or rediss:// URL, got "${redact(text)}"`);
+    // Not echoed: what does not parse may still hold a password.
+    throw new UsageError('--queue must be a URL: redis://[:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS');
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new UsageError(`--queue must be a redis:// or rediss:// URL, got "${url.protocol}//…"`);
   if (!url.hostname) throw new UsageError('--queue names no host');
@@ -80,9 +81,4 @@ export function redisOptions(connection: QueueConnection): Record<string, unknow
     ...(connection.tls ? { tls: { servername: isIP(connection.host) ? undefined : connection.host } } : {}),
     maxRetriesPerRequest: null,
   };
-}
-
-/** The URL as typed, with any password replaced, for error messages. */
-function redact(text: string): string {
-  return text.replace(/\/\/([^@/]*)@/, '//***@');
 }
