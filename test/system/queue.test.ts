@@ -98,6 +98,8 @@ describe('the queue (BullMQ on Redis)', function () {
     const filled = spawnCli(['lint', ...queue, ...cacheOf(first), '.'], first);
     assert.doesNotMatch(filled.stderr, /from cache/);
     await served.waitFor(/finished batch/, 5000);
+    // The first run is over, so all its lines are in the pipe; let the loop read them (spawnSync held it).
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const batchesBefore = served.stderr().match(/finished batch/g)?.length ?? 0;
     const local = spawnCli(['lint', '--no-cache', '.'], second);
     const answered = spawnCli(['lint', ...queue, ...cacheOf(second), '.'], second);
