@@ -138,7 +138,8 @@ export class RemoteWorker {
       }
       throw error;
     }
-    this.options.log(`running batch ${job.id} of ${checked.job.coordinator}: ${checked.job.files.length} file${checked.job.files.length === 1 ? '' : 's'}`);
+    const files = checked.job.files;
+    this.options.log(`running batch ${job.id} of ${checked.job.coordinator}: ${files.length} file${files.length === 1 ? '' : 's'}${files.length <= 3 ? ` (${files.map((f) => f.path).join(', ')})` : ''}`);
     const entry = { run: checked.job.run, busy: new Set<string>() };
     this.active.set(job.id ?? '', entry);
     try {
