@@ -5,6 +5,8 @@
  * needed then stays out of it.
  */
 export { runJob } from '../core/engine';
+// Runs through a queue on Redis (parallelTasks.queue.url): BullMQ is evaluated with the first such run only.
+export const loadQueue = (): Promise<typeof import('./queue-entry')> => import('./queue-entry');
 export { PoolExecutor } from '../core/pool-executor';
 export { ResultCache } from '../core/result-cache';
 export { sha256 } from '../core/hash';

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { registerQueuePassword } from './queue-password';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { LintDiagnostics } from './diagnostics';
@@ -45,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   const diagnostics = store.add(new LintDiagnostics());
   const review = store.add(new TransformReview());
   const storage = context.storageUri ?? context.globalStorageUri;
-  const controller = store.add(new RunController(pool, diagnostics, review, log, storage, workerScript));
+  const controller = store.add(new RunController(pool, diagnostics, review, log, storage, workerScript, context.secrets));
+  store.add(registerQueuePassword(context.secrets));
   store.add(new RunStatusBar(controller));
   const tasks = store.add(new VsCodeTaskRunner());
   const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log, tasks));

@@ -9,6 +9,8 @@ import type { PoolManager } from './pool';
 import type { RunTarget } from './run-types';
 import { readSettings, type Settings } from './settings';
 import { openDocumentSources } from './transform-edits';
+import { QUEUE_PASSWORD_KEY } from './queue-password';
+import type { QueueExecutor, QueueStatus } from '../queue/queue-executor';
 
 export interface FolderRunContext {
   readonly pool: PoolManager;
@@ -17,6 +19,8 @@ export interface FolderRunContext {
   readonly storage: vscode.Uri;
   /** Our own worker bundle: its hash is part of every cache key, so a new version of the extension invalidates every cached result. */
   readonly workerScript: string;
+  /** Where the queue's password is kept (see queue-password.ts). */
+  readonly secrets: vscode.SecretStorage;
 }
 
 export interface FolderJob {
@@ -28,6 +32,8 @@ export interface FolderJob {
   readonly signal: AbortSignal;
   /** Called once the folder has something to run, before anything runs (the view follows this folder from then). */
   readonly begin: () => void;
+  /** With a queue: the workers that serve it, as they come and go. */
+  readonly onRemote?: (status: QueueStatus) => void;
 }
 
 /**
@@ -55,6 +61,7 @@ export class FolderRunner {
     }
     job.begin();
     const engine = loadEngine();
+    let queue: QueueExecutor | undefined;
     try {
       const plan = engine.planJob({
         kind,
@@ -75,20 +82,51 @@ export class FolderRunner {
         batchBytes: settings.batchBytes,
         external,
       });
-      const executor = plan.external?.executor ?? (await this.context.pool.acquire(plan.workers, plan.isolation, [root], plan.heapCapMb));
+      const cache = settings.cache ? await this.cacheFor(plan, target.folder) : undefined;
+      queue = settings.queueUrl && !plan.external ? await this.openQueue(plan, settings, job) : undefined;
+      const executor = queue ?? plan.external?.executor ?? (await this.context.pool.acquire(plan.workers, plan.isolation, [root], plan.heapCapMb));
       const spec: JobSpec = {
         ...plan.spec,
         signal: job.signal,
         sources: plan.unsavedText ? openDocumentSources() : undefined,
-        cache: settings.cache ? await this.cacheFor(plan, target.folder) : undefined,
+        // Through a queue, what this machine's cache misses is asked of the queue's shared cache.
+        cache: cache && queue ? { ...cache, shared: queue.sharedCache() } : cache,
       };
       return { result: await engine.runJob<unknown>(executor, spec, job.state), settings };
     } finally {
+      await queue?.terminate();
       if (external) {
         for (const failure of external.failures()) this.context.log.error(failure);
         await external.executor.terminate();
       }
     }
+  }
+
+  /**
+   * The run's executor when `parallelTasks.queue.url` is set: batches go to the queue's workers, with the
+   * password from secret storage. Custom tasks run here: their commands do not go through the queue yet.
+   */
+  private async openQueue(plan: PlannedJob, settings: Settings, job: FolderJob): Promise<QueueExecutor> {
+    const { loadQueue, cacheKeyFor, sha256 } = loadEngine();
+    const { parseQueueUrl, QueueExecutor, DEFAULT_PREFIX } = await loadQueue();
+    const password = await this.context.secrets.get(QUEUE_PASSWORD_KEY);
+    const connection = parseQueueUrl(settings.queueUrl, password ? { password } : {});
+    this.engineBuild ??= sha256(await readFile(this.context.workerScript));
+    const root = plan.spec.root;
+    const keyFor = plan.kind.cache ? await cacheKeyFor(plan.kind, plan.options, root, this.engineBuild) : undefined;
+    this.context.log.info(`${plan.kind.title} of ${root} goes through the queue at ${connection.display}`);
+    return QueueExecutor.open({
+      connection,
+      prefix: DEFAULT_PREFIX,
+      root,
+      kind: plan.kind,
+      engineBuild: this.engineBuild,
+      ...(keyFor ? { keyFor } : {}),
+      fileTimeoutMs: settings.fileTimeoutMs,
+      queueTimeoutMs: settings.queueTimeoutMs,
+      log: (line) => this.context.log.warn(line),
+      ...(job.onRemote ? { onStatus: job.onRemote } : {}),
+    });
   }
 
   private async cacheFor(plan: PlannedJob, folder: vscode.WorkspaceFolder): Promise<JobSpec['cache']> {

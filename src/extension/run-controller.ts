@@ -3,6 +3,7 @@ import type { JobResult } from '../core/engine';
 import { errorMessage } from '../core/errors';
 import { RunState, type FileRecord, type RunEvent, type RunSnapshot } from '../core/run-state';
 import type { AnyTaskKind } from '../core/task-api';
+import type { QueueStatus } from '../queue/queue-executor';
 import type { AnalysisResult } from './analysis-report';
 import type { LintDiagnostics } from './diagnostics';
 import { FolderRunner } from './folder-run';
@@ -29,6 +30,8 @@ export interface RunView {
   readonly running: boolean;
   readonly summary?: RunSummary;
   readonly failedFiles: readonly { path: string; message: string }[];
+  /** When the run goes through a queue: where, and the workers that serve it now. */
+  readonly remote?: QueueStatus;
 }
 
 /** How often the UI hears about a running job: often enough to look live, rarely enough to stay cheap. */
@@ -47,7 +50,9 @@ export class RunController implements vscode.Disposable {
   /** Unthrottled: for consumers that keep their own incremental state (the panel). */
   readonly onRunEvent = this.events.event;
   private runCounter = 0;
-  private active: { request: RunRequest; state: RunState<unknown>; abort: AbortController; folder: string } | undefined;
+  /** The queue the current run goes through, as last heard (kept for the finished run's view). */
+  private remote: QueueStatus | undefined;
+  private active: { request: RunRequest; state: RunState<unknown>; abort: AbortController; folder: string; remote?: QueueStatus } | undefined;
   private last: RunView | undefined;
   private lastFailed = new Map<string, string[]>();
   analysis: AnalysisResult | undefined;
@@ -63,8 +68,10 @@ export class RunController implements vscode.Disposable {
     storage: vscode.Uri,
     /** Our own worker bundle: its hash is part of every cache key, so a new version of the extension invalidates every cached result. */
     workerScript: string,
+    /** The queue's password (parallelTasks.queue.url), from VS Code's secret storage. */
+    secrets: vscode.SecretStorage,
   ) {
-    this.folders = new FolderRunner({ pool, log, storage, workerScript });
+    this.folders = new FolderRunner({ pool, log, storage, workerScript, secrets });
   }
 
   get running(): boolean {
@@ -74,7 +81,8 @@ export class RunController implements vscode.Disposable {
   view(): RunView | undefined {
     if (this.active) {
       const snapshot = this.active.state.snapshot();
-      return { request: this.active.request, snapshot, folder: this.active.folder, running: true, failedFiles: failedFiles(this.active.state.results()) };
+      const { request, folder, remote } = this.active;
+      return { request, snapshot, folder, running: true, failedFiles: failedFiles(this.active.state.results()), ...(remote ? { remote } : {}) };
     }
     return this.last;
   }
@@ -202,7 +210,12 @@ export class RunController implements vscode.Disposable {
       this.notify();
     });
     try {
-      return await this.folders.run({ kind: run.kind, options: run.options, target, state, signal: run.abort.signal, begin });
+      const onRemote = (status: QueueStatus): void => {
+        this.remote = status;
+        if (this.active) this.active.remote = status;
+        this.notify();
+      };
+      return await this.folders.run({ kind: run.kind, options: run.options, target, state, signal: run.abort.signal, begin, onRemote });
     } finally {
       subscription.dispose();
     }
@@ -218,7 +231,8 @@ export class RunController implements vscode.Disposable {
 
   private publish(request: RunRequest, state: RunState<unknown>, summary: RunSummary): void {
     const folders = request.targets.map((t) => t.folder.name).join(', ');
-    this.last = { request, snapshot: state.snapshot(), folder: folders, running: false, summary, failedFiles: failedFiles(state.results()) };
+    this.last = { request, snapshot: state.snapshot(), folder: folders, running: false, summary, failedFiles: failedFiles(state.results()), ...(this.remote ? { remote: this.remote } : {}) };
+    this.remote = undefined;
     this.notify.flush();
   }
 

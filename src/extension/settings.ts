@@ -16,6 +16,9 @@ export interface Settings {
   readonly transformReview: 'refactorPreview' | 'panel' | 'apply';
   readonly hotspots: number;
   readonly cache: boolean;
+  /** A Redis URL: runs go through the queue there (src/queue/). Empty: on this machine. */
+  readonly queueUrl: string;
+  readonly queueTimeoutMs: number;
   /** Thread or child process, by the `isolation.*` setting a kind names (codemods have their own). */
   isolation(setting: string, fallback: Isolation): Isolation;
 }
@@ -42,6 +45,8 @@ export function readSettings(scope?: vscode.Uri): Settings {
     transformReview: config.get<'refactorPreview' | 'panel' | 'apply'>('transform.review', 'refactorPreview'),
     hotspots: config.get<number>('analyze.hotspots', 10),
     cache: config.get<boolean>('cache', true),
+    queueUrl: config.get<string>('queue.url', '').trim(),
+    queueTimeoutMs: Math.max(1, config.get<number>('queue.timeoutSeconds', 60)) * 1000,
     isolation: (setting, fallback) => isolation(config.get(`isolation.${setting}`), fallback),
   };
 }

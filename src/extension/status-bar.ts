@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunController, RunView } from './run-controller';
 
-
 /**
  * One status-bar item on the left: hidden until the first run, live counts
  * while a run goes, the outcome in a few words afterwards. Clicking it opens
@@ -50,10 +49,12 @@ function describe(view: RunView): { text: string; tooltip: vscode.MarkdownString
     const eta = timings.etaMs === undefined ? '…' : `${Math.ceil(timings.etaMs / 1000)} s`;
     tooltip.appendMarkdown(`**Parallel Tasks: ${title}** in ${view.folder}\n\n`);
     tooltip.appendMarkdown(`${finished} of ${counts.total} files · ${timings.filesPerSecond.toFixed(1)} files/s · ETA ${eta}\n\n`);
-    tooltip.appendMarkdown(`${busy} of ${workers.length} workers busy · ${counts.failed} failed · ${counts.skipped} skipped\n\n`);
+    const remote = view.remote ? remoteText(view.remote) : undefined;
+    if (remote) tooltip.appendMarkdown(`Through the queue at ${view.remote?.queue}: ${remote}\n\n`);
+    else tooltip.appendMarkdown(`${busy} of ${workers.length} workers busy · ${counts.failed} failed · ${counts.skipped} skipped\n\n`);
     tooltip.appendMarkdown('Click to open the panel.');
     return {
-      text: `$(sync~spin) ${title} ${finished}/${counts.total} · ${busy}/${workers.length} busy`,
+      text: `$(sync~spin) ${title} ${finished}/${counts.total} · ${remote ?? `${busy}/${workers.length} busy`}`,
       tooltip,
       accessibility: `Parallel Tasks ${title}: ${finished} of ${counts.total} files, ${busy} workers busy`,
     };
@@ -64,9 +65,15 @@ function describe(view: RunView): { text: string; tooltip: vscode.MarkdownString
   tooltip.appendMarkdown(`**Parallel Tasks: ${title}** — ${outcome}\n\n`);
   if (summary) {
     tooltip.appendMarkdown(`${summary.files} files in ${(summary.wallMs / 1000).toFixed(1)} s on ${summary.workers} workers · ${summary.done} done (${summary.cached} from cache) · ${summary.failed} failed · ${summary.skipped} skipped\n\n`);
+    if (view.remote) tooltip.appendMarkdown(`Through the queue at ${view.remote.queue}: ${remoteText(view.remote)}\n\n`);
     if (summary.error) tooltip.appendText(summary.error);
   }
   return { text: `${icon} ${title}: ${outcome}`, tooltip, accessibility: `Parallel Tasks ${title}: ${outcome}` };
+}
+
+/** "remote: 3 workers": the machines serving the queue, as their presence in Redis says. */
+function remoteText(remote: NonNullable<RunView['remote']>): string {
+  return `remote: ${remote.workers.length} worker${remote.workers.length === 1 ? '' : 's'}`;
 }
 
 function outcomeText(summary: NonNullable<RunView['summary']>): string {

@@ -12,7 +12,7 @@ import { redisOptions, type QueueConnection } from './connection';
 import { listWorkers, markRunAlive, markRunOver, RUN_REFRESH_MS } from './presence';
 import { RemoteBatch } from './remote-batch';
 import { RedisSharedCache } from './shared-cache';
-import { BATCH_QUEUE, CANCEL_EVENT, REFUSED, RUN_QUEUE, WIRE_FORMAT, type BatchJob } from './wire';
+import { BATCH_QUEUE, CANCEL_EVENT, REFUSED, RUN_QUEUE, WIRE_FORMAT, type BatchJob, type WorkerPresence } from './wire';
 
 export interface QueueExecutorOptions {
   readonly connection: QueueConnection;
@@ -29,6 +29,14 @@ export interface QueueExecutorOptions {
   readonly queueTimeoutMs: number;
   /** Where "waiting for workers" goes (stderr in the CLI). */
   readonly log: (line: string) => void;
+  /** The workers serving the queue, every few seconds while the run goes (the editor's status bar and panel). */
+  readonly onStatus?: (status: QueueStatus) => void;
+}
+
+export interface QueueStatus {
+  /** The queue's Redis, without credentials. */
+  readonly queue: string;
+  readonly workers: readonly WorkerPresence[];
 }
 
 /** How often the coordinator asks Redis about its batches: events can be missed (streams are trimmed, connections drop). */
@@ -92,6 +100,7 @@ export class QueueExecutor implements Executor {
       await redis.connect();
       await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), producer.waitUntilReady()]);
       const slots = await waitForWorkers(redis, options);
+      options.onStatus?.({ queue: options.connection.display, workers: await listWorkers(redis, options.prefix) });
       const executor = new QueueExecutor(options, Math.min(MAX_IN_FLIGHT, Math.max(2, slots * BATCHES_PER_SLOT)), queue, flow, events, producer, redis);
       await markRunAlive(redis, options.prefix, executor.run);
       return executor;
@@ -226,7 +235,9 @@ export class QueueExecutor implements Executor {
 
   private async watchForWorkers(): Promise<void> {
     const pending = [...this.batches.values()].filter((b) => !b.isSettled);
-    if (pending.length === 0 || (await listWorkers(this.redis, this.options.prefix)).length > 0) {
+    const workers = await listWorkers(this.redis, this.options.prefix);
+    this.options.onStatus?.({ queue: this.options.connection.display, workers });
+    if (pending.length === 0 || workers.length > 0) {
       this.unservedSince = undefined;
       return;
     }

@@ -1,0 +1,86 @@
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ParallelTasksApi } from '../../src/extension/extension';
+import type { RunSummary } from '../../src/extension/run-types';
+import { startRedis, type RedisServer } from '../helpers/redis-server';
+
+const EXTENSION_ID = 'parallel-tasks.parallel-tasks';
+const PASSWORD = 'host-test-secret';
+
+/**
+ * The editor's runs through a queue (parallelTasks.queue.url): a real
+ * redis-server with a password, a real `parallel-tasks worker` process in the
+ * workspace, the password from VS Code's secret storage.
+ */
+describe('runs through a queue on Redis, in the real VS Code host', function () {
+  this.timeout(180_000);
+  if (!vscode.workspace.isTrusted) return;
+
+  let redis: RedisServer;
+  let worker: ChildProcess | undefined;
+  let workerLog = '';
+  let extension: ParallelTasksApi;
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('parallelTasks');
+
+  before(async () => {
+    const found = vscode.extensions.getExtension<ParallelTasksApi>(EXTENSION_ID);
+    assert.ok(found, 'the extension is installed');
+    extension = await found.activate();
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(root);
+    redis = await startRedis({ password: PASSWORD });
+    // The worker a user starts in a checkout: the same build as the extension, so their batches match.
+    worker = spawn(process.execPath, [path.join(found.extensionPath, 'dist', 'cli.js'), 'worker', '--name', 'host-test', '--concurrency', '1'], {
+      cwd: root,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', PARALLEL_TASKS_QUEUE: redis.url },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    worker.stderr?.on('data', (chunk: Buffer) => (workerLog += chunk.toString('utf8')));
+    for (let i = 0; i < 200 && !workerLog.includes('serving'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.match(workerLog, /serving redis:\/\/127\.0\.0\.1/);
+  });
+
+  afterEach(async () => {
+    await config().update('queue.url', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('parallelTasks.setQueuePassword', '');
+  });
+
+  after(async () => {
+    worker?.kill('SIGKILL');
+    await redis?.stop();
+  });
+
+  const lint = async (): Promise<RunSummary> => (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
+
+  it('lints through the queue with the password from secret storage: the same problems as here, and the status bar counts the remote workers', async () => {
+    const local = await lint();
+    assert.equal(local.phase, 'completed', local.error);
+    const localProblems = vscode.languages.getDiagnostics().flatMap(([uri, list]) => list.filter((d) => d.source === 'eslint').map((d) => `${uri.fsPath}:${d.range.start.line}:${d.message}`)).sort();
+
+    await config().update('queue.url', `redis://127.0.0.1:${redis.port}`, vscode.ConfigurationTarget.Workspace);
+    assert.equal(await vscode.commands.executeCommand('parallelTasks.setQueuePassword', PASSWORD), true);
+    const before = workerLog.length;
+    const queued = await lint();
+    assert.equal(queued.phase, 'completed', queued.error);
+    assert.equal(queued.errors, local.errors);
+    assert.equal(queued.warnings, local.warnings);
+    assert.equal(queued.done, local.done);
+    const queuedProblems = vscode.languages.getDiagnostics().flatMap(([uri, list]) => list.filter((d) => d.source === 'eslint').map((d) => `${uri.fsPath}:${d.range.start.line}:${d.message}`)).sort();
+    assert.deepEqual(queuedProblems, localProblems);
+    for (let i = 0; i < 50 && !workerLog.slice(before).includes('finished batch'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.match(workerLog.slice(before), /finished batch/, 'the worker process ran the batches');
+    const view = extension.view();
+    assert.equal(view?.remote?.queue, `redis://127.0.0.1:${redis.port}`);
+    assert.deepEqual(view?.remote?.workers.map((w) => w.worker.name), ['host-test']);
+  });
+
+  it('without the password the run fails and says why; the password never appears in settings', async () => {
+    await config().update('queue.url', `redis://127.0.0.1:${redis.port}`, vscode.ConfigurationTarget.Workspace);
+    const refused = await lint();
+    assert.equal(refused.phase, 'failed');
+    assert.match(refused.error ?? '', /cannot use the queue at redis:\/\/127\.0\.0\.1:\d+: .*(NOAUTH|Authentication)/i);
+    assert.ok(!JSON.stringify(config().inspect('queue.url')).includes(PASSWORD));
+  });
+});
