@@ -114,6 +114,7 @@ export class RunController implements vscode.Disposable {
     if ('refused' in planned) return planned.refused;
     const { kind, options } = planned;
     const runId = ++this.runCounter;
+    this.remote = undefined;
     const abort = new AbortController();
     const sink = resultSink(kind, options, {
       label: request.label,
@@ -232,7 +233,6 @@ export class RunController implements vscode.Disposable {
   private publish(request: RunRequest, state: RunState<unknown>, summary: RunSummary): void {
     const folders = request.targets.map((t) => t.folder.name).join(', ');
     this.last = { request, snapshot: state.snapshot(), folder: folders, running: false, summary, failedFiles: failedFiles(state.results()), ...(this.remote ? { remote: this.remote } : {}) };
-    this.remote = undefined;
     this.notify.flush();
   }
 

@@ -82,3 +82,27 @@ export function redisOptions(connection: QueueConnection): Record<string, unknow
     maxRetriesPerRequest: null,
   };
 }
+
+/** How long the first contact with Redis may take before a run or a worker gives up on it. */
+const PROBE_TIMEOUT_MS = 5000;
+
+/**
+ * Connects once, without retrying, and asks PING: a wrong address, a refused
+ * password or a TLS mismatch is reported at once, in Redis's words, instead of
+ * BullMQ retrying forever behind a silent run.
+ */
+export async function probeRedis(connection: QueueConnection): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis({ ...redisOptions(connection), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: PROBE_TIMEOUT_MS, enableOfflineQueue: false });
+  // ioredis reports a failed connection as "Connection is closed"; the socket's own error says why.
+  let cause: Error | undefined;
+  client.on('error', (error: Error) => (cause ??= error));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw cause ?? error;
+  } finally {
+    client.disconnect();
+  }
+}

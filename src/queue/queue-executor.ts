@@ -8,7 +8,7 @@ import type { SharedCache } from '../core/result-cache';
 import type { AnyTaskKind } from '../core/task-api';
 import type { BatchRequest, WorkerMessage } from '../core/types';
 import { DEFAULT_MAX_TEXT_BYTES, portablePath, prepareFiles } from './batch-files';
-import { redisOptions, type QueueConnection } from './connection';
+import { probeRedis, redisOptions, type QueueConnection } from './connection';
 import { listWorkers, markRunAlive, markRunOver, RUN_REFRESH_MS } from './presence';
 import { RemoteBatch } from './remote-batch';
 import { RedisSharedCache } from './shared-cache';
@@ -88,6 +88,11 @@ export class QueueExecutor implements Executor {
 
   /** Connects, and waits until at least one worker serves the queue (saying so every few seconds), or gives up. */
   static async open(options: QueueExecutorOptions): Promise<QueueExecutor> {
+    try {
+      await probeRedis(options.connection);
+    } catch (error) {
+      throw new UsageError(`cannot use the queue at ${options.connection.display}: ${errorMessage(error)}`);
+    }
     const connection = redisOptions(options.connection);
     const common = { connection, prefix: options.prefix };
     const redis = new Redis({ ...connection, lazyConnect: true });

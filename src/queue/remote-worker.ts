@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { QueueEvents, UnrecoverableError, Worker, type Job, type QueueEventsListener } from 'bullmq';
 import { Redis } from 'ioredis';
-import { errorMessage } from '../core/errors';
+import { errorMessage, UsageError } from '../core/errors';
 import type { Executor } from '../core/executor';
 import { sha256 } from '../core/hash';
 import { workerHeapLimitForMachine } from '../core/memory';
@@ -13,7 +13,7 @@ import * as workerpool from 'workerpool';
 import type { CacheKeysRequest } from '../worker/cache-keys';
 import { portablePath } from './batch-files';
 import { BatchRefusal, checkKeys, keyedFiles, localRequest, readBatch, type CheckedBatch } from './batch-check';
-import { redisOptions, type QueueConnection } from './connection';
+import { probeRedis, redisOptions, type QueueConnection } from './connection';
 import { isRunAlive, PRESENCE_REFRESH_MS, publishPresence, withdrawPresence } from './presence';
 import { BATCH_QUEUE, CANCEL_EVENT, type BatchJob, type BatchResult, type WorkerIdentity } from './wire';
 
@@ -73,6 +73,11 @@ export class RemoteWorker {
   }
 
   static async start(options: RemoteWorkerOptions): Promise<RemoteWorker> {
+    try {
+      await probeRedis(options.connection);
+    } catch (error) {
+      throw new UsageError(`cannot use the queue at ${options.connection.display}: ${errorMessage(error)}`);
+    }
     const connection = redisOptions(options.connection);
     const common = { connection, prefix: options.prefix };
     const redis = new Redis({ ...connection, lazyConnect: true });

@@ -170,6 +170,27 @@ describe('the queue (BullMQ on Redis)', function () {
     assert.equal(queued.stdout, local.stdout);
   });
 
+  it('a Redis it cannot use is reported at once, in its own words: nobody listening, a password missing or wrong', async () => {
+    const coordinator = copy('coordinator', 0);
+    const locked = await startRedis({ password: 'right-one' });
+    try {
+      const started = Date.now();
+      const nobody = spawnCli(['lint', '--queue', 'redis://127.0.0.1:1', '.'], coordinator);
+      assert.equal(nobody.status, 2);
+      assert.match(nobody.stderr, /cannot use the queue at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/);
+      const anonymous = spawnCli(['lint', '--queue', `redis://127.0.0.1:${locked.port}`, '.'], coordinator);
+      assert.equal(anonymous.status, 2);
+      assert.match(anonymous.stderr, /cannot use the queue at redis:\/\/127\.0\.0\.1:\d+: NOAUTH/);
+      const wrong = spawnCli(['worker', '--queue', `redis://:wrong-one@127.0.0.1:${locked.port}`], coordinator);
+      assert.equal(wrong.status, 2);
+      assert.match(wrong.stderr, /cannot use the queue at redis:\/\/127\.0\.0\.1:\d+: WRONGPASS/);
+      assert.ok(!wrong.stderr.includes('wrong-one'), 'the password is never printed');
+      assert.ok(Date.now() - started < 30_000, 'at once, not after retries');
+    } finally {
+      await locked.stop();
+    }
+  });
+
   it('refuses Redis without a password on an address other than loopback unless --insecure, before connecting', () => {
     const coordinator = copy('coordinator', 0);
     const run = spawnCli(['lint', '--queue', 'redis://10.255.255.1:6379', '.'], coordinator);
