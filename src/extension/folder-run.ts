@@ -126,6 +126,7 @@ export class FolderRunner {
       queueTimeoutMs: settings.queueTimeoutMs,
       log: (line) => this.context.log.warn(line),
       ...(job.onRemote ? { onStatus: job.onRemote } : {}),
+      signal: job.signal,
     });
   }
 

@@ -31,6 +31,8 @@ export interface QueueExecutorOptions {
   readonly log: (line: string) => void;
   /** The workers serving the queue, every few seconds while the run goes (the editor's status bar and panel). */
   readonly onStatus?: (status: QueueStatus) => void;
+  /** Ends the wait for workers (the editor's Cancel). */
+  readonly signal?: AbortSignal;
 }
 
 export interface QueueStatus {
@@ -277,6 +279,7 @@ async function waitForWorkers(redis: Redis, options: QueueExecutorOptions): Prom
   for (;;) {
     const workers = await listWorkers(redis, options.prefix);
     if (workers.length > 0) return workers.reduce((n, w) => n + w.concurrency, 0);
+    if (options.signal?.aborted) throw new QueueTimeoutError(`cancelled while waiting for workers on ${options.connection.display}`);
     const now = Date.now();
     if (now - started >= options.queueTimeoutMs) {
       throw new QueueTimeoutError(`no worker served the queue at ${options.connection.display} within ${Math.round(options.queueTimeoutMs / 1000)} s (start one with: parallel-tasks worker --queue ${options.connection.display})`);
