@@ -54,7 +54,7 @@ describe('runs through a queue on Redis, in the real VS Code host', function () 
 
   const lint = async (): Promise<RunSummary> => (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
 
-  it('lints through the queue with the password from secret storage: the same problems as here, and the run's view (what the status bar reads) names the queue and its remote workers', async () => {
+  it('lints through the queue with the password from secret storage: the same problems as here, and the run\'s view (what the status bar reads) names the queue and its remote workers', async () => {
     const local = await lint();
     assert.equal(local.phase, 'completed', local.error);
     const localProblems = vscode.languages.getDiagnostics().flatMap(([uri, list]) => list.filter((d) => d.source === 'eslint').map((d) => `${uri.fsPath}:${d.range.start.line}:${d.message}`)).sort();
