@@ -2,7 +2,7 @@
 // alternative on the same files in one session, after checking that they give
 // the same answers. Prints Markdown for BENCHMARKS.md.
 //
-//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor]
+//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor,queue]
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureCorpus, CORPUS_PACKAGE, CORPUS_VERSION } from './corpus.mjs';
 import { compare, machine, measure, table } from './measure.mjs';
+import { queueScenario } from './queue.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string', default: 'overhead,analyze,lint,prettier,cache,isolation,limits,editor' } } });
@@ -72,6 +73,10 @@ if (only.has('lint')) {
   say();
   say(`Targets: 2 workers vs eslint --concurrency=off ≤ 0.65: ${(w2.wallMs / results['eslint --concurrency=off'].wallMs).toFixed(2)}; vs --concurrency=2 ≤ 0.80: ${(w2.wallMs / results['eslint --concurrency=2'].wallMs).toFixed(2)}; peak memory 2 vs 1 workers ≤ 2.2×: ${w2.peakKb && results['parallel-tasks --workers 1'].peakKb ? (w2.peakKb / results['parallel-tasks --workers 1'].peakKb).toFixed(2) : '–'}`);
   say();
+}
+
+if (only.has('queue')) {
+  await queueScenario({ cli, corpus, runs, bin, common, say });
 }
 
 if (only.has('prettier')) {
