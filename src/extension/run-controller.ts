@@ -21,7 +21,8 @@ import { firstOutside } from './workspace-paths';
 export type ControllerEvent =
   | { readonly type: 'started'; readonly runId: number; readonly request: RunRequest; readonly results: AnyTaskKind['results'] }
   | { readonly type: 'event'; readonly runId: number; readonly event: RunEvent<unknown>; readonly state: RunState<unknown> }
-  | { readonly type: 'finished'; readonly runId: number; readonly request: RunRequest; readonly summary: RunSummary };
+  | { readonly type: 'finished'; readonly runId: number; readonly request: RunRequest; readonly summary: RunSummary }
+  | { readonly type: 'remote'; readonly runId: number; readonly status: QueueStatus };
 
 export interface RunView {
   readonly request: RunRequest;
@@ -214,6 +215,7 @@ export class RunController implements vscode.Disposable {
       const onRemote = (status: QueueStatus): void => {
         this.remote = status;
         if (this.active) this.active.remote = status;
+        this.events.fire({ type: 'remote', runId, status });
         this.notify();
       };
       return await this.folders.run({ kind: run.kind, options: run.options, target, state, signal: run.abort.signal, begin, onRemote });

@@ -144,6 +144,26 @@ export interface TaskLane {
   readonly durationMs: number;
 }
 
+/** A worker of the queue the run goes through (parallelTasks.queue.url), as its presence in Redis says. */
+export interface RemoteLane {
+  readonly id: string;
+  readonly host: string;
+  readonly name: string;
+  readonly slots: number;
+  /** Share of its slots' time spent on batches lately, 0–1. */
+  readonly utilisation: number;
+  /** The files it is on, relative to the workspace. */
+  readonly busy: readonly string[];
+  /** It stopped answering this long into the run (stopped, died, or cut off): its batches run elsewhere. */
+  readonly goneAtMs?: number;
+}
+
+export interface RemoteState {
+  /** The queue's Redis, without credentials. */
+  readonly queue: string;
+  readonly lanes: readonly RemoteLane[];
+}
+
 export interface PanelState {
   readonly trusted: boolean;
   readonly run?: RunHeader;
@@ -155,6 +175,8 @@ export interface PanelState {
   readonly analyze: { readonly rows: readonly AnalyzeRow[]; readonly hotspots: readonly Hotspot[] };
   readonly history: readonly HistoryEntry[];
   readonly tasks: readonly TaskLane[];
+  /** When the run goes through a queue. */
+  readonly remote?: RemoteState;
 }
 
 export type PanelResult = { readonly kind: 'diff'; readonly path: string; readonly patch: string };
@@ -178,4 +200,6 @@ export type HostMessage =
       readonly hotspots?: readonly Hotspot[];
       readonly transform?: readonly TransformFile[];
       readonly history?: readonly HistoryEntry[];
+      /** The queue's workers, when they changed (a run through a queue reports them every few seconds). */
+      readonly remote?: RemoteState;
     };

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ParallelTasksApi } from '../../src/extension/extension';
@@ -54,7 +55,7 @@ describe('runs through a queue on Redis, in the real VS Code host', function () 
 
   const lint = async (): Promise<RunSummary> => (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
 
-  it('lints through the queue with the password from secret storage: the same problems as here, and the run\'s view (what the status bar reads) names the queue and its remote workers', async () => {
+  it('lints through the queue with the password from secret storage: the same problems as here; the run\'s view (what the status bar reads) and the panel name the queue and its remote workers', async () => {
     const local = await lint();
     assert.equal(local.phase, 'completed', local.error);
     const localProblems = vscode.languages.getDiagnostics().flatMap(([uri, list]) => list.filter((d) => d.source === 'eslint').map((d) => `${uri.fsPath}:${d.range.start.line}:${d.message}`)).sort();
@@ -74,6 +75,10 @@ describe('runs through a queue on Redis, in the real VS Code host', function () 
     const view = extension.view();
     assert.equal(view?.remote?.queue, `redis://127.0.0.1:${redis.port}`);
     assert.deepEqual(view?.remote?.workers.map((w) => w.worker.name), ['host-test']);
+    // The panel: one lane per remote worker, by host and name.
+    const panel = extension.panelState();
+    assert.equal(panel.remote?.queue, `redis://127.0.0.1:${redis.port}`);
+    assert.deepEqual(panel.remote?.lanes.map((l) => [l.name, l.host, l.goneAtMs]), [['host-test', os.hostname(), undefined]]);
   });
 
   it('without the password the run fails and says why; the password never appears in settings', async () => {

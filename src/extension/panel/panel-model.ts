@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { RemoteLanes } from './remote-lanes';
 import type { RunSnapshot, RunState } from '../../core/run-state';
 import type { BatchBar, TaskLane, HistoryEntry, HostMessage, Hotspot, LintFile, PanelState, RunHeader, RunKind, Sample, SkippedEntry, WorkerLane, AnalyzeRow } from '../../shared/protocol';
 import { unreachable, type AnyTaskKind } from '../../core/task-api';
@@ -55,6 +56,7 @@ export class PanelModel {
   private pendingSkipped: SkippedEntry[] = [];
   private pendingAnalyze: AnalyzeRow[] = [];
   private historyChanged = false;
+  private readonly remote = new RemoteLanes();
   private transformChanged = false;
 
   constructor(private readonly review: TransformReview) {}
@@ -66,6 +68,7 @@ export class PanelModel {
   /** A new run: the previous run's lanes, samples and results are cleared (the history stays). */
   private startRun(e: Extract<ControllerEvent, { type: 'started' }>): void {
     this.runId = e.runId;
+    this.remote.reset();
     this.kind = e.request.kind;
     this.results = e.results;
     this.label = e.request.label;
@@ -93,6 +96,10 @@ export class PanelModel {
     if (e.runId !== this.runId) return;
     if (e.type === 'finished') {
       this.finish(e.summary.phase, e.summary.files, e.summary.wallMs, e.summary.error);
+      return;
+    }
+    if (e.type === 'remote') {
+      this.remote.update(e.status, Date.now() - this.startedAt);
       return;
     }
     this.state = e.state;
@@ -276,6 +283,7 @@ export class PanelModel {
       transform: this.review.list(),
       analyze: { rows: [...this.analyze], hotspots: [...this.hotspots] },
       history: [...this.history],
+      ...(this.remote.state() ? { remote: this.remote.state() } : {}),
     };
   }
 
@@ -295,6 +303,7 @@ export class PanelModel {
       ...(this.results?.view === 'report' && this.header?.phase !== 'running' ? { hotspots: this.hotspots } : {}),
       ...(this.transformChanged ? { transform: this.review.list() } : {}),
       ...(this.historyChanged ? { history: this.history } : {}),
+      ...(this.remote.changed && this.remote.state() ? { remote: this.remote.state() } : {}),
     };
     this.clearPending();
     return delta;
@@ -308,5 +317,6 @@ export class PanelModel {
     this.pendingAnalyze = [];
     this.historyChanged = false;
     this.transformChanged = false;
+    this.remote.changed = false;
   }
 }
