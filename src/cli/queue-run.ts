@@ -37,7 +37,6 @@ export async function openQueueRun(
   localWorkers: number,
   fileTimeoutMs: number,
 ): Promise<{ executor: Executor; shared: SharedCache; close(): Promise<void> }> {
-  if (plan.external) throw new UsageError('custom tasks do not run through the queue yet: run them without --queue');
   const queueTimeoutSeconds = Number(flags.queueTimeout ?? '60');
   if (!(queueTimeoutSeconds > 0)) throw new UsageError(`--queue-timeout must be a positive number of seconds, got "${flags.queueTimeout}"`);
   const connection = parseQueueUrl(url, { insecure: flags.insecure === true });

@@ -83,7 +83,7 @@ export class FolderRunner {
         external,
       });
       const cache = settings.cache ? await this.cacheFor(plan, target.folder) : undefined;
-      queue = settings.queueUrl && !plan.external ? await this.openQueue(plan, settings, job) : undefined;
+      queue = settings.queueUrl ? await this.openQueue(plan, settings, job) : undefined;
       const executor = queue ?? plan.external?.executor ?? (await this.context.pool.acquire(plan.workers, plan.isolation, [root], plan.heapCapMb));
       const spec: JobSpec = {
         ...plan.spec,
@@ -104,7 +104,7 @@ export class FolderRunner {
 
   /**
    * The run's executor when `parallelTasks.queue.url` is set: batches go to the queue's workers, with the
-   * password from secret storage. Custom tasks run here: their commands do not go through the queue yet.
+   * password from secret storage. A custom task's command runs on the workers, from their checkout's definition.
    */
   private async openQueue(plan: PlannedJob, settings: Settings, job: FolderJob): Promise<QueueExecutor> {
     const { loadQueue, cacheKeyFor, sha256 } = loadEngine();

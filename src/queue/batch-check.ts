@@ -80,6 +80,11 @@ export async function localRequest(job: BatchJob, kind: AnyTaskKind, options: un
     wirePaths.set(local, file.path);
     const own = await readFile(local).then(sha256, () => undefined);
     if (own !== file.hash) {
+      // A tool that reads the disk itself (a custom task's program) cannot be handed other content.
+      if (!kind.unsavedText) {
+        answered.push({ path: file.path, outcome: { status: 'error', message: `${who}'s copy of this file differs from the coordinator's, and the task's program reads its own copy` } });
+        continue;
+      }
       if (file.text === undefined) {
         answered.push({ path: file.path, outcome: { status: 'error', message: `${who}'s copy of this file differs from the coordinator's, and the file is too large or not UTF-8 text to send` } });
         continue;

@@ -7,7 +7,7 @@ import type { Executor } from '../core/executor';
 import { sha256 } from '../core/hash';
 import { workerHeapLimitForMachine } from '../core/memory';
 import { describeWorkerError, PoolExecutor, type Isolation } from '../core/pool-executor';
-import type { AnyTaskKind } from '../core/task-api';
+import type { AnyTaskKind, ExternalRun } from '../core/task-api';
 import type { WorkerMessage } from '../core/types';
 import * as workerpool from 'workerpool';
 import type { CacheKeysRequest } from '../worker/cache-keys';
@@ -15,7 +15,7 @@ import { portablePath } from './batch-files';
 import { BatchRefusal, checkKeys, keyedFiles, localRequest, readBatch, type CheckedBatch } from './batch-check';
 import { probeRedis, redisOptions, type QueueConnection } from './connection';
 import { isRunAlive, PRESENCE_REFRESH_MS, publishPresence, withdrawPresence } from './presence';
-import { BATCH_QUEUE, CANCEL_EVENT, type BatchJob, type BatchResult, type WorkerIdentity } from './wire';
+import { BATCH_QUEUE, CANCEL_EVENT, REFUSED, type BatchJob, type BatchResult, type WorkerIdentity } from './wire';
 
 export interface RemoteWorkerOptions {
   readonly connection: QueueConnection;
@@ -49,6 +49,8 @@ export class RemoteWorker {
   readonly identity: WorkerIdentity;
   private readonly engineBuild: string;
   private readonly pools = new Map<Isolation, PoolExecutor>();
+  /** Custom tasks' executors, by run (see executorFor). */
+  private readonly externals = new Map<string, Promise<ExternalRun>>();
   /** One thread for cache keys (see cacheKeys), started with the first batch that carries keys. */
   private keyPool: workerpool.Pool | undefined;
   /** Active batches: job id → run id, and the files each is on. */
@@ -119,7 +121,8 @@ export class RemoteWorker {
     await this.worker.close();
     clearInterval(this.presenceTimer);
     await withdrawPresence(this.redis, this.options.prefix, this.presence()).catch(() => undefined);
-    await Promise.allSettled([this.events.close(), this.keyPool?.terminate(), ...[...this.pools.values()].map((pool) => pool.terminate())]);
+    const externals = [...this.externals.values()].map((external) => external.then((done) => done.executor.terminate()));
+    await Promise.allSettled([this.events.close(), this.keyPool?.terminate(), ...externals, ...[...this.pools.values()].map((pool) => pool.terminate())]);
     await this.redis.quit().catch(() => undefined);
   }
 
@@ -165,7 +168,8 @@ export class RemoteWorker {
     const result: BatchResult = { worker: this.identity, files: checked.answered.map((a) => ({ ...a, durationMs: 0 })), output: [] };
     if (checked.request.files.length === 0) return result;
     const toWire = (file: string): string | undefined => checked.wirePaths.get(file);
-    const execution = this.pool(checked.kind, checked.request.options).execute<unknown>(checked.request, (message: WorkerMessage<unknown>) => {
+    const executor = await this.executorFor(checked);
+    const execution = executor.execute<unknown>(checked.request, (message: WorkerMessage<unknown>) => {
       if (message.type === 'output') {
         result.output.push({ stream: message.stream, text: message.text });
         return;
@@ -194,6 +198,32 @@ export class RemoteWorker {
     }
     if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'by the coordinator')}`);
     return result;
+  }
+
+  /**
+   * Where a batch runs here: the local pool, or for a kind that brings its own executor (a custom task) that
+   * executor, made from this checkout's own definition of the task, once per run.
+   */
+  private async executorFor(checked: CheckedBatch): Promise<Executor> {
+    const { kind, job, request } = checked;
+    if (!kind.external) return this.pool(kind, request.options);
+    let external = this.externals.get(job.run);
+    if (!external) {
+      external = kind.external(request.options, this.options.root).then((prepared) => {
+        if ('skip' in prepared) throw new UnrecoverableError(`${REFUSED} ${this.describe()}: this checkout has ${prepared.skip}`);
+        return prepared;
+      });
+      this.externals.set(job.run, external);
+      // Kept for the runs that still have batches here; the others' executors are ended.
+      const running = new Set([...this.active.values()].map((entry) => entry.run));
+      for (const [run, other] of this.externals) {
+        if (run !== job.run && !running.has(run)) {
+          this.externals.delete(run);
+          void other.then((done) => done.executor.terminate(), () => undefined);
+        }
+      }
+    }
+    return (await external).executor;
   }
 
   /** A pool per isolation, started on first use: the kind decides (codemods in processes, the rest in threads). */

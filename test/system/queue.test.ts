@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnCli } from './cli';
 import { startRedis, uniquePrefix, type RedisServer } from '../helpers/redis-server';
 import { killAll, machineCopy, startCli, startWorker, type CliProcess } from './queue-helpers';
@@ -150,6 +152,32 @@ describe('the queue (BullMQ on Redis)', function () {
     const others = results.filter((r) => r !== crashed && r.filePath.includes('/gen/'));
     assert.equal(others.length, 5);
     for (const other of others) assert.ok(other.messages.some((m) => /Expected '===' and instead saw '=='/.test(m.message)), other.filePath);
+  });
+
+  it('a custom task through the queue runs its command on the worker and answers as locally; a stale copy is an error, never its answer', async () => {
+    const coordinator = copy('coordinator', 6);
+    const machine = copy('machine', 6);
+    const prefix = uniquePrefix('custom');
+    // The same task in both checkouts: a program that reports one warning per file, with gcc's format.
+    for (const dir of [coordinator, machine]) {
+      mkdirSync(`${dir}/.vscode`, { recursive: true });
+      writeFileSync(`${dir}/report.js`, "for (const f of process.argv.slice(2)) console.log(`${f}:1:1: warning: seen ${require('fs').readFileSync(f, 'utf8').length} bytes`);\n");
+      writeFileSync(`${dir}/.vscode/parallel-tasks.json`, JSON.stringify({ tasks: [{ name: 'report', command: [process.execPath, 'report.js', '${files}'], include: ['gen/**/*.js'], problemMatcher: '$gcc', batchSize: 2 }] }));
+    }
+    writeFileSync(`${machine}/gen/file-002.js`, 'stale\n');
+    const served = await worker(machine, prefix, 'tasks');
+    const local = spawnCli(['run', 'report', '-f', 'json'], coordinator);
+    const queued = spawnCli(['run', 'report', '-f', 'json', '--queue', redis.url, '--queue-prefix', prefix], coordinator);
+    type Report = { problems: { file: string; message: string }[]; errors: { path: string; error: string }[] };
+    const expected = JSON.parse(local.stdout) as Report;
+    const got = JSON.parse(queued.stdout) as Report;
+    const isStale = (problem: { file: string }): boolean => problem.file.endsWith('gen/file-002.js');
+    assert.equal(expected.problems.length, 6);
+    // Every other file's problems, with the coordinator's paths, as the command reported them here.
+    assert.deepEqual(got.problems, expected.problems.filter((p) => !isStale(p)), queued.stderr);
+    assert.deepEqual(got.errors.map((e) => [path.relative(coordinator, e.path), e.error]), [['gen/file-002.js', "worker tasks on " + os.hostname() + "'s copy of this file differs from the coordinator's, and the task's program reads its own copy"]]);
+    assert.notEqual(queued.status, 0, 'a file not checked is not a success');
+    await served.waitFor(/finished batch/, 5000);
   });
 
   it('with no worker it says so, and ends with exit 2 after --queue-timeout', async () => {

@@ -29,8 +29,7 @@ export const customKind: TaskKind<CustomOptions, CommandValue> = {
   executedFiles: () => [],
   // A task is named, not located: each checkout reads its own .vscode/parallel-tasks.json.
   mapOptionPaths: (options) => options,
-  // Problems are per file already, located by the file they are reported on.
-  mapValuePaths: (value) => value,
+  mapValuePaths: (value, map) => ({ ...value, problems: value.problems.map((problem) => ({ ...problem, file: map(problem.file) })) }),
   isolation: () => ({ setting: 'custom', fallback: 'thread' }),
   fragile: () => false,
   symlinks: 'follow',
