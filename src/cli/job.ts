@@ -174,7 +174,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
         ...plan.spec,
         signal: controller.signal,
         // Through a queue, what this machine's cache misses is asked of the queue's shared one.
-        cache: cache && queueRun ? { ...cache, shared: queueRun.shared } : cache,
+        cache: cache && queueRun?.shared ? { ...cache, shared: queueRun.shared } : cache,
         ...(automatic && !plan.fragile && !plan.external && !queueRun ? { smallRunExecutor: () => inProcessExecutor(fileTimeoutMs) } : {}),
       },
       state,

@@ -44,8 +44,7 @@ function withQueueOptions(command: Command): Command {
     .option('--queue <url>', `run the batches on the workers of a BullMQ queue on Redis: redis://HOST:PORT or rediss:// (default: $${QUEUE_ENV}); --workers N also serves it with N workers here`)
     .option('--queue-timeout <seconds>', 'with --queue: end the run (exit 2) when no worker serves the queue for this long', '60')
     .option('--insecure', 'with --queue: allow Redis without a password on an address other than loopback')
-    // Tests and benchmarks: a queue of their own in a shared Redis.
-    .addOption(new Option('--queue-prefix <prefix>').hideHelp());
+    .option('--queue-prefix <prefix>', 'with --queue: the name of the queue in Redis (default parallel-tasks); one per pipeline keeps its workers to its commit');
 }
 
 /** `parallel-tasks worker`. */
@@ -57,8 +56,8 @@ function addWorkerCommand(program: Command, setExit: (code: number) => void): vo
     .option('--concurrency <n>', 'batches run at once, each on a worker of this machine (default: one per core)')
     .option('--name <name>', 'how coordinators and the panel name this worker (default: the folder and the pid)')
     .option('--insecure', 'allow Redis without a password on an address other than loopback')
-    // Tests: a queue of their own, and short lock times so that a dead worker's batch comes back quickly.
-    .addOption(new Option('--queue-prefix <prefix>').hideHelp())
+    .option('--queue-prefix <prefix>', 'the name of the queue in Redis (default parallel-tasks): serve only the coordinators that use the same')
+    // Tests: short lock times, so that a dead worker's batch comes back quickly.
     .addOption(new Option('--lock-duration <ms>').hideHelp())
     .addOption(new Option('--stalled-interval <ms>').hideHelp())
     .action(async (options) => setExit(await workerCommand(options)));

@@ -22,7 +22,11 @@ export interface QueueFlags {
 
 /** The queue's URL from `--queue` or the environment, if the run goes through one. */
 export function queueUrl(flags: QueueFlags): string | undefined {
-  return flags.queue ?? (process.env[QUEUE_ENV] || undefined);
+  const url = flags.queue ?? (process.env[QUEUE_ENV] || undefined);
+  // Taken out of the environment once read: the workers this process starts run plugins and codemods, which
+  // must not find the queue's password there.
+  delete process.env[QUEUE_ENV];
+  return url;
 }
 
 /**
@@ -36,7 +40,7 @@ export async function openQueueRun(
   plan: PlannedJob,
   localWorkers: number,
   fileTimeoutMs: number,
-): Promise<{ executor: Executor; shared: SharedCache; close(): Promise<void> }> {
+): Promise<{ executor: Executor; shared: SharedCache | undefined; close(): Promise<void> }> {
   const queueTimeoutSeconds = Number(flags.queueTimeout ?? '60');
   if (!(queueTimeoutSeconds > 0)) throw new UsageError(`--queue-timeout must be a positive number of seconds, got "${flags.queueTimeout}"`);
   const connection = parseQueueUrl(url, { insecure: flags.insecure === true });
@@ -66,6 +70,7 @@ export async function openQueueRun(
     return {
       executor,
       shared: executor.sharedCache(),
+
       close: async () => {
         await executor.terminate();
         await local?.close(true);

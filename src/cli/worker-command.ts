@@ -31,6 +31,8 @@ const FINISH_LIMIT_MS = 30_000;
  */
 export async function workerCommand(options: WorkerCommandOptions): Promise<number> {
   const url = options.queue ?? process.env[QUEUE_ENV];
+  // Out of the environment before any pool starts: the plugins and codemods the batches run must not find the password.
+  delete process.env[QUEUE_ENV];
   if (!url) throw new UsageError(`worker needs --queue redis://HOST:PORT (or ${QUEUE_ENV})`);
   const connection = parseQueueUrl(url, { insecure: options.insecure === true });
   const concurrency = options.concurrency === undefined ? os.availableParallelism() : parseCount(options.concurrency, '--concurrency');

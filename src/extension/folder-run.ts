@@ -9,7 +9,7 @@ import type { PoolManager } from './pool';
 import type { RunTarget } from './run-types';
 import { readSettings, type Settings } from './settings';
 import { openDocumentSources } from './transform-edits';
-import { QUEUE_PASSWORD_KEY } from './queue-password';
+import { queuePasswordKey } from './queue-password';
 import type { QueueExecutor, QueueStatus } from '../queue/queue-executor';
 
 export interface FolderRunContext {
@@ -84,13 +84,14 @@ export class FolderRunner {
       });
       const cache = settings.cache ? await this.cacheFor(plan, target.folder) : undefined;
       queue = settings.queueUrl ? await this.openQueue(plan, settings, job) : undefined;
+      const shared = queue?.sharedCache();
       const executor = queue ?? plan.external?.executor ?? (await this.context.pool.acquire(plan.workers, plan.isolation, [root], plan.heapCapMb));
       const spec: JobSpec = {
         ...plan.spec,
         signal: job.signal,
         sources: plan.unsavedText ? openDocumentSources() : undefined,
         // Through a queue, what this machine's cache misses is asked of the queue's shared cache.
-        cache: cache && queue ? { ...cache, shared: queue.sharedCache() } : cache,
+        cache: cache && shared ? { ...cache, shared } : cache,
       };
       return { result: await engine.runJob<unknown>(executor, spec, job.state), settings };
     } finally {
@@ -109,7 +110,10 @@ export class FolderRunner {
   private async openQueue(plan: PlannedJob, settings: Settings, job: FolderJob): Promise<QueueExecutor> {
     const { loadQueue, cacheKeyFor, sha256 } = loadEngine();
     const { parseQueueUrl, QueueExecutor, DEFAULT_PREFIX } = await loadQueue();
-    const password = await this.context.secrets.get(QUEUE_PASSWORD_KEY);
+    if (/\/\/[^/]*@/.test(settings.queueUrl)) throw new Error('parallelTasks.queue.url must not hold a password: use Parallel Tasks: Set Queue Password');
+    const bare = parseQueueUrl(settings.queueUrl, { insecure: true });
+    // The password belongs to the host it was set for: a URL changed to another host never receives it.
+    const password = await this.context.secrets.get(queuePasswordKey(bare.display));
     const connection = parseQueueUrl(settings.queueUrl, password ? { password } : {});
     this.engineBuild ??= sha256(await readFile(this.context.workerScript));
     const root = plan.spec.root;

@@ -13,7 +13,8 @@ import type { AnyTaskKind } from '../core/task-api';
 import type { BatchRequest, FileOutcome } from '../core/types';
 import { taskKind } from '../tasks/registry';
 import { fromWirePath, localPath } from './batch-files';
-import { batchJobSchema, REFUSED, WIRE_FORMAT, type BatchJob } from './wire';
+import { isUncacheableKey } from '../tasks/cache-key';
+import { batchJobSchema, NO_KEY, REFUSED, WIRE_FORMAT, type BatchJob } from './wire';
 
 /** A batch this worker will not run, with the reason (sent back as the job's failure, which the coordinator shows). */
 export class BatchRefusal extends Error {
@@ -116,7 +117,11 @@ export function keyedFiles(job: BatchJob, root: string): { readonly local: strin
 /** Refuses the batch when this checkout's tools or config give a file another cache key than the coordinator's. */
 export function checkKeys(keyed: readonly { readonly wire: string; readonly key: string }[], ours: readonly string[], who: string): void {
   for (const [i, file] of keyed.entries()) {
-    if (ours[i] !== file.key) {
+    const own = ours[i] ?? '';
+    if (file.key === NO_KEY && !isUncacheableKey(own)) {
+      throw new BatchRefusal(`${REFUSED} ${who}: the coordinator's tool could not load its config for ${file.wire}, and this worker's can: they run different configs (a local run on the coordinator would fail)`);
+    }
+    if (file.key !== NO_KEY && own !== file.key) {
       throw new BatchRefusal(`${REFUSED} ${who}: its tool versions or config differ from the coordinator's for ${file.wire} (compare the lock files and config files of the two checkouts)`);
     }
   }

@@ -4,7 +4,7 @@ import { sha256 } from '../core/hash';
 import { isInside } from '../core/paths';
 import type { FileOutcome } from '../core/types';
 import { isUncacheableKey } from '../tasks/cache-key';
-import type { BatchFile } from './wire';
+import { NO_KEY, type BatchFile } from './wire';
 
 /** Files up to this size travel with their text, so a worker whose checkout differs uses the coordinator's content. */
 export const DEFAULT_MAX_TEXT_BYTES = 1024 * 1024;
@@ -62,8 +62,8 @@ export async function prepareFiles(
       continue;
     }
     const text = bytes.length <= options.maxTextBytes ? decode(bytes) : undefined;
-    // A file whose tool could not say what applies to it has no key to compare; the worker reports the error.
-    const key = options.keyFor ? await options.keyFor(file).then((k) => (isUncacheableKey(k) ? undefined : k)) : undefined;
+    // A file whose tool could not say what applies to it here: the worker's tool must fail on it too (see NO_KEY).
+    const key = options.keyFor ? await options.keyFor(file).then((k) => (isUncacheableKey(k) ? NO_KEY : k)) : undefined;
     prepared.push({
       path: toWirePath(root, file),
       hash: sha256(bytes),

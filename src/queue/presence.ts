@@ -11,8 +11,8 @@ import { workerPresenceSchema, type WorkerPresence } from './wire';
 export const PRESENCE_REFRESH_MS = 1000;
 export const PRESENCE_TTL_MS = 5000;
 /** A run's coordinator refreshes its key this often; a worker skips batches of a run whose key is gone. */
-export const RUN_REFRESH_MS = 2000;
-export const RUN_TTL_MS = 8000;
+export const RUN_REFRESH_MS = 5000;
+export const RUN_TTL_MS = 30_000;
 
 const workerKey = (prefix: string, id: string): string => `${prefix}:pt:worker:${id}`;
 const runKey = (prefix: string, run: string): string => `${prefix}:pt:run:${run}`;

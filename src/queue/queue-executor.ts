@@ -11,6 +11,7 @@ import { DEFAULT_MAX_TEXT_BYTES, portablePath, prepareFiles } from './batch-file
 import { probeRedis, redisOptions, type QueueConnection } from './connection';
 import { listWorkers, markRunAlive, markRunOver, RUN_REFRESH_MS } from './presence';
 import { RemoteBatch } from './remote-batch';
+import { RunRecord } from './run-record';
 import { RedisSharedCache } from './shared-cache';
 import { BATCH_QUEUE, CANCEL_EVENT, REFUSED, RUN_QUEUE, WIRE_FORMAT, type BatchJob, type WorkerPresence } from './wire';
 
@@ -64,8 +65,11 @@ export class QueueExecutor implements Executor {
   readonly run = randomUUID();
   private readonly coordinator = `${os.hostname()}:${process.pid}`;
   private readonly batches = new Map<string, RemoteBatch>();
-  private parent: Promise<unknown> | undefined;
+  private readonly record: RunRecord;
   private nextBatch = 1;
+  private reconciling = false;
+  /** When Redis last answered the coordinator: a long silence ends the run like a queue without workers. */
+  private lastContact = Date.now();
   private timers: NodeJS.Timeout[] = [];
   private terminated: Promise<void> | undefined;
   /** Since when pending batches have had no worker to run them. */
@@ -77,11 +81,13 @@ export class QueueExecutor implements Executor {
     readonly concurrency: number,
     private readonly queue: Queue,
     private readonly flow: FlowProducer,
+    private readonly runs: Queue,
     private readonly events: QueueEvents,
     private readonly producer: QueueEventsProducer,
     private readonly redis: Redis,
   ) {
-    this.events.on('completed', ({ jobId, returnvalue }) => this.batches.get(jobId)?.completed(returnvalue));
+    this.record = new RunRecord(this.run, options.prefix, flow, queue, runs);
+    this.events.on('completed', ({ jobId, returnvalue }) => this.onCompleted(jobId, returnvalue));
     this.events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
     this.events.on('progress', ({ jobId, data }) => this.batches.get(jobId)?.progress(data));
     this.timers.push(setInterval(() => void this.reconcile(), RECONCILE_MS));
@@ -95,21 +101,31 @@ export class QueueExecutor implements Executor {
     } catch (error) {
       throw new UsageError(`cannot use the queue at ${options.connection.display}: ${errorMessage(error)}`);
     }
-    const connection = redisOptions(options.connection);
+    // The coordinator's commands fail after a retry instead of waiting for Redis for ever: a run must end (see
+    // reconcile). Only the blocking reader of events keeps retrying, as BullMQ requires of it.
+    const connection = { ...redisOptions(options.connection), maxRetriesPerRequest: 1 };
     const common = { connection, prefix: options.prefix };
     const redis = new Redis({ ...connection, lazyConnect: true });
     const queue = new Queue(BATCH_QUEUE, common);
+    const runs = new Queue(RUN_QUEUE, common);
     const flow = new FlowProducer(common);
-    const events = new QueueEvents(BATCH_QUEUE, common);
+    const events = new QueueEvents(BATCH_QUEUE, { ...common, connection: redisOptions(options.connection) });
     const producer = new QueueEventsProducer(BATCH_QUEUE, common);
-    const close = (): Promise<unknown> => Promise.allSettled([queue.close(), flow.close(), events.close(), producer.close(), redis.quit()]);
+    const close = (): Promise<unknown> => Promise.allSettled([queue.close(), runs.close(), flow.close(), events.close(), producer.close(), redis.quit()]);
     try {
       await redis.connect();
       await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), producer.waitUntilReady()]);
+      const swept = await RunRecord.sweep(runs, redis, options.prefix);
+      if (swept > 0) options.log(`parallel-tasks: removed what ${swept} run${swept === 1 ? '' : 's'} whose coordinator stopped left in ${options.connection.display}`);
       const slots = await waitForWorkers(redis, options);
       options.onStatus?.({ queue: options.connection.display, workers: await listWorkers(redis, options.prefix) });
-      const executor = new QueueExecutor(options, Math.min(MAX_IN_FLIGHT, Math.max(2, slots * BATCHES_PER_SLOT)), queue, flow, events, producer, redis);
-      await markRunAlive(redis, options.prefix, executor.run);
+      const executor = new QueueExecutor(options, Math.min(MAX_IN_FLIGHT, Math.max(2, slots * BATCHES_PER_SLOT)), queue, flow, runs, events, producer, redis);
+      try {
+        await markRunAlive(redis, options.prefix, executor.run);
+      } catch (error) {
+        await executor.terminate();
+        throw error;
+      }
       return executor;
     } catch (error) {
       await close();
@@ -132,8 +148,12 @@ export class QueueExecutor implements Executor {
     };
   }
 
-  /** Results shared with every machine of this queue (see RedisSharedCache). */
-  sharedCache(): SharedCache {
+  /**
+   * Results shared with every machine of this queue (see RedisSharedCache); none for a kind whose results are
+   * edits: anyone who can write to Redis could otherwise have their text written into a file.
+   */
+  sharedCache(): SharedCache | undefined {
+    if (this.options.kind.results.view === 'edits') return undefined;
     return new RedisSharedCache(this.redis, this.options.prefix, this.options.kind, this.options.root, this.options.connection.display);
   }
 
@@ -171,28 +191,18 @@ export class QueueExecutor implements Executor {
     };
     const jobId = `${this.run}-${this.nextBatch++}`;
     batch.jobId = jobId;
+    // In the map before it is added, so that no event about it is missed; reconciled only once it is in Redis.
     this.batches.set(jobId, batch);
-    await this.addJob(jobId, data);
+    await this.record.add(jobId, data, { coordinator: this.coordinator, kind: data.kind, startedAt: Date.now() });
+    batch.added = true;
     if (cancelled()) await this.stop(batch);
   }
 
-  /** The run's parent job comes with its first batch (one flow); later batches join it as children. */
-  private async addJob(jobId: string, data: BatchJob): Promise<void> {
-    // Kept until the coordinator has read them (it removes them then): a result removed on completion could not be reconciled.
-    const opts = { jobId, attempts: 1, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } };
-    if (!this.parent) {
-      this.parent = this.flow.add({
-        name: 'run',
-        queueName: RUN_QUEUE,
-        data: { coordinator: this.coordinator, kind: data.kind, startedAt: Date.now() },
-        opts: { jobId: this.run },
-        children: [{ name: 'batch', queueName: BATCH_QUEUE, data, opts }],
-      });
-      await this.parent;
-      return;
-    }
-    await this.parent;
-    await this.queue.add('batch', data, { ...opts, parent: { id: this.run, queue: `${this.options.prefix}:${RUN_QUEUE}` } });
+  private onCompleted(jobId: string, value: unknown): void {
+    const batch = this.batches.get(jobId);
+    if (!batch) return;
+    batch.completed(value);
+    this.forget(jobId);
   }
 
   private onFailed(jobId: string, reason: string): void {
@@ -225,19 +235,37 @@ export class QueueExecutor implements Executor {
 
   /** Asks Redis what became of each batch whose outcome no event has brought, and whether any worker is left. */
   private async reconcile(): Promise<void> {
+    // A slow round (a large batch's result) must not overlap the next.
+    if (this.reconciling) return;
+    this.reconciling = true;
     try {
       for (const [jobId, batch] of [...this.batches]) {
+        if (batch.isSettled) this.forget(jobId);
+        if (batch.isSettled || !batch.added) continue;
+        // The state first (cheap); the job itself, with its files' text, only once it has finished.
+        const state = await this.queue.getJobState(jobId);
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
         const job = await Job.fromId(this.queue, jobId);
         if (batch.isSettled) continue;
         if (!job) batch.fail('the batch disappeared from the queue (removed, or Redis lost it)');
-        else if (job.finishedOn && job.failedReason) this.onFailed(jobId, job.failedReason);
-        else if (job.finishedOn) batch.completed(job.returnvalue);
-        if (batch.isSettled) this.forget(jobId);
+        else if (job.failedReason) this.onFailed(jobId, job.failedReason);
+        else batch.completed(job.returnvalue);
+        this.forget(jobId);
       }
       await this.watchForWorkers();
+      this.lastContact = Date.now();
     } catch {
-      // Redis unreachable for a moment: the next round asks again.
+      this.failIfRedisGone();
+    } finally {
+      this.reconciling = false;
     }
+  }
+
+  /** Redis silent for as long as the queue may go without workers: the run ends instead of waiting for ever. */
+  private failIfRedisGone(): void {
+    if (Date.now() - this.lastContact < this.options.queueTimeoutMs) return;
+    const message = `lost the queue at ${this.options.connection.display}: Redis did not answer for ${Math.round(this.options.queueTimeoutMs / 1000)} s`;
+    for (const batch of this.batches.values()) batch.fatal(batch.firstFile ?? this.options.root, message);
   }
 
   private async watchForWorkers(): Promise<void> {
@@ -263,11 +291,9 @@ export class QueueExecutor implements Executor {
     for (const timer of this.timers) clearInterval(timer);
     await Promise.allSettled([...this.batches.values()].map((batch) => this.stop(batch)));
     // The run's record and what is left of its batches; a batch still held by a worker goes when that worker stops it.
-    await Job.fromId(this.queue, this.run)
-      .then((parent) => parent?.remove({ removeChildren: true }))
-      .catch(() => undefined);
+    await this.record.remove().catch(() => undefined);
     await markRunOver(this.redis, this.options.prefix, this.run).catch(() => undefined);
-    await Promise.allSettled([this.queue.close(), this.flow.close(), this.events.close(), this.producer.close()]);
+    await Promise.allSettled([this.queue.close(), this.runs.close(), this.flow.close(), this.events.close(), this.producer.close()]);
     await this.redis.quit().catch(() => undefined);
   }
 }

@@ -16,6 +16,8 @@ export function describeWorker(worker: WorkerIdentity): string {
  */
 export class RemoteBatch {
   jobId: string | undefined;
+  /** Whether it is in Redis yet (only then is its state asked for). */
+  added = false;
   /** The batch's first file, which a fatal error is reported on. */
   firstFile: string | undefined;
   private settled = false;
@@ -74,6 +76,9 @@ export class RemoteBatch {
   /** A value with this checkout's paths; one that is not the kind's shape is an error on its file, not a crash here. */
   private localOutcome(outcome: FileOutcome<unknown>): FileOutcome<unknown> {
     if (outcome.status !== 'ok') return outcome;
+    // Checked as a cached value is (the kind's own schema): a worker's answer is input from the network.
+    const schema = this.kind.cache?.value;
+    if (schema && !schema.safeParse(outcome.value).success) return { status: 'error', message: 'the worker sent a result of the wrong shape for this file' };
     try {
       return { status: 'ok', value: this.kind.mapValuePaths(outcome.value, (p: string) => localPath(this.root, p)) };
     } catch {

@@ -6,12 +6,11 @@ import { errorMessage, UsageError } from '../core/errors';
 import type { Executor } from '../core/executor';
 import { sha256 } from '../core/hash';
 import { workerHeapLimitForMachine } from '../core/memory';
-import { describeWorkerError, PoolExecutor, type Isolation } from '../core/pool-executor';
+import { PoolExecutor, type Isolation } from '../core/pool-executor';
 import type { AnyTaskKind, ExternalRun } from '../core/task-api';
-import type { WorkerMessage } from '../core/types';
 import * as workerpool from 'workerpool';
 import type { CacheKeysRequest } from '../worker/cache-keys';
-import { portablePath } from './batch-files';
+import { runBatch } from './batch-run';
 import { BatchRefusal, checkKeys, keyedFiles, localRequest, readBatch, type CheckedBatch } from './batch-check';
 import { probeRedis, redisOptions, type QueueConnection } from './connection';
 import { isRunAlive, PRESENCE_REFRESH_MS, publishPresence, withdrawPresence } from './presence';
@@ -33,6 +32,9 @@ export interface RemoteWorkerOptions {
   readonly stalledIntervalMs?: number;
   readonly log: (line: string) => void;
 }
+
+/** How long this checkout's cache keys for a batch may take (its tool's config loads once per run). */
+const KEY_TIMEOUT_MS = 120_000;
 
 type CancelListener = QueueEventsListener & { [CANCEL_EVENT]: (args: { run?: string; job?: string }, id: string) => void };
 
@@ -99,9 +101,14 @@ export class RemoteWorker {
     const self = new RemoteWorker(options, worker, events, redis);
     holder.self = self;
     worker.on('error', (error) => options.log(`queue error: ${errorMessage(error)}`));
-    await Promise.all([events.waitUntilReady(), worker.waitUntilReady()]);
-    await self.publish();
-    void worker.run();
+    try {
+      await Promise.all([events.waitUntilReady(), worker.waitUntilReady()]);
+      await self.publish();
+    } catch (error) {
+      await self.close(true);
+      throw new UsageError(`cannot use the queue at ${options.connection.display}: ${errorMessage(error)}`);
+    }
+    worker.run().catch((error: unknown) => options.log(`stopped taking batches: ${errorMessage(error)}`));
     options.log(`${self.describe()}: serving ${options.connection.display} with ${options.concurrency} slot${options.concurrency === 1 ? '' : 's'} in ${options.root}`);
     return self;
   }
@@ -129,76 +136,42 @@ export class RemoteWorker {
   private async process(job: Job, signal: AbortSignal | undefined): Promise<BatchResult> {
     const started = performance.now();
     const who = this.describe();
-    let checked: CheckedBatch;
+    const jobId = job.id ?? '';
     try {
       const { job: batch, kind, options } = readBatch(job.data, this.options.root, this.engineBuild, who);
       if (!(await isRunAlive(this.redis, this.options.prefix, batch.run))) {
         this.options.log(`skipped a batch of run ${batch.run}: its coordinator is gone`);
         return { worker: this.identity, files: [], output: [] };
       }
+      // Active from here: a cancel of the run that comes while the keys are checked is not missed.
+      const entry = { run: batch.run, busy: new Set<string>() };
+      this.active.set(jobId, entry);
       const keyed = keyedFiles(batch, this.options.root);
       if (keyed.length > 0) checkKeys(keyed, await this.cacheKeys(batch, kind, options, keyed.map((f) => f.local)), who);
-      checked = await localRequest(batch, kind, options, this.options.root, who);
+      const checked = await localRequest(batch, kind, options, this.options.root, who);
+      const files = checked.job.files;
+      this.options.log(`running batch ${jobId} of ${checked.job.coordinator}: ${files.length} file${files.length === 1 ? '' : 's'}${files.length <= 3 ? ` (${files.map((f) => f.path).join(', ')})` : ''}`);
+      const result = await runBatch(await this.executorFor(checked), job, checked, entry.busy, signal, {
+        identity: this.identity,
+        root: this.options.root,
+        describe: who,
+        runAlive: () => isRunAlive(this.redis, this.options.prefix, batch.run),
+      });
+      this.options.log(`finished batch ${jobId} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      return result;
     } catch (error) {
       if (error instanceof BatchRefusal) {
         this.options.log(error.message);
         throw new UnrecoverableError(error.message);
       }
-      throw error;
-    }
-    const files = checked.job.files;
-    this.options.log(`running batch ${job.id} of ${checked.job.coordinator}: ${files.length} file${files.length === 1 ? '' : 's'}${files.length <= 3 ? ` (${files.map((f) => f.path).join(', ')})` : ''}`);
-    const entry = { run: checked.job.run, busy: new Set<string>() };
-    this.active.set(job.id ?? '', entry);
-    try {
-      const result = await this.runOnPool(job, checked, entry.busy, signal);
-      this.options.log(`finished batch ${job.id} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
-      return result;
-    } catch (error) {
-      this.options.log(`${signal?.aborted ? 'stopped' : 'failed'} batch ${job.id}: ${errorMessage(error)}`);
+      this.options.log(`${signal?.aborted ? 'stopped' : 'failed'} batch ${jobId}: ${errorMessage(error)}`);
       throw error;
     } finally {
-      this.active.delete(job.id ?? '');
+      this.active.delete(jobId);
       this.busyMs += performance.now() - started;
     }
   }
 
-  /** Runs the batch as one task of the local pool and collects its messages. */
-  private async runOnPool(job: Job, checked: CheckedBatch, busy: Set<string>, signal: AbortSignal | undefined): Promise<BatchResult> {
-    const result: BatchResult = { worker: this.identity, files: checked.answered.map((a) => ({ ...a, durationMs: 0 })), output: [] };
-    if (checked.request.files.length === 0) return result;
-    const toWire = (file: string): string | undefined => checked.wirePaths.get(file);
-    const executor = await this.executorFor(checked);
-    const execution = executor.execute<unknown>(checked.request, (message: WorkerMessage<unknown>) => {
-      if (message.type === 'output') {
-        result.output.push({ stream: message.stream, text: message.text });
-        return;
-      }
-      const wire = toWire(message.file);
-      if (!wire) return;
-      if (message.type === 'file-start') {
-        busy.add(wire);
-        void job.updateProgress({ worker: this.identity, file: wire }).catch(() => undefined);
-      } else {
-        busy.delete(wire);
-        const outcome = message.outcome.status === 'ok' ? { status: 'ok' as const, value: checked.kind.mapValuePaths(message.outcome.value, (p: string) => portablePath(this.options.root, p)) } : message.outcome;
-        result.files.push({ path: wire, outcome, durationMs: message.durationMs });
-      }
-    });
-    const onAbort = (): void => execution.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await execution.done;
-    } catch (error) {
-      // The pool's worker died on this batch: the coordinator retries its files, one by one, as after a local crash.
-      if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'by the coordinator')}`);
-      throw new Error(`${this.describe()}: ${describeWorkerError(error)}`, { cause: error });
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
-    if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'by the coordinator')}`);
-    return result;
-  }
 
   /**
    * Where a batch runs here: the local pool, or for a kind that brings its own executor (a custom task) that
@@ -249,7 +222,8 @@ export class RemoteWorker {
   private cacheKeys(batch: BatchJob, kind: AnyTaskKind, options: unknown, files: readonly string[]): Promise<string[]> {
     this.keyPool ??= workerpool.pool(this.options.workerScript, { workerType: 'thread', maxWorkers: 1 });
     const request: CacheKeysRequest = { run: batch.run, kind: kind.name, options, root: this.options.root, engineBuild: this.engineBuild, files };
-    return this.keyPool.exec('cacheKeys', [request]) as Promise<string[]>;
+    // A config that hangs while it loads must not hold the batch for ever.
+    return this.keyPool.exec('cacheKeys', [request]).timeout(KEY_TIMEOUT_MS) as Promise<string[]>;
   }
 
   private onCancel({ run, job }: { run?: string; job?: string }): void {

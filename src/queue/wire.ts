@@ -88,5 +88,12 @@ export type WorkerPresence = z.infer<typeof workerPresenceSchema>;
  */
 export const REFUSED = 'refused by';
 
+/**
+ * Sent as a file's key when the coordinator's tool could not say what applies
+ * to the file (its config does not load): a worker whose tool can is running
+ * another config, and refuses; a local run would have failed on it.
+ */
+export const NO_KEY = 'no-key';
+
 /** The custom event a coordinator publishes on the batch queue to stop the active batches of a run. */
 export const CANCEL_EVENT = 'pt-cancel-run';

@@ -44,8 +44,12 @@ describe('runs through a queue on Redis, in the real VS Code host', function () 
   });
 
   afterEach(async () => {
-    await config().update('queue.url', undefined, vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('parallelTasks.setQueuePassword', '');
+    for (const url of [`redis://127.0.0.1:${redis.port}`, 'redis://127.0.0.1:1']) {
+      await config().update('queue.url', url, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('parallelTasks.setQueuePassword', '');
+    }
+    await config().update('queue.url', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('cache', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   after(async () => {
@@ -60,11 +64,14 @@ describe('runs through a queue on Redis, in the real VS Code host', function () 
     assert.equal(local.phase, 'completed', local.error);
     const localProblems = vscode.languages.getDiagnostics().flatMap(([uri, list]) => list.filter((d) => d.source === 'eslint').map((d) => `${uri.fsPath}:${d.range.start.line}:${d.message}`)).sort();
 
-    await config().update('queue.url', `redis://127.0.0.1:${redis.port}`, vscode.ConfigurationTarget.Workspace);
+    await config().update('queue.url', `redis://127.0.0.1:${redis.port}`, vscode.ConfigurationTarget.Global);
     assert.equal(await vscode.commands.executeCommand('parallelTasks.setQueuePassword', PASSWORD), true);
+    // Every file through the queue, none from this machine's cache.
+    await config().update('cache', false, vscode.ConfigurationTarget.Workspace);
     const before = workerLog.length;
     const queued = await lint();
     assert.equal(queued.phase, 'completed', queued.error);
+    assert.equal(queued.cached, 0);
     assert.equal(queued.errors, local.errors);
     assert.equal(queued.warnings, local.warnings);
     assert.equal(queued.done, local.done);
@@ -81,8 +88,10 @@ describe('runs through a queue on Redis, in the real VS Code host', function () 
     assert.deepEqual(panel.remote?.lanes.map((l) => [l.name, l.host, l.goneAtMs]), [['host-test', os.hostname(), undefined]]);
   });
 
-  it('without the password the run fails and says why; the password never appears in settings', async () => {
-    await config().update('queue.url', `redis://127.0.0.1:${redis.port}`, vscode.ConfigurationTarget.Workspace);
+  it('a password is kept for its own queue: set for another, it is not sent, and the run fails saying why', async () => {
+    await config().update('queue.url', 'redis://127.0.0.1:1', vscode.ConfigurationTarget.Global);
+    assert.equal(await vscode.commands.executeCommand('parallelTasks.setQueuePassword', PASSWORD), true);
+    await config().update('queue.url', `redis://127.0.0.1:${redis.port}`, vscode.ConfigurationTarget.Global);
     const refused = await lint();
     assert.equal(refused.phase, 'failed');
     assert.match(refused.error ?? '', /cannot use the queue at redis:\/\/127\.0\.0\.1:\d+: .*(NOAUTH|Authentication)/i);

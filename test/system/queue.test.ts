@@ -75,17 +75,24 @@ describe('the queue (BullMQ on Redis)', function () {
     const prefix = uniquePrefix('kill');
     const fast = ['--lock-duration', '1500', '--stalled-interval', '500'];
     const doomed = await worker(copy('doomed', 16, 200), prefix, 'doomed', fast);
-    await worker(copy('survivor', 16, 200), prefix, 'survivor', fast);
+    const survivorCopy = copy('survivor', 16, 200);
     const local = spawnCli(['lint', '-f', 'json', '--no-cache', '.'], coordinator);
     const run = startCli(['lint', '-f', 'json', '--no-cache', '--queue', redis.url, '--queue-prefix', prefix, '.'], coordinator);
     processes.push(run);
+    // The doomed worker alone at first, so that it surely holds a batch; the survivor joins before the kill.
     await doomed.waitFor(/running batch/);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const survivor = await worker(survivorCopy, prefix, 'survivor', fast);
+    // Killed while it holds a batch: one it started and has not finished.
+    const held = (): string[] => [...doomed.stderr().matchAll(/running batch (\S+)/g)].map((m) => m[1] as string).filter((id) => !doomed.stderr().includes(`finished batch ${id}`));
+    for (let i = 0; i < 200 && held().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const killedHolding = held();
     doomed.child.kill('SIGKILL');
     const queued = await run.exited;
     assert.equal(queued.status, local.status, queued.stderr);
     assert.equal(queued.stdout, local.stdout, 'every file once, with the local answer');
-    assert.doesNotMatch(doomed.stderr(), /finished batch/, 'the killed worker finished nothing: its batch was run again');
+    // The batch it held when it died ran again on the survivor, once its lock expired.
+    assert.equal(killedHolding.length, 1, doomed.stderr());
+    assert.ok(survivor.stderr().includes(`running batch ${killedHolding[0]}`), `the survivor ran ${killedHolding[0]}:\n${survivor.stderr()}`);
   });
 
   it('shares results between machines in Redis: a second coordinator\'s unchanged files come from the shared cache, with its own paths', async () => {
