@@ -18,7 +18,7 @@ export function describeRun<R>(verb: string, result: JobResult<R>): string {
       : snapshot.executor === 'command'
         ? `up to ${snapshot.workers.length} at once`
         : snapshot.executor === 'remote'
-        ? `the queue's workers (${snapshot.workers.length} batch${snapshot.workers.length === 1 ? '' : 'es'} in flight)`
+        ? `the queue's workers (up to ${snapshot.workers.length} batch${snapshot.workers.length === 1 ? '' : 'es'} in flight)`
         : snapshot.executor === 'process'
         ? `${snapshot.workers.length} worker process${snapshot.workers.length === 1 ? '' : 'es'}`
         : `${snapshot.workers.length} worker${snapshot.workers.length === 1 ? '' : 's'}`;

@@ -22,10 +22,12 @@ const keyFunctions = new Map<string, Promise<(file: string) => Promise<string>>>
  * main thread, would starve the renewal of its batches' locks.
  */
 export async function cacheKeys(request: CacheKeysRequest): Promise<string[]> {
-  let keyFor = keyFunctions.get(request.run);
+  // By run and what the key depends on: two batches that share a run id but not their options share nothing.
+  const id = JSON.stringify([request.run, request.kind, request.options, request.root]);
+  let keyFor = keyFunctions.get(id);
   if (!keyFor) {
     keyFor = cacheKeyFor(taskKind(request.kind), request.options, request.root, request.engineBuild);
-    keyFunctions.set(request.run, keyFor);
+    keyFunctions.set(id, keyFor);
     if (keyFunctions.size > KEPT) keyFunctions.delete(keyFunctions.keys().next().value as string);
   }
   const made = await keyFor;
