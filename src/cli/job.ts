@@ -16,7 +16,7 @@ import { UsageError } from '../core/errors';
 import { runBatch } from '../worker/run-batch';
 import { taskHandlers } from '../worker/handlers';
 import { exitNow } from './exit-guard';
-import { openQueueRun, queueUrl, type QueueFlags } from './queue-run';
+import { queueUrl, type QueueFlags } from './queue-env';
 import { ProgressDisplay } from './progress';
 import { exitOnTerminationSignals } from './signals';
 
@@ -152,7 +152,8 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   const cache = await openCache(plan, common, cwd);
   const url = queueUrl(common);
   // Through a queue, --workers counts the workers this process adds to it; none unless asked.
-  const queueRun = url ? await openQueueRun(url, common, plan, automatic ? 0 : plan.workers, fileTimeoutMs) : undefined;
+  // Loaded only by a run through a queue: BullMQ and its Redis client cost every other run ~100 ms to load.
+  const queueRun = url ? await (await import('./queue-run')).openQueueRun(url, common, plan, automatic ? 0 : plan.workers, fileTimeoutMs) : undefined;
   const executor = queueRun?.executor ?? createExecutor(plan, fileTimeoutMs);
   const controller = new AbortController();
   const interrupts = handleInterrupts(executor, controller);

@@ -8,7 +8,7 @@ import { analyzeCommand } from './analyze-command';
 import { runCommand } from './run-command';
 import { lintCommand } from './lint-command';
 import { transformCommand } from './transform-command';
-import { QUEUE_ENV, workerCommand } from './worker-command';
+import { QUEUE_ENV } from './queue-env';
 
 /** Exit codes follow ESLint: 0 clean, 1 problems, 2 usage or configuration error. */
 const EXIT_USAGE = 2;
@@ -60,7 +60,8 @@ function addWorkerCommand(program: Command, setExit: (code: number) => void): vo
     // Tests: short lock times, so that a dead worker's batch comes back quickly.
     .addOption(new Option('--lock-duration <ms>').hideHelp())
     .addOption(new Option('--stalled-interval <ms>').hideHelp())
-    .action(async (options) => setExit(await workerCommand(options)));
+    // Loaded when used: BullMQ and its Redis client would cost every other command their load time.
+    .action(async (options) => setExit(await (await import('./worker-command')).workerCommand(options)));
 }
 
 function buildProgram(setExit: (code: number) => void): Command {

@@ -11,23 +11,7 @@ import { QueueExecutor } from '../queue/queue-executor';
 import { RemoteWorker } from '../queue/remote-worker';
 import { DEFAULT_PREFIX } from '../queue/wire';
 import { cacheKeyFor } from '../tasks/cache-key';
-import { QUEUE_ENV } from './worker-command';
-
-export interface QueueFlags {
-  readonly queue?: string;
-  readonly queueTimeout?: string;
-  readonly insecure?: boolean;
-  readonly queuePrefix?: string;
-}
-
-/** The queue's URL from `--queue` or the environment, if the run goes through one. */
-export function queueUrl(flags: QueueFlags): string | undefined {
-  const url = flags.queue ?? (process.env[QUEUE_ENV] || undefined);
-  // Taken out of the environment once read: the workers this process starts run plugins and codemods, which
-  // must not find the queue's password there.
-  delete process.env[QUEUE_ENV];
-  return url;
-}
+import type { QueueFlags } from './queue-env';
 
 /**
  * The executor of a run through the queue, and the workers this process adds

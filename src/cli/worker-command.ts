@@ -6,6 +6,7 @@ import { RemoteWorker } from '../queue/remote-worker';
 import { DEFAULT_PREFIX } from '../queue/wire';
 import { exitNow } from './exit-guard';
 import { parseCount } from './job';
+import { QUEUE_ENV } from './queue-env';
 
 export interface WorkerCommandOptions {
   readonly queue?: string;
@@ -17,8 +18,6 @@ export interface WorkerCommandOptions {
   readonly stalledInterval?: string;
 }
 
-/** The environment variable every command reads the queue's URL from when `--queue` is not given. */
-export const QUEUE_ENV = 'PARALLEL_TASKS_QUEUE';
 
 /** Waiting this long for running batches after SIGTERM, then they are handed back (the coordinator runs them again). */
 const FINISH_LIMIT_MS = 30_000;
