@@ -62,13 +62,20 @@ function defaultCacheFile(cwd: string, plan: PlannedJob): string {
   return path.join(base, 'parallel-tasks', name);
 }
 
+let build: string | undefined;
+
+/** The worker bundle's own hash, read once per process: part of every cache key, and what a queue's workers must match. */
+export function workerBuild(): string {
+  build ??= sha256(readFileSync(path.join(__dirname, 'worker.js')));
+  return build;
+}
+
 async function openCache(plan: PlannedJob, common: CommonOptions, cwd: string): Promise<JobSpec['cache']> {
   if (!common.cache || !plan.cacheable || !plan.kind.cache) return undefined;
   const store = await ResultCache.open(path.resolve(common.cacheLocation ?? defaultCacheFile(cwd, plan)), plan.kind.cache.value, common.cacheStrategy);
   if (store.discarded) process.stderr.write(`parallel-tasks: ${store.discarded}\n`);
   // The worker bundle's own hash: a new build of our handlers invalidates every entry.
-  const engineBuild = sha256(readFileSync(path.join(__dirname, 'worker.js')));
-  return { store, keyFor: await cacheKeyFor(plan.kind, plan.options, cwd, engineBuild) };
+  return { store, keyFor: await cacheKeyFor(plan.kind, plan.options, cwd, workerBuild()) };
 }
 
 /**
@@ -153,7 +160,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   const url = queueUrl(common);
   // Through a queue, --workers counts the workers this process adds to it; none unless asked.
   // Loaded only by a run through a queue: BullMQ and its Redis client cost every other run ~100 ms to load.
-  const queueRun = url ? await (await import('./queue-run')).openQueueRun(url, common, plan, automatic ? 0 : plan.workers, fileTimeoutMs) : undefined;
+  const queueRun = url ? await (await import('./queue-run')).openQueueRun(url, common, plan, automatic ? 0 : plan.workers, fileTimeoutMs, cache?.keyFor) : undefined;
   const executor = queueRun?.executor ?? createExecutor(plan, fileTimeoutMs);
   const controller = new AbortController();
   const interrupts = handleInterrupts(executor, controller);

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from '../core/errors';
 import type { Executor } from '../core/executor';
-import { sha256 } from '../core/hash';
 import type { PlannedJob } from '../core/job-planner';
 import type { SharedCache } from '../core/result-cache';
 import { parseQueueUrl } from '../queue/connection';
@@ -11,6 +9,7 @@ import { QueueExecutor } from '../queue/queue-executor';
 import { RemoteWorker } from '../queue/remote-worker';
 import { DEFAULT_PREFIX } from '../queue/wire';
 import { cacheKeyFor } from '../tasks/cache-key';
+import { workerBuild } from './job';
 import type { QueueFlags } from './queue-env';
 
 /**
@@ -24,6 +23,8 @@ export async function openQueueRun(
   plan: PlannedJob,
   localWorkers: number,
   fileTimeoutMs: number,
+  /** The local cache's key function, when there is one: the same keys, so the tool's config is not loaded twice. */
+  cacheKeys: ((file: string) => Promise<string>) | undefined,
 ): Promise<{ executor: Executor; shared: SharedCache | undefined; close(): Promise<void> }> {
   const queueTimeoutSeconds = Number(flags.queueTimeout ?? '60');
   if (!(queueTimeoutSeconds > 0)) throw new UsageError(`--queue-timeout must be a positive number of seconds, got "${flags.queueTimeout}"`);
@@ -31,7 +32,7 @@ export async function openQueueRun(
   const prefix = flags.queuePrefix ?? DEFAULT_PREFIX;
   const root = plan.spec.root;
   const workerScript = path.join(__dirname, 'worker.js');
-  const engineBuild = sha256(readFileSync(workerScript));
+  const engineBuild = workerBuild();
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const local =
     localWorkers > 0
@@ -39,7 +40,7 @@ export async function openQueueRun(
       : undefined;
   try {
     // Always computed, cache or not: it is how a worker tells that its tools and config are the coordinator's.
-    const keyFor = plan.kind.cache ? await cacheKeyFor(plan.kind, plan.options, root, engineBuild) : undefined;
+    const keyFor = cacheKeys ?? (plan.kind.cache ? await cacheKeyFor(plan.kind, plan.options, root, engineBuild) : undefined);
     const executor = await QueueExecutor.open({
       connection,
       prefix,
@@ -54,7 +55,6 @@ export async function openQueueRun(
     return {
       executor,
       shared: executor.sharedCache(),
-
       close: async () => {
         await executor.terminate();
         await local?.close(true);

@@ -83,7 +83,7 @@ export class FolderRunner {
         external,
       });
       const cache = settings.cache ? await this.cacheFor(plan, target.folder) : undefined;
-      queue = settings.queueUrl ? await this.openQueue(plan, settings, job) : undefined;
+      queue = settings.queueUrl ? await this.openQueue(plan, settings, job, cache?.keyFor) : undefined;
       const shared = queue?.sharedCache();
       const executor = queue ?? plan.external?.executor ?? (await this.context.pool.acquire(plan.workers, plan.isolation, [root], plan.heapCapMb));
       const spec: JobSpec = {
@@ -107,7 +107,7 @@ export class FolderRunner {
    * The run's executor when `parallelTasks.queue.url` is set: batches go to the queue's workers, with the
    * password from secret storage. A custom task's command runs on the workers, from their checkout's definition.
    */
-  private async openQueue(plan: PlannedJob, settings: Settings, job: FolderJob): Promise<QueueExecutor> {
+  private async openQueue(plan: PlannedJob, settings: Settings, job: FolderJob, cacheKeys: ((file: string) => Promise<string>) | undefined): Promise<QueueExecutor> {
     const { loadQueue, cacheKeyFor, sha256 } = loadEngine();
     const { parseQueueUrl, QueueExecutor, DEFAULT_PREFIX } = await loadQueue();
     if (/\/\/[^/]*@/.test(settings.queueUrl)) throw new Error('parallelTasks.queue.url must not hold a password: use Parallel Tasks: Set Queue Password');
@@ -117,7 +117,8 @@ export class FolderRunner {
     const connection = parseQueueUrl(settings.queueUrl, password ? { password } : {});
     this.engineBuild ??= sha256(await readFile(this.context.workerScript));
     const root = plan.spec.root;
-    const keyFor = plan.kind.cache ? await cacheKeyFor(plan.kind, plan.options, root, this.engineBuild) : undefined;
+    // The cache's own keys when it is on: the tool's config is then loaded once, not twice.
+    const keyFor = cacheKeys ?? (plan.kind.cache ? await cacheKeyFor(plan.kind, plan.options, root, this.engineBuild) : undefined);
     this.context.log.info(`${plan.kind.title} of ${root} goes through the queue at ${connection.display}`);
     return QueueExecutor.open({
       connection,

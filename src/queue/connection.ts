@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { UsageError } from '../core/errors';
+import { errorMessage, UsageError } from '../core/errors';
 
 /** What BullMQ and ioredis need to reach Redis, and how to name it to the user (never with the password). */
 export interface QueueConnection {
@@ -92,6 +92,19 @@ const PROBE_TIMEOUT_MS = 5000;
  * BullMQ retrying forever behind a silent run.
  */
 export async function probeRedis(connection: QueueConnection): Promise<void> {
+  try {
+    await ping(connection);
+  } catch (error) {
+    throw queueUnusable(connection, error);
+  }
+}
+
+/** What a run or a worker says when Redis cannot be used, in Redis's own words and without the password. */
+export function queueUnusable(connection: QueueConnection, error: unknown): UsageError {
+  return new UsageError(`cannot use the queue at ${connection.display}: ${errorMessage(error)}`);
+}
+
+async function ping(connection: QueueConnection): Promise<void> {
   const { Redis } = await import('ioredis');
   const client = new Redis({ ...redisOptions(connection), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: PROBE_TIMEOUT_MS, enableOfflineQueue: false });
   // ioredis reports a failed connection as "Connection is closed"; the socket's own error says why.

@@ -8,7 +8,7 @@ import type { SharedCache } from '../core/result-cache';
 import type { AnyTaskKind } from '../core/task-api';
 import type { BatchRequest, WorkerMessage } from '../core/types';
 import { DEFAULT_MAX_TEXT_BYTES, portablePath, prepareFiles } from './batch-files';
-import { probeRedis, redisOptions, type QueueConnection } from './connection';
+import { probeRedis, queueUnusable, redisOptions, type QueueConnection } from './connection';
 import { listWorkers, markRunAlive, markRunOver, RUN_REFRESH_MS } from './presence';
 import { RemoteBatch } from './remote-batch';
 import { RunRecord } from './run-record';
@@ -96,11 +96,7 @@ export class QueueExecutor implements Executor {
 
   /** Connects, and waits until at least one worker serves the queue (saying so every few seconds), or gives up. */
   static async open(options: QueueExecutorOptions): Promise<QueueExecutor> {
-    try {
-      await probeRedis(options.connection);
-    } catch (error) {
-      throw new UsageError(`cannot use the queue at ${options.connection.display}: ${errorMessage(error)}`);
-    }
+    await probeRedis(options.connection);
     // The coordinator's commands fail after a retry instead of waiting for Redis for ever: a run must end (see
     // reconcile). Only the blocking reader of events keeps retrying, as BullMQ requires of it.
     const connection = { ...redisOptions(options.connection), maxRetriesPerRequest: 1 };
@@ -130,7 +126,7 @@ export class QueueExecutor implements Executor {
     } catch (error) {
       await close();
       if (error instanceof QueueTimeoutError) throw error;
-      throw new UsageError(`cannot use the queue at ${options.connection.display}: ${errorMessage(error)}`);
+      throw queueUnusable(options.connection, error);
     }
   }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { QueueEvents, UnrecoverableError, Worker, type Job, type QueueEventsListener } from 'bullmq';
 import { Redis } from 'ioredis';
-import { errorMessage, UsageError } from '../core/errors';
+import { errorMessage } from '../core/errors';
 import type { Executor } from '../core/executor';
 import { sha256 } from '../core/hash';
 import { workerHeapLimitForMachine } from '../core/memory';
@@ -12,7 +12,7 @@ import * as workerpool from 'workerpool';
 import type { CacheKeysRequest } from '../worker/cache-keys';
 import { runBatch } from './batch-run';
 import { BatchRefusal, checkKeys, keyedFiles, localRequest, readBatch, type CheckedBatch } from './batch-check';
-import { probeRedis, redisOptions, type QueueConnection } from './connection';
+import { probeRedis, queueUnusable, redisOptions, type QueueConnection } from './connection';
 import { isRunAlive, PRESENCE_REFRESH_MS, publishPresence, withdrawPresence } from './presence';
 import { BATCH_QUEUE, CANCEL_EVENT, REFUSED, type BatchJob, type BatchResult, type WorkerIdentity } from './wire';
 
@@ -77,11 +77,7 @@ export class RemoteWorker {
   }
 
   static async start(options: RemoteWorkerOptions): Promise<RemoteWorker> {
-    try {
-      await probeRedis(options.connection);
-    } catch (error) {
-      throw new UsageError(`cannot use the queue at ${options.connection.display}: ${errorMessage(error)}`);
-    }
+    await probeRedis(options.connection);
     const connection = redisOptions(options.connection);
     const common = { connection, prefix: options.prefix };
     const redis = new Redis({ ...connection, lazyConnect: true });
@@ -106,7 +102,7 @@ export class RemoteWorker {
       await self.publish();
     } catch (error) {
       await self.close(true);
-      throw new UsageError(`cannot use the queue at ${options.connection.display}: ${errorMessage(error)}`);
+      throw queueUnusable(options.connection, error);
     }
     worker.run().catch((error: unknown) => options.log(`stopped taking batches: ${errorMessage(error)}`));
     options.log(`${self.describe()}: serving ${options.connection.display} with ${options.concurrency} slot${options.concurrency === 1 ? '' : 's'} in ${options.root}`);

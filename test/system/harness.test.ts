@@ -3,6 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
+import { exitWithin } from '../helpers/exits';
 import { createNamespace, namespaceSupport, type Namespace } from '../helpers/netns';
 import { redisServerPath, startRedis, uniquePrefix, type RedisOptions, type RedisServer } from '../helpers/redis-server';
 import { redisCall, type RespReply } from '../helpers/resp';
@@ -43,20 +44,6 @@ function firstLine(child: ChildProcess): Promise<string> {
       if (out.includes('\n')) resolve(out.split('\n')[0]);
     });
     child.once('exit', (code, signal) => reject(new Error(`exited (${code ?? signal}) before writing a line: ${JSON.stringify(out)}`)));
-  });
-}
-
-type Exit = { code: number | null; signal: NodeJS.Signals | null } | 'still running';
-
-/** How `child` ended, or 'still running' after `ms`: a failing test fails in seconds instead of at mocha's timeout. */
-function exitOf(child: ChildProcess, ms = 10_000): Promise<Exit> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('still running'), ms);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
   });
 }
 
@@ -169,7 +156,7 @@ async function probe(ns: Namespace, host: string, port: number): Promise<{ resul
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exit = await exitOf(child);
+  const exit = await exitWithin(child, 10_000);
   assert.deepEqual(exit, { code: 0, signal: null }, `the probe in ${ns.name} failed: ${out}`);
   return { result: JSON.parse(out) as ProbeResult, ms: Date.now() - started };
 }
@@ -260,7 +247,7 @@ describe('test harness: a second machine in a network namespace', function () {
     assert.notEqual(readlinkSync('/proc/self/ns/net'), inside);
     assert.deepEqual(ipOut('netns', 'pids', ns.name).split('\n').filter(Boolean).map(Number), [pid]);
     child.kill('SIGTERM');
-    assert.deepEqual(await exitOf(child), { code: null, signal: 'SIGTERM' });
+    assert.deepEqual(await exitWithin(child, 10_000), { code: null, signal: 'SIGTERM' });
     assert.equal(ipOut('netns', 'pids', ns.name).trim(), '', 'nothing left inside');
   });
 
@@ -289,7 +276,7 @@ describe('test harness: a second machine in a network namespace', function () {
     const grandchild = Number(await firstLine(child));
     cleanups.push(() => alive(grandchild) && process.kill(grandchild, 'SIGKILL'));
     await other.remove();
-    assert.deepEqual(await exitOf(child), { code: null, signal: 'SIGKILL' });
+    assert.deepEqual(await exitWithin(child, 10_000), { code: null, signal: 'SIGKILL' });
     assert.equal(alive(grandchild), false, 'a process the command started inside is killed too');
     assert.doesNotMatch(ipOut('netns', 'list'), new RegExp(`^${other.name}\\b`, 'm'));
     assert.doesNotMatch(ipOut('-o', 'link'), new RegExp(`: ${hostLink}[@:]`));
@@ -300,7 +287,7 @@ describe('test harness: a second machine in a network namespace', function () {
   it('createNamespace first deletes what a killed test run left behind: namespace, veth, processes inside', async () => {
     // A pid that belonged to a process that has exited: the owner of the leftovers is dead.
     const gone = spawn('true');
-    await exitOf(gone);
+    await exitWithin(gone, 10_000);
     const deadPid = gone.pid ?? assert.fail('no pid');
     const stale = `ptns-${deadPid}-0`;
     const staleLink = `ptstale${deadPid}`;
@@ -321,6 +308,6 @@ describe('test harness: a second machine in a network namespace', function () {
     others.push(await createNamespace('after-a-crash'));
     assert.doesNotMatch(ipOut('netns', 'list'), new RegExp(`^${stale}\\b`, 'm'));
     assert.doesNotMatch(ipOut('-o', 'link'), new RegExp(`: ${staleLink}[@:]`));
-    assert.deepEqual(await exitOf(leftover), { code: null, signal: 'SIGKILL' });
+    assert.deepEqual(await exitWithin(leftover, 10_000), { code: null, signal: 'SIGKILL' });
   });
 });

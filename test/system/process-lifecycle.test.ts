@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { exitWithin } from '../helpers/exits';
 import { cliScript, repoRoot, tempDir, writeFiles } from '../helpers/files';
 
 const codemod = (name: string): string => path.join(repoRoot, 'test/fixtures/codemods', name);
@@ -34,20 +35,6 @@ function recorded(file: string, role: 'worker' | 'child'): number[] {
     .split('\n')
     .filter((line) => line.startsWith(`${role} `))
     .map((line) => Number(line.slice(role.length + 1)));
-}
-
-type Exit = { code: number | null; signal: NodeJS.Signals | null } | 'still running';
-
-/** How the process ended, or 'still running' after `ms`. */
-function exitWithin(child: ChildProcess, ms: number): Promise<Exit> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('still running'), ms);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
 }
 
 describe('process lifecycle: nothing outlives a run, memory is capped', function () {
