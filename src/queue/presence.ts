@@ -15,6 +15,12 @@ export const RUN_REFRESH_MS = 5000;
 export const RUN_TTL_MS = 30_000;
 
 const workerKey = (prefix: string, id: string): string => `${prefix}:pt:worker:${id}`;
+/**
+ * The ids of the workers that announced themselves. Finding them by SCAN would walk the whole keyspace (the shared
+ * cache's entries too) every two seconds; the set holds only ids, and an id whose key expired is dropped when the
+ * workers are listed — no clock is compared, so machines whose clocks differ do not drop each other.
+ */
+const workersIndex = (prefix: string): string => `${prefix}:pt:workers`;
 const runKey = (prefix: string, run: string): string => `${prefix}:pt:run:${run}`;
 
 export function presenceId(presence: WorkerPresence): string {
@@ -22,24 +28,23 @@ export function presenceId(presence: WorkerPresence): string {
 }
 
 export async function publishPresence(client: Redis, prefix: string, presence: WorkerPresence): Promise<void> {
-  await client.set(workerKey(prefix, presenceId(presence)), JSON.stringify(presence), 'PX', PRESENCE_TTL_MS);
+  const id = presenceId(presence);
+  await client.multi().set(workerKey(prefix, id), JSON.stringify(presence), 'PX', PRESENCE_TTL_MS).sadd(workersIndex(prefix), id).exec();
 }
 
 export async function withdrawPresence(client: Redis, prefix: string, presence: WorkerPresence): Promise<void> {
-  await client.del(workerKey(prefix, presenceId(presence)));
+  const id = presenceId(presence);
+  await client.multi().del(workerKey(prefix, id)).srem(workersIndex(prefix), id).exec();
 }
 
 /** The workers serving the queue now. An entry that does not parse (another version, or forged) is left out. */
 export async function listWorkers(client: Redis, prefix: string): Promise<WorkerPresence[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await client.scan(cursor, 'MATCH', workerKey(prefix, '*'), 'COUNT', 200);
-    cursor = next;
-    keys.push(...found);
-  } while (cursor !== '0');
-  if (keys.length === 0) return [];
-  const values = await client.mget(...keys);
+  const ids = await client.smembers(workersIndex(prefix));
+  if (ids.length === 0) return [];
+  const values = await client.mget(...ids.map((id) => workerKey(prefix, id)));
+  const gone = ids.filter((_, i) => values[i] === null);
+  // A worker that died without withdrawing: its key expired, its id goes too. A worker that comes back adds it again.
+  if (gone.length > 0) await client.srem(workersIndex(prefix), ...gone);
   const workers: WorkerPresence[] = [];
   for (const value of values) {
     if (value === null) continue;
