@@ -18,7 +18,7 @@ async function freePort() {
 }
 
 /** redis-server as the tests start it: no persistence, noeviction (BullMQ's requirement), loopback only. */
-async function startRedis() {
+export async function startRedis() {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-bench-redis-'));
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir], { stdio: 'ignore' });
@@ -32,6 +32,8 @@ async function startRedis() {
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
+    pid: child.pid,
     stop: () => {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
@@ -40,7 +42,7 @@ async function startRedis() {
 }
 
 /** `count` worker processes serving `prefix`, each with `concurrency` slots; resolves once all serve. */
-async function startWorkers(cli, cwd, url, prefix, count, concurrency) {
+export async function startWorkers(cli, cwd, url, prefix, count, concurrency) {
   const workers = [];
   for (let i = 0; i < count; i++) {
     const child = spawn(process.execPath, [cli, 'worker', '--queue', url, '--queue-prefix', prefix, '--concurrency', String(concurrency), '--name', `${prefix}-${i}`], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
