@@ -52,6 +52,12 @@ export interface JobResult<R> {
 }
 
 /**
+ * The cap on files per batch when batches go through a queue: a round trip there is a network hop (tens of ms),
+ * and the batcher's overhead bound, not the local cap of 64, should decide how many tiny files make a batch.
+ */
+const QUEUED_MAX_FILES = 512;
+
+/**
  * Plans and runs one job: discovery, batching, scheduling. The caller owns the
  * executor (the editor keeps one warm across runs) and may pass its own
  * RunState to subscribe before anything happens.
@@ -63,7 +69,7 @@ export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunSt
   const batches = new AdaptiveBatcher(toRun, {
     workers: pool.concurrency,
     fixedBytes: spec.batchBytes,
-    maxFiles: spec.batchMaxFiles,
+    maxFiles: spec.batchMaxFiles ?? (pool.queued ? QUEUED_MAX_FILES : undefined),
     previousCostMs: spec.cache ? (file) => spec.cache?.store.previousCostMs(file) : undefined,
   });
   const expectedMs = batches.remainingMs;

@@ -18,6 +18,8 @@ interface InFlight {
   readonly execution: BatchExecution;
   readonly pending: Map<string, DiscoveredFile>;
   readonly startedAt: number;
+  /** When a worker began its first file: a queued batch's round trip counts from there, not from its wait in the queue. */
+  firstStartAt?: number;
   /** Time the worker reported spending on this batch's files. */
   workMs: number;
   /** Once the batch has settled, late messages (from an abandoned in-process batch) are ignored. */
@@ -135,6 +137,7 @@ export class ScheduledRun<R> {
     const { slot } = flight;
     switch (message.type) {
       case 'file-start':
+        flight.firstStartAt ??= performance.now();
         flight.current = message.file;
         this.armWatchdog(flight, this.options.fileTimeoutMs);
         this.state.apply({ type: 'file-start', slot, file: message.file, threadId: message.threadId });
@@ -167,7 +170,8 @@ export class ScheduledRun<R> {
       return;
     }
     // A batch on a fresh worker includes its start-up, which is not a per-batch cost.
-    if (this.warm.has(flight.slot)) this.request.batches.observeBatch(performance.now() - flight.startedAt, flight.workMs);
+    const from = this.executor.queued ? (flight.firstStartAt ?? flight.startedAt) : flight.startedAt;
+    if (this.warm.has(flight.slot)) this.request.batches.observeBatch(performance.now() - from, flight.workMs);
     this.warm.add(flight.slot);
     this.state.apply({ type: 'batch-end', slot: flight.slot, batchId: flight.batch.id });
   }
