@@ -1,10 +1,13 @@
 import { FlowProducer, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { errorMessage } from '../core/errors';
 import { isRunAlive, RUN_TTL_MS } from './presence';
 import { BATCH_QUEUE, RUN_QUEUE, type BatchJob } from './wire';
 
 /** How many parent jobs of dead runs one sweep looks at: bounded, so a sweep never holds a run up. */
 const SWEEP_LIMIT = 200;
+/** BullMQ's error when a child is added to a parent job that is not in Redis. */
+const MISSING_PARENT = /^Missing key for parent job/;
 
 /**
  * A run's record in Redis: one parent job in the runs queue (nobody processes
@@ -41,7 +44,14 @@ export class RunRecord {
       return;
     }
     await this.parent;
-    await this.batches.add('batch', data, { ...opts, parent: { id: this.run, queue: `${this.prefix}:${RUN_QUEUE}` } });
+    try {
+      await this.batches.add('batch', data, { ...opts, parent: { id: this.run, queue: `${this.prefix}:${RUN_QUEUE}` } });
+    } catch (error) {
+      // Redis lost the record (restarted without persistence, or flushed): this batch starts it again.
+      if (!MISSING_PARENT.test(errorMessage(error))) throw error;
+      this.parent = undefined;
+      await this.add(jobId, data, info);
+    }
   }
 
   /** The parent and the batches still attached to it (a batch a worker holds goes when that worker lets go of it). */
