@@ -1,5 +1,6 @@
 import { html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
-import type { BatchBar, Sample, WorkerLane } from '../../src/shared/protocol';
+import type { BatchBar, RemoteLane, Sample, WorkerLane } from '../../src/shared/protocol';
+import { formatDuration } from './format';
 
 /** Queue depth (area) and throughput (line) over the run, scaled to the box. */
 export function queueChart(series: readonly Sample[]): TemplateResult {
@@ -44,6 +45,28 @@ export function laneTimeline(lane: WorkerLane, elapsedMs: number): TemplateResul
   const height = 14;
   const span = Math.max(1, elapsedMs);
   return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" class="timeline" role="img" aria-label="Worker ${lane.slot + 1}: ${lane.batches.length} batches">${lane.batches.map((bar) => batchBar(bar, span, width, height))}</svg>`;
+}
+
+/**
+ * A remote worker's lane on the run's time axis: when it was seen busy, a mark where a batch of its stalled
+ * (put back for another worker), and a line where it stopped answering.
+ */
+export function remoteTimeline(lane: RemoteLane, elapsedMs: number): TemplateResult {
+  const width = 300;
+  const height = 14;
+  const span = Math.max(1, elapsedMs, lane.goneAtMs ?? 0, ...lane.spans.map((s) => s.endMs ?? s.startMs));
+  const x = (ms: number): number => (Math.min(ms, span) / span) * width;
+  const busy = lane.spans.map((s) => {
+    const from = x(s.startMs);
+    const w = Math.max(1, x(s.endMs ?? span) - from);
+    return svg`<rect x=${from.toFixed(2)} y="1" width=${w.toFixed(2)} height=${height - 2} class="bar ok"><title>busy from ${formatDuration(s.startMs)}${s.endMs === undefined ? '' : ` to ${formatDuration(s.endMs)}`}</title></rect>`;
+  });
+  const stalls = lane.stalledAtMs.map(
+    (ms) => svg`<path d="M${x(ms).toFixed(2)},0 l3,0 l-1.5,4 z" class="marker stall"><title>a batch stalled at ${formatDuration(ms)} (its lock lapsed) and was put back for another worker</title></path>`,
+  );
+  const gone = lane.goneAtMs === undefined ? nothing : svg`<rect x=${Math.max(0, x(lane.goneAtMs) - 1).toFixed(2)} y="0" width="2" height=${height} class="gone-mark"><title>stopped answering at ${formatDuration(lane.goneAtMs)}</title></rect>`;
+  const label = `${lane.name} on ${lane.host}: busy ${lane.spans.length} time${lane.spans.length === 1 ? '' : 's'}${lane.stalledAtMs.length ? `, ${lane.stalledAtMs.length} stalled batch${lane.stalledAtMs.length === 1 ? '' : 'es'}` : ''}${lane.goneAtMs === undefined ? '' : `, gone at ${formatDuration(lane.goneAtMs)}`}`;
+  return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" class="timeline" role="img" aria-label=${label}>${busy}${stalls}${gone}</svg>`;
 }
 
 export function histogram(buckets: readonly { label: string; count: number }[]): TemplateResult {

@@ -13,7 +13,7 @@ import { listWorkers, markRunAlive, markRunOver, RUN_REFRESH_MS } from './presen
 import { RemoteBatch } from './remote-batch';
 import { RunRecord } from './run-record';
 import { RedisSharedCache } from './shared-cache';
-import { BATCH_QUEUE, CANCEL_EVENT, REFUSED, RUN_QUEUE, WIRE_FORMAT, type BatchJob, type WorkerPresence } from './wire';
+import { BATCH_QUEUE, CANCEL_EVENT, REFUSED, RUN_QUEUE, WIRE_FORMAT, type BatchJob, type WorkerIdentity, type WorkerPresence } from './wire';
 
 export interface QueueExecutorOptions {
   readonly connection: QueueConnection;
@@ -40,6 +40,10 @@ export interface QueueStatus {
   /** The queue's Redis, without credentials. */
   readonly queue: string;
   readonly workers: readonly WorkerPresence[];
+  /** Batches waiting in the queue for a worker (every run's: workers serve them all). */
+  readonly waiting?: number;
+  /** Workers that held a batch of this run that BullMQ just found stalled (their lock lapsed) and put back. */
+  readonly stalled?: readonly WorkerIdentity[];
 }
 
 /** How often the coordinator asks Redis about its batches: events can be missed (streams are trimmed, connections drop). */
@@ -49,6 +53,10 @@ const WAITING_NOTICE_MS = 5000;
 /** Batches in flight per worker slot: one running, one waiting, so that a worker that finishes finds the next at once. */
 const BATCHES_PER_SLOT = 2;
 const MAX_IN_FLIGHT = 64;
+/** How often a batch is tried again while Redis does not answer. */
+const ENQUEUE_RETRY_MS = 500;
+/** How many times a batch Redis lost is queued again before its loss counts as a crash. */
+const MAX_REQUEUES = 3;
 
 /** No worker served the queue within --queue-timeout: nothing was checked, so the run is not a success. */
 export class QueueTimeoutError extends UsageError {}
@@ -75,6 +83,8 @@ export class QueueExecutor implements Executor {
   /** Since when pending batches have had no worker to run them. */
   private unservedSince: number | undefined;
   private lastNotice = 0;
+  /** The workers as last listed, for a status between two rounds (a stall). */
+  private lastWorkers: readonly WorkerPresence[] = [];
 
   private constructor(
     private readonly options: QueueExecutorOptions,
@@ -90,6 +100,12 @@ export class QueueExecutor implements Executor {
     this.events.on('completed', ({ jobId, returnvalue }) => this.onCompleted(jobId, returnvalue));
     this.events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
     this.events.on('progress', ({ jobId, data }) => this.batches.get(jobId)?.progress(data));
+    // BullMQ put a batch back after its worker's lock lapsed: the panel marks that worker's lane at once (the run
+    // may end before the next round).
+    this.events.on('stalled', ({ jobId }) => {
+      const worker = this.batches.get(jobId)?.worker;
+      if (worker) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, stalled: [worker] });
+    });
     this.timers.push(setInterval(() => void this.reconcile(), RECONCILE_MS));
     this.timers.push(setInterval(() => void markRunAlive(this.redis, this.options.prefix, this.run).catch(() => undefined), RUN_REFRESH_MS));
   }
@@ -185,13 +201,35 @@ export class QueueExecutor implements Executor {
       fileTimeoutMs: this.options.fileTimeoutMs,
       files: prepared.files,
     };
+    batch.job = data;
+    await this.enqueue(batch, data);
+    if (cancelled()) await this.stop(batch);
+  }
+
+  /**
+   * Adds the batch to the run's record under a new job id. While Redis does not answer at all (restarting), it
+   * tries again for as long as a queue may go without workers, instead of failing the batch as a crash.
+   */
+  private async enqueue(batch: RemoteBatch, data: BatchJob): Promise<void> {
     const jobId = `${this.run}-${this.nextBatch++}`;
     batch.jobId = jobId;
+    batch.added = false;
     // In the map before it is added, so that no event about it is missed; reconciled only once it is in Redis.
     this.batches.set(jobId, batch);
-    await this.record.add(jobId, data, { coordinator: this.coordinator, kind: data.kind, startedAt: Date.now() });
+    const since = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // After a failure Redis may have restarted empty: the run is marked alive again first, or workers would skip the batch.
+        if (attempt > 0 || batch.requeued > 0) await markRunAlive(this.redis, this.options.prefix, this.run);
+        await this.record.add(jobId, data, { coordinator: this.coordinator, kind: data.kind, startedAt: Date.now() });
+        break;
+      } catch (error) {
+        const away = !(await this.redis.ping().then(() => true, () => false));
+        if (!away || batch.isSettled || Date.now() - since >= this.options.queueTimeoutMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, ENQUEUE_RETRY_MS));
+      }
+    }
     batch.added = true;
-    if (cancelled()) await this.stop(batch);
   }
 
   private onCompleted(jobId: string, value: unknown): void {
@@ -243,6 +281,13 @@ export class QueueExecutor implements Executor {
         if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
         const job = await Job.fromId(this.queue, jobId);
         if (batch.isSettled) continue;
+        if (!job && batch.job && batch.requeued < MAX_REQUEUES) {
+          // Redis lost it (restarted without persistence): queued again, not counted as a crash of its files.
+          batch.requeued++;
+          this.batches.delete(jobId);
+          void this.enqueue(batch, batch.job).catch((error: unknown) => batch.fail(`could not queue the batch again: ${errorMessage(error)}`));
+          continue;
+        }
         if (!job) batch.fail('the batch disappeared from the queue (removed, or Redis lost it)');
         else if (job.failedReason) this.onFailed(jobId, job.failedReason);
         else batch.completed(job.returnvalue);
@@ -267,7 +312,8 @@ export class QueueExecutor implements Executor {
   private async watchForWorkers(): Promise<void> {
     const pending = [...this.batches.values()].filter((b) => !b.isSettled);
     const workers = await listWorkers(this.redis, this.options.prefix);
-    this.options.onStatus?.({ queue: this.options.connection.display, workers });
+    this.lastWorkers = workers;
+    if (this.options.onStatus) this.options.onStatus({ queue: this.options.connection.display, workers, waiting: await this.queue.getWaitingCount() });
     if (pending.length === 0 || workers.length > 0) {
       this.unservedSince = undefined;
       return;

@@ -1,7 +1,7 @@
 import type { FileOutcome, WorkerMessage } from '../core/types';
 import type { AnyTaskKind } from '../core/task-api';
 import { fromWirePath, localPath } from './batch-files';
-import { batchProgressSchema, batchResultSchema, type WorkerIdentity } from './wire';
+import { batchProgressSchema, batchResultSchema, type BatchJob, type WorkerIdentity } from './wire';
 
 /** Who ran a batch, in words for messages: "worker ci-2 on build-box-3". */
 export function describeWorker(worker: WorkerIdentity): string {
@@ -20,6 +20,10 @@ export class RemoteBatch {
   added = false;
   /** The batch's first file, which a fatal error is reported on. */
   firstFile: string | undefined;
+  /** What was queued, kept to queue it again should Redis lose it (restarted without persistence). */
+  job: BatchJob | undefined;
+  /** How many times it was queued again after Redis lost it. */
+  requeued = 0;
   private settled = false;
   /** Who runs it now, from its progress. */
   worker: WorkerIdentity | undefined;
@@ -42,15 +46,15 @@ export class RemoteBatch {
     return this.settled;
   }
 
-  /** A file started on a worker: the scheduler's time limit and the lanes follow it. */
+  /** A worker took the batch, or a file started on it: the scheduler's time limit and the lanes follow it. */
   progress(data: unknown): void {
     if (this.settled) return;
     const parsed = batchProgressSchema.safeParse(data);
     if (!parsed.success) return;
-    const file = fromWirePath(this.root, parsed.data.file);
-    if (!file) return;
     this.worker = parsed.data.worker;
-    this.onMessage({ type: 'file-start', file, threadId: 0 });
+    if (parsed.data.file === undefined) return;
+    const file = fromWirePath(this.root, parsed.data.file);
+    if (file) this.onMessage({ type: 'file-start', file, threadId: 0 });
   }
 
   /** The job completed: its return value is the batch's results. A value that does not parse fails the batch. */

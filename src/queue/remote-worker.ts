@@ -142,6 +142,9 @@ export class RemoteWorker {
       // Active from here: a cancel of the run that comes while the keys are checked is not missed.
       const entry = { run: batch.run, busy: new Set<string>() };
       this.active.set(jobId, entry);
+      // Who holds it, before any work: should this machine die now, the coordinator knows whose batch stalled. Not
+      // awaited (a round trip per batch on a network hop); the command is on the wire before the work begins.
+      void job.updateProgress({ worker: this.identity }).catch(() => undefined);
       const keyed = keyedFiles(batch, this.options.root);
       if (keyed.length > 0) checkKeys(keyed, await this.cacheKeys(batch, kind, options, keyed.map((f) => f.local)), who);
       const checked = await localRequest(batch, kind, options, this.options.root, who);

@@ -65,8 +65,11 @@ export const batchResultSchema = z.strictObject({
 });
 export type BatchResult = z.infer<typeof batchResultSchema>;
 
-/** Sent as the job's progress when a file starts: the coordinator's lanes and time limits follow it. */
-export const batchProgressSchema = z.strictObject({ worker: workerIdentitySchema, file: relativePath });
+/**
+ * Sent as the job's progress when a worker takes the batch (no file: the coordinator learns who holds it, for
+ * the panel's mark when it stalls) and when a file starts (the coordinator's lanes and time limits follow it).
+ */
+export const batchProgressSchema = z.strictObject({ worker: workerIdentitySchema, file: z.optional(relativePath) });
 export type BatchProgress = z.infer<typeof batchProgressSchema>;
 
 /** What a worker keeps in Redis while it runs, so a coordinator can count workers and show them. */

@@ -156,12 +156,23 @@ export interface RemoteLane {
   readonly busy: readonly string[];
   /** It stopped answering this long into the run (stopped, died, or cut off): its batches run elsewhere. */
   readonly goneAtMs?: number;
+  /** When it was seen working, in ms into the run (from its reports every few seconds; the last may be open). */
+  readonly spans: readonly RemoteSpan[];
+  /** When a batch it held was found stalled (its lock lapsed) and put back for another worker, in ms into the run. */
+  readonly stalledAtMs: readonly number[];
+}
+
+export interface RemoteSpan {
+  readonly startMs: number;
+  readonly endMs?: number;
 }
 
 export interface RemoteState {
   /** The queue's Redis, without credentials. */
   readonly queue: string;
   readonly lanes: readonly RemoteLane[];
+  /** Batches waiting in the queue for a worker, as last asked. */
+  readonly waiting?: number;
 }
 
 export interface PanelState {

@@ -23,13 +23,35 @@ describe('runs through a queue on Redis, in the real VS Code host', function () 
   let worker: ChildProcess | undefined;
   let workerLog = '';
   let extension: ParallelTasksApi;
+  let extensionPath = '';
+  let root = '';
+  const others: ChildProcess[] = [];
+
+  /** A `parallel-tasks worker` process in the workspace, as a user starts one; resolves once it serves the queue. */
+  const startWorker = async (name: string, extra: string[], onLog?: (log: string) => void): Promise<ChildProcess> => {
+    const child = spawn(process.execPath, [path.join(extensionPath, 'dist', 'cli.js'), 'worker', '--name', name, '--concurrency', '1', ...extra], {
+      cwd: root,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', PARALLEL_TASKS_QUEUE: redis.url },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    others.push(child);
+    let log = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log += chunk.toString('utf8');
+      onLog?.(log);
+    });
+    for (let i = 0; i < 200 && !log.includes('serving'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.match(log, /serving redis:\/\/127\.0\.0\.1/, log);
+    return child;
+  };
   const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('parallelTasks');
 
   before(async () => {
     const found = vscode.extensions.getExtension<ParallelTasksApi>(EXTENSION_ID);
     assert.ok(found, 'the extension is installed');
     extension = await found.activate();
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    extensionPath = found.extensionPath;
+    root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
     assert.ok(root);
     redis = await startRedis({ password: PASSWORD });
     // The worker a user starts in a checkout: the same build as the extension, so their batches match.
@@ -54,6 +76,7 @@ describe('runs through a queue on Redis, in the real VS Code host', function () 
 
   after(async () => {
     worker?.kill('SIGKILL');
+    for (const child of others) child.kill('SIGKILL');
     await redis?.stop();
   });
 
@@ -96,5 +119,43 @@ describe('runs through a queue on Redis, in the real VS Code host', function () 
     assert.equal(refused.phase, 'failed');
     assert.match(refused.error ?? '', /cannot use the queue at redis:\/\/127\.0\.0\.1:\d+: .*(NOAUTH|Authentication)/i);
     assert.ok(!JSON.stringify(config().inspect('queue.url')).includes(PASSWORD));
+  });
+
+  it('a remote worker killed mid-batch: its lane is marked gone and its batch stalled, another worker finishes, the problems are complete', async () => {
+    const local = await lint();
+    assert.equal(local.phase, 'completed', local.error);
+    await config().update('queue.url', `redis://127.0.0.1:${redis.port}`, vscode.ConfigurationTarget.Global);
+    assert.equal(await vscode.commands.executeCommand('parallelTasks.setQueuePassword', PASSWORD), true);
+    await config().update('cache', false, vscode.ConfigurationTarget.Workspace);
+    // Only the doomed worker serves the queue when the run starts, so it takes a batch; a short lock brings that batch back soon.
+    worker?.kill('SIGTERM');
+    await new Promise((resolve) => worker?.once('exit', resolve));
+    // Killed from its own log's first "running batch": the holder is filled once the process exists.
+    const doomed: { process?: ChildProcess } = {};
+    let killed = false;
+    doomed.process = await startWorker('doomed', ['--lock-duration', '2000'], (log) => {
+      if (!killed && log.includes('running batch')) {
+        killed = true;
+        doomed.process?.kill('SIGKILL');
+      }
+    });
+    const run = lint();
+    const sleep = (ms: number): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, ms));
+    for (let i = 0; i < 300 && !killed; i++) await sleep(100);
+    assert.ok(killed, 'the doomed worker began a batch');
+    // Its presence lapses (5 s) while the run waits for a worker: the panel marks its lane gone.
+    const doomedLane = () => extension.panelState().remote?.lanes.find((l) => l.name === 'doomed');
+    for (let i = 0; i < 150 && doomedLane()?.goneAtMs === undefined; i++) await sleep(100);
+    await startWorker('survivor', ['--stalled-interval', '1000']);
+    const queued = await run;
+    assert.equal(queued.phase, 'completed', queued.error);
+    assert.deepEqual([queued.done, queued.errors, queued.warnings], [local.done, local.errors, local.warnings], 'every file once, with its problems');
+    const lanes = extension.panelState().remote?.lanes ?? [];
+    const gone = doomedLane();
+    assert.ok(gone?.goneAtMs !== undefined, `the doomed lane is marked gone: ${JSON.stringify(lanes)}`);
+    assert.equal(gone?.stalledAtMs.length, 1, 'its batch is marked where it stalled and went back to the queue');
+    assert.ok((gone?.spans.length ?? 0) >= 1, 'and it shows when it was busy');
+    const survivor = lanes.find((l) => l.name === 'survivor');
+    assert.ok(survivor && survivor.goneAtMs === undefined && survivor.spans.length >= 1, 'the survivor ran the batch');
   });
 });

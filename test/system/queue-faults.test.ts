@@ -118,6 +118,21 @@ describe('the queue under faults', function () {
     assertSameAsLocal(await coordinate(redis, prefix, coordinator).exited, local);
   });
 
+  it('Redis restarted in the middle of a run (its data lost): the lost batches are queued again, and the answer is the local one', async () => {
+    const redis = await redisFor();
+    const prefix = uniquePrefix('midrun');
+    const steady = await worker(redis, prefix, 'steady');
+    const coordinator = copy('coordinator');
+    const local = spawnCli(['lint', '-f', 'json', '--no-cache', '.'], coordinator);
+    const run = coordinate(redis, prefix, coordinator);
+    await steady.waitFor(/running batch/);
+    await redis.restart();
+    const queued = await run.exited;
+    assertSameAsLocal(queued, local);
+    assert.doesNotMatch(queued.stderr, /crashed|Workers were lost/, 'a batch Redis lost is not a crash of its files');
+    assert.match(steady.stderr(), /finished batch/, 'the worker reconnected and ran the batches queued again');
+  });
+
   describe('a worker on another machine (its own network namespace)', () => {
     let ns: Namespace;
     let redis: RedisServer;

@@ -60,7 +60,7 @@ export class AppView extends LightElement {
     return html`<section class="empty" aria-label="Getting started" ?hidden=${!nothingYet}>${nothingYet ? gettingStarted(panel.trusted) : nothing}</section>
       <section class="header" aria-label="Run" aria-live="polite" ?hidden=${nothingYet}><pt-summary .run=${panel.run}></pt-summary></section>
       <section class="queue" aria-label="Queue" ?hidden=${nothingYet}><pt-queue .run=${panel.run} .series=${panel.series}></pt-queue></section>
-      <section class="workers" aria-label="Workers" ?hidden=${nothingYet}><pt-task-lanes .lanes=${panel.tasks}></pt-task-lanes><pt-remote-workers .remote=${panel.remote}></pt-remote-workers><pt-workers .lanes=${panel.workers} .elapsedMs=${panel.run?.elapsedMs ?? 0}></pt-workers></section>
+      <section class="workers" aria-label="Workers" ?hidden=${nothingYet}><pt-task-lanes .lanes=${panel.tasks}></pt-task-lanes><pt-remote-workers .remote=${panel.remote} .elapsedMs=${panel.run?.elapsedMs ?? 0}></pt-remote-workers><pt-workers .lanes=${panel.workers} .elapsedMs=${panel.run?.elapsedMs ?? 0}></pt-workers></section>
       <vscode-tabs aria-label="Results and history" ?hidden=${nothingYet} .selectedIndex=${ui.tab === 'history' ? 1 : 0} @vsc-tabs-select=${onTabSelect}>
         <vscode-tab-header slot="header">Results</vscode-tab-header>
         <vscode-tab-panel><pt-results .view=${view} .panel=${panel} .ui=${ui}></pt-results></vscode-tab-panel>
