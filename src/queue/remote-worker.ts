@@ -38,6 +38,9 @@ const KEY_TIMEOUT_MS = 120_000;
 
 type CancelListener = QueueEventsListener & { [CANCEL_EVENT]: (args: { run?: string; job?: string }, id: string) => void };
 
+/** How long a run seen alive is taken to be so without asking again; small beside its 30 s time to live. */
+const ALIVE_TRUST_MS = 2000;
+
 /** A batch put back this many times after its worker died is failed, and the coordinator reports its files. */
 const MAX_STALLED = 2;
 
@@ -62,6 +65,8 @@ export class RemoteWorker {
   private lastPresence = Date.now();
   private readonly presenceTimer: NodeJS.Timeout;
   private closing: Promise<void> | undefined;
+  /** When each run was last seen alive (see runAlive). */
+  private readonly aliveAt = new Map<string, number>();
 
   private constructor(
     private readonly options: RemoteWorkerOptions,
@@ -135,7 +140,7 @@ export class RemoteWorker {
     const jobId = job.id ?? '';
     try {
       const { job: batch, kind, options } = readBatch(job.data, this.options.root, this.engineBuild, who);
-      if (!(await isRunAlive(this.redis, this.options.prefix, batch.run))) {
+      if (!(await this.runAlive(batch.run))) {
         this.options.log(`skipped a batch of run ${batch.run}: its coordinator is gone`);
         return { worker: this.identity, files: [], output: [] };
       }
@@ -223,6 +228,20 @@ export class RemoteWorker {
     const request: CacheKeysRequest = { run: batch.run, kind: kind.name, options, root: this.options.root, engineBuild: this.engineBuild, files };
     // A config that hangs while it loads must not hold the batch for ever.
     return this.keyPool.exec('cacheKeys', [request]).timeout(KEY_TIMEOUT_MS) as Promise<string[]>;
+  }
+
+  /**
+   * Whether the run's coordinator still says it is alive. A yes is trusted for a moment: asked before every
+   * batch, the question would cost a round trip per batch, which on a network hop is most of a small batch's cost.
+   */
+  private async runAlive(run: string): Promise<boolean> {
+    const now = Date.now();
+    const seen = this.aliveAt.get(run);
+    if (seen !== undefined && now - seen < ALIVE_TRUST_MS) return true;
+    for (const [other, at] of this.aliveAt) if (now - at >= ALIVE_TRUST_MS) this.aliveAt.delete(other);
+    const alive = await isRunAlive(this.redis, this.options.prefix, run);
+    if (alive) this.aliveAt.set(run, now);
+    return alive;
   }
 
   private onCancel({ run, job }: { run?: string; job?: string }): void {
