@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { RemoteLanes } from '../../src/extension/panel/remote-lanes';
+import type { WorkerPresence } from '../../src/queue/wire';
 import type { HostMessage, LintFile, PanelState } from '../../src/shared/protocol';
 import { launchBrowser } from '../host/browser';
 import { repoRoot } from '../host/code-server';
@@ -146,5 +148,31 @@ describe('panel webview in Chromium (10,000 files, 50,000 problems)', function (
     await details.getByRole('button', { name: 'logo.js' }).click();
     const posted = await page.evaluate(() => (globalThis as unknown as { __posted: unknown[] }).__posted);
     assert.deepEqual(posted.at(-1), { type: 'open', path: '/ws/logo.js', line: 1, column: 1 });
+  });
+
+  it('shows the queue\'s workers as lanes on the run\'s time axis: busy spans, a stalled batch marked, a worker that went', async () => {
+    // The lanes as the extension builds them from the workers' reports during a run (RemoteLanes), at a 2 s step.
+    const at = (name: string, busy: string[]): WorkerPresence => ({ worker: { host: 'build-box-3', name, pid: 41 }, concurrency: 2, startedAt: 0, busy, utilisation: busy.length ? 0.9 : 0 });
+    const lanes = new RemoteLanes();
+    const queue = 'redis://queue.internal:6379';
+    lanes.update({ queue, workers: [at('ci-1', ['src/a.js']), at('ci-2', ['src/b.js'])], waiting: 6 }, 0);
+    lanes.update({ queue, workers: [at('ci-1', ['src/c.js']), at('ci-2', ['src/d.js'])], waiting: 4 }, 2000);
+    lanes.update({ queue, workers: [at('ci-1', ['src/e.js'])], waiting: 3 }, 6000);
+    lanes.update({ queue, workers: [at('ci-1', ['src/d.js'])], stalled: [{ host: 'build-box-3', name: 'ci-2', pid: 41 }], waiting: 2 }, 8000);
+    lanes.update({ queue, workers: [at('ci-1', [])], waiting: 0 }, 12_000);
+    const state = bigRun(0, 0);
+    const run = { ...(state.run as NonNullable<PanelState['run']>), elapsedMs: 12_000, total: 40, done: 40 };
+    await send({ type: 'snapshot', state: { ...state, run, workers: [{ ...(state.workers[0] as PanelState['workers'][number]), kind: 'remote' }], remote: lanes.state() } });
+    const heading = page.locator('h3', { hasText: 'Remote workers' });
+    await heading.waitFor();
+    assert.match((await heading.textContent()) ?? '', /1 on redis:\/\/queue\.internal:6379 · 0 batches waiting/);
+    const gone = page.locator('.lane.remote.gone');
+    assert.match((await gone.getAttribute('aria-label')) ?? '', /ci-2 on build-box-3: gone, stopped answering at .*1 batch stalled and put back/);
+    assert.equal(await gone.locator('.gone-mark').count(), 1, 'a line where it went');
+    assert.equal(await gone.locator('.marker.stall').count(), 1, 'a mark where its batch stalled');
+    assert.equal(await page.locator('.lane.remote.idle .timeline rect.bar').count(), 1, 'the survivor\'s busy span');
+    const artifacts = path.join(repoRoot, 'test-results');
+    mkdirSync(artifacts, { recursive: true });
+    await page.locator('section.workers').screenshot({ path: path.join(artifacts, 'panel-remote-lanes.png') });
   });
 });
