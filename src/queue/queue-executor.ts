@@ -96,7 +96,7 @@ export class QueueExecutor implements Executor {
     private readonly producer: QueueEventsProducer,
     private readonly redis: Redis,
   ) {
-    this.record = new RunRecord(this.run, options.prefix, flow, queue, runs);
+    this.record = new RunRecord(this.run, options.prefix, flow, queue, runs, () => markRunAlive(this.redis, options.prefix, this.run));
     this.events.on('completed', ({ jobId, returnvalue }) => this.onCompleted(jobId, returnvalue));
     this.events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
     this.events.on('progress', ({ jobId, data }) => this.batches.get(jobId)?.progress(data));

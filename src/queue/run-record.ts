@@ -26,6 +26,8 @@ export class RunRecord {
     private readonly flow: FlowProducer,
     private readonly batches: Queue,
     private readonly runs: Queue,
+    /** Called when Redis has lost the record (a restart): the run must be marked alive again before its batches go in. */
+    private readonly onLost: () => Promise<void>,
   ) {}
 
   async add(jobId: string, data: BatchJob, info: Record<string, unknown>): Promise<void> {
@@ -50,6 +52,7 @@ export class RunRecord {
       // Redis lost the record (restarted without persistence, or flushed): this batch starts it again.
       if (!MISSING_PARENT.test(errorMessage(error))) throw error;
       this.parent = undefined;
+      await this.onLost();
       await this.add(jobId, data, info);
     }
   }
