@@ -272,6 +272,7 @@ export class QueueExecutor implements Executor {
     // A slow round (a large batch's result) must not overlap the next.
     if (this.reconciling) return;
     this.reconciling = true;
+    let lost = 0;
     try {
       for (const [jobId, batch] of [...this.batches]) {
         if (batch.isSettled) this.forget(jobId);
@@ -281,11 +282,8 @@ export class QueueExecutor implements Executor {
         if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
         const job = await Job.fromId(this.queue, jobId);
         if (batch.isSettled) continue;
-        if (!job && batch.job && batch.requeued < MAX_REQUEUES) {
-          // Redis lost it (restarted without persistence): queued again, not counted as a crash of its files.
-          batch.requeued++;
-          this.batches.delete(jobId);
-          void this.enqueue(batch, batch.job).catch((error: unknown) => batch.fail(`could not queue the batch again: ${errorMessage(error)}`));
+        if (!job && this.requeue(jobId, batch)) {
+          lost++;
           continue;
         }
         if (!job) batch.fail('the batch disappeared from the queue (removed, or Redis lost it)');
@@ -299,7 +297,17 @@ export class QueueExecutor implements Executor {
       this.failIfRedisGone();
     } finally {
       this.reconciling = false;
+      if (lost > 0) this.options.log(`parallel-tasks: the queue at ${this.options.connection.display} lost ${lost} batch${lost === 1 ? '' : 'es'} (Redis restarted?); queued again`);
     }
+  }
+
+  /** A batch Redis lost (restarted without persistence) is queued again, not counted as a crash of its files; false once it was too often. */
+  private requeue(jobId: string, batch: RemoteBatch): boolean {
+    if (!batch.job || batch.requeued >= MAX_REQUEUES) return false;
+    batch.requeued++;
+    this.batches.delete(jobId);
+    void this.enqueue(batch, batch.job).catch((error: unknown) => batch.fail(`could not queue the batch again: ${errorMessage(error)}`));
+    return true;
   }
 
   /** Redis silent for as long as the queue may go without workers: the run ends instead of waiting for ever. */

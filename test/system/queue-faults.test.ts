@@ -130,6 +130,7 @@ describe('the queue under faults', function () {
     const queued = await run.exited;
     assertSameAsLocal(queued, local);
     assert.doesNotMatch(queued.stderr, /crashed|Workers were lost/, 'a batch Redis lost is not a crash of its files');
+    assert.match(queued.stderr, /lost \d+ batch(es)? \(Redis restarted\?\); queued again/, 'the restart hit the run, and it says so');
     assert.match(steady.stderr(), /finished batch/, 'the worker reconnected and ran the batches queued again');
   });
 
