@@ -125,7 +125,11 @@ function explainFirstContact(connection: QueueConnection, error: unknown): strin
   const said = errorMessage(error);
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
   if (connection.tls && code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
-    return `the server's TLS certificate is not trusted (${said}, ${code}). If a private CA signed it, give this process (the coordinator and every worker) that CA's certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
+    return `the server's TLS certificate is not trusted (${said}, ${code}). If a private CA signed it, start the coordinator and every worker with NODE_EXTRA_CA_CERTS=/path/to/that-ca.pem`;
+  }
+  // A plain port reads the TLS handshake as a command that never ends, and answers nothing: the connect timer runs out.
+  if (connection.tls && code === 'ETIMEDOUT') {
+    return `no TLS handshake within ${PROBE_TIMEOUT_MS / 1000} s (${said}): the address is unreachable, or it takes plain connections only (then use redis://)`;
   }
   // A TLS-only port hears a plain client's first command as a broken handshake and hangs up without a word of RESP.
   if (!connection.tls && (/Connection is closed/i.test(said) || code === 'ECONNRESET')) {
