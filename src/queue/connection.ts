@@ -95,13 +95,47 @@ export async function probeRedis(connection: QueueConnection): Promise<void> {
   try {
     await ping(connection);
   } catch (error) {
-    throw queueUnusable(connection, error);
+    throw queueUnusable(connection, explainFirstContact(connection, error));
   }
 }
 
 /** What a run or a worker says when Redis cannot be used, in Redis's own words and without the password. */
 export function queueUnusable(connection: QueueConnection, error: unknown): UsageError {
   return new UsageError(`cannot use the queue at ${connection.display}: ${errorMessage(error)}`);
+}
+
+/**
+ * Node's codes for a certificate chain that does not lead to a CA it trusts: a private CA (or a self-signed
+ * certificate) that the process was not given. Node reads extra CAs only from NODE_EXTRA_CA_CERTS, at start-up.
+ */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+]);
+
+/**
+ * Why the first connection failed, in the words of ioredis, Node or Redis, with what to do when those words
+ * alone would not tell a user (only at first contact: later, a closed connection means Redis went away).
+ */
+function explainFirstContact(connection: QueueConnection, error: unknown): string {
+  const said = errorMessage(error);
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+  if (connection.tls && code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
+    return `the server's TLS certificate is not trusted (${said}, ${code}). If a private CA signed it, start the coordinator and every worker with NODE_EXTRA_CA_CERTS=/path/to/that-ca.pem`;
+  }
+  // A plain port reads the TLS handshake as a command that never ends, and answers nothing: the connect timer runs out.
+  if (connection.tls && code === 'ETIMEDOUT') {
+    return `no TLS handshake within ${PROBE_TIMEOUT_MS / 1000} s (${said}): the address is unreachable, or it takes plain connections only (then use redis://)`;
+  }
+  // A TLS-only port hears a plain client's first command as a broken handshake and hangs up without a word of RESP.
+  if (!connection.tls && (/Connection is closed/i.test(said) || code === 'ECONNRESET')) {
+    return `the server closed the connection without answering as Redis (${said}). If it takes TLS only, use rediss://`;
+  }
+  return said;
 }
 
 async function ping(connection: QueueConnection): Promise<void> {

@@ -8,14 +8,17 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { redisCall } from './resp';
+import { makeTlsFiles, type TlsFiles } from './tls-certs';
 
 export interface RedisServer {
   /** The address it listens on that clients should use (first bind address). */
   readonly host: string;
   readonly port: number;
-  /** redis://host:port (with :password@ when a password is set). */
+  /** redis://host:port, or rediss:// for a TLS server (with :password@ when a password is set). */
   readonly url: string;
   readonly password?: string;
+  /** A TLS server's CA certificate (PEM): what a client must trust (NODE_EXTRA_CA_CERTS). Undefined without TLS. */
+  readonly caFile?: string;
   /** Stops the server (SIGTERM, waits for exit; SIGKILL after 5 s). Idempotent. */
   stop(): Promise<void>;
   /** Stops and starts it again on the same port and binds, with an empty dataset (a Redis restart between runs). */
@@ -28,6 +31,11 @@ export interface RedisOptions {
   /** Addresses to bind; default ['127.0.0.1']. A namespace test binds 127.0.0.1 and the host side of the veth. */
   readonly bind?: readonly string[];
   readonly password?: string;
+  /**
+   * TLS only (`--port 0`, the port is the TLS port): a throw-away CA and a certificate for 127.0.0.1 and
+   * localhost, made with openssl. Clients need not present a certificate (`--tls-auth-clients no`).
+   */
+  readonly tls?: boolean;
 }
 
 const STOP_GRACE_MS = 5000;
@@ -61,8 +69,9 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
   if (bind.length === 0) throw new Error('startRedis: bind needs at least one address');
   const command = redisServerPath();
   for (let attempt = 1; ; attempt++) {
-    const server = new LocalRedis(command, await freePort(bind[0]), bind, options.password);
+    const server = new LocalRedis(command, await freePort(bind[0]), bind, options);
     if (await server.start()) return server;
+    await server.stop(); // its certificates, for a TLS server: the next attempt makes its own
     // Another process took the port between our probe and Redis's bind: ask the OS for another.
     if (attempt === PORT_ATTEMPTS) throw new Error(`redis-server found no free port in ${PORT_ATTEMPTS} attempts:\n${server.log()}`);
   }
@@ -82,8 +91,11 @@ function freePort(host: string): Promise<number> {
 
 /** Servers still running, killed when the test process exits: a test that forgets stop() leaks no redis-server. */
 const running = new Set<ChildProcess>();
+/** TLS servers' certificate folders not yet removed by stop(). */
+const certDirs = new Set<string>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of certDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /**
@@ -110,26 +122,49 @@ interface Run {
 class LocalRedis implements RedisServer {
   readonly host: string;
   readonly url: string;
+  readonly password: string | undefined;
+  readonly caFile: string | undefined;
   private output = '';
   private current: Run | undefined;
+  /**
+   * The TLS server's CA and certificate, in a folder of their own that lives until stop(): not in a run's temp
+   * dir, because restart() must keep the same CA, which clients were already given.
+   */
+  private readonly tlsFiles: (TlsFiles & { readonly dir: string }) | undefined;
 
   constructor(
     private readonly command: string,
     readonly port: number,
     private readonly bind: readonly string[],
-    readonly password: string | undefined,
+    options: RedisOptions,
   ) {
     this.host = bind[0];
-    const auth = password === undefined ? '' : `:${encodeURIComponent(password)}@`;
+    this.password = options.password;
+    if (options.tls) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-redis-tls-'));
+      certDirs.add(dir);
+      this.tlsFiles = { dir, ...makeTlsFiles(dir) };
+      this.caFile = this.tlsFiles.caFile;
+    }
+    const auth = this.password === undefined ? '' : `:${encodeURIComponent(this.password)}@`;
     // An IPv6 address needs brackets in a URL.
-    this.url = `redis://${auth}${this.host.includes(':') ? `[${this.host}]` : this.host}:${port}`;
+    this.url = `${options.tls ? 'rediss' : 'redis'}://${auth}${this.host.includes(':') ? `[${this.host}]` : this.host}:${port}`;
   }
 
   log(): string {
     return this.output;
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
+    await this.halt();
+    if (this.tlsFiles) {
+      rmSync(this.tlsFiles.dir, { recursive: true, force: true });
+      certDirs.delete(this.tlsFiles.dir);
+    }
+  }
+
+  /** Stops the current process, keeping the certificates (restart). */
+  private halt(): Promise<void> {
     if (!this.current) return Promise.resolve();
     const run = this.current;
     run.stopped ??= terminate(run);
@@ -137,7 +172,7 @@ class LocalRedis implements RedisServer {
   }
 
   async restart(): Promise<void> {
-    await this.stop();
+    await this.halt();
     for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
       if (await this.start()) return;
       // Someone bound our port while the server was down (an outgoing connection's ephemeral port, say): wait for it to go.
@@ -150,7 +185,8 @@ class LocalRedis implements RedisServer {
   async start(): Promise<boolean> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-redis-'));
     const args = [
-      ...['--port', String(this.port), '--bind', ...this.bind, '--dir', dir, '--daemonize', 'no'],
+      ...this.portArgs(),
+      ...['--bind', ...this.bind, '--dir', dir, '--daemonize', 'no'],
       // The queue's data only: nothing written to disk, nothing evicted (BullMQ requires noeviction).
       ...['--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
       // Redis 7 refuses (DENIED) clients from a non-loopback address when no password is set, even with an
@@ -183,9 +219,16 @@ class LocalRedis implements RedisServer {
     this.current = run;
     const answer = await this.ready(run);
     if (answer === true) return true;
-    await this.stop();
+    await this.halt();
     if (/Address already in use/.test(this.output.slice(before))) return false;
     throw new Error(`redis-server did not start on ${this.host}:${this.port} (last answer: ${answer}):\n${this.output.slice(before)}`);
+  }
+
+  /** `--port P`, or for TLS no plain port at all and the TLS port with our certificate and CA. */
+  private portArgs(): string[] {
+    if (!this.tlsFiles) return ['--port', String(this.port)];
+    const { certFile, keyFile, caFile } = this.tlsFiles;
+    return ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', certFile, '--tls-key-file', keyFile, '--tls-ca-cert-file', caFile, '--tls-auth-clients', 'no'];
   }
 
   /**

@@ -1,6 +1,8 @@
 // A minimal Redis client over `net` (RESP2), for the harness's readiness check and its own tests: the tests
 // must see what a real client sees (CONFIG GET, NOAUTH) without an npm dependency that only the tests would use.
+import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 
 /** A reply: simple or bulk string, integer, nil, an error reply, or an array of replies. */
 export type RespReply = string | number | null | { readonly error: string } | readonly RespReply[];
@@ -10,6 +12,8 @@ export interface RedisEndpoint {
   readonly port: number;
   /** When set, AUTH is sent first and a refused AUTH rejects the call. */
   readonly password?: string;
+  /** When set, the call goes over TLS and trusts this CA (PEM file) only: a TLS-only server (rediss://). */
+  readonly caFile?: string;
 }
 
 function encode(args: readonly string[]): string {
@@ -53,6 +57,12 @@ function parseAt(buf: Buffer, at: number): { value: RespReply; next: number } | 
   }
 }
 
+/** A plain TCP connection, or a TLS one that checks the server's certificate against the endpoint's CA (no servername for an IP: Node refuses one). */
+function connect(endpoint: RedisEndpoint): net.Socket {
+  if (endpoint.caFile === undefined) return net.connect({ host: endpoint.host, port: endpoint.port });
+  return tls.connect({ host: endpoint.host, port: endpoint.port, ca: readFileSync(endpoint.caFile), ...(net.isIP(endpoint.host) ? {} : { servername: endpoint.host }) });
+}
+
 /**
  * Sends `commands` on one fresh connection and resolves with their replies in order (error replies included,
  * as `{ error }`). Rejects when the connection fails (the error keeps its `code`, e.g. ECONNREFUSED), when it
@@ -61,7 +71,7 @@ function parseAt(buf: Buffer, at: number): { value: RespReply; next: number } | 
 export function redisCall(endpoint: RedisEndpoint, commands: readonly (readonly string[])[], timeoutMs = 5000): Promise<RespReply[]> {
   const sent = endpoint.password === undefined ? commands : [['AUTH', endpoint.password], ...commands];
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: endpoint.host, port: endpoint.port });
+    const socket = connect(endpoint);
     let buf = Buffer.alloc(0);
     const replies: RespReply[] = [];
     let done = false;
@@ -77,7 +87,8 @@ export function redisCall(endpoint: RedisEndpoint, commands: readonly (readonly 
       else resolve(replies.slice(1));
     };
     const timer = setTimeout(() => finish(new Error(`no reply from ${endpoint.host}:${endpoint.port} within ${timeoutMs} ms`)), timeoutMs);
-    socket.on('connect', () => socket.write(sent.map(encode).join('')));
+    // Over TLS, 'connect' is the TCP connection only: the commands wait for the handshake.
+    socket.on(endpoint.caFile === undefined ? 'connect' : 'secureConnect', () => socket.write(sent.map(encode).join('')));
     socket.on('data', (chunk) => {
       buf = Buffer.concat([buf, chunk]);
       try {

@@ -109,6 +109,24 @@ describe('test harness: a real redis-server', function () {
     assert.equal(redis.log().match(/Ready to accept connections/g)?.length, 2, redis.log());
   });
 
+  it('with tls, speaks TLS only, with a certificate for 127.0.0.1 from its own CA, which a restart keeps and stop removes', async () => {
+    const redis = await server({ tls: true, password: 'pw' });
+    assert.match(redis.url, new RegExp(`^rediss://:pw@127\\.0\\.0\\.1:${redis.port}$`));
+    const caFile = redis.caFile ?? assert.fail('a TLS server names its CA');
+    // Checked against its CA and the address 127.0.0.1 (tls.connect verifies both).
+    assert.deepEqual(await redisCall(redis, [['PING']]), ['PONG'], redis.log());
+    assert.deepEqual(await configGet(redis, 'port'), [['port', '0']], 'no plain port');
+    // A plain client on the TLS port gets no RESP: the server hangs up on what it reads as a broken handshake.
+    await assert.rejects(redisCall({ host: redis.host, port: redis.port, password: 'pw' }, [['PING']], 3000), /closed the connection after 0 of 2 replies|ECONNRESET/);
+    const ca = readFileSync(caFile, 'utf8');
+    // Clients were given this CA: a restarted server must still be trusted by them.
+    await redis.restart();
+    assert.equal(readFileSync(caFile, 'utf8'), ca);
+    assert.deepEqual(await redisCall(redis, [['PING']]), ['PONG'], redis.log());
+    await redis.stop();
+    assert.equal(existsSync(caFile), false, 'stop removes the certificates');
+  });
+
   it('stop ends the process and frees the port; stopping again is harmless', async () => {
     const redis = await server();
     const pid = await serverPid(redis);
