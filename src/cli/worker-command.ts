@@ -19,14 +19,14 @@ export interface WorkerCommandOptions {
 }
 
 
-/** Waiting this long for running batches after SIGTERM, then they are handed back (the coordinator runs them again). */
+/** Waiting this long for running batches after SIGTERM, then they are handed back to the queue (another worker runs them). */
 const FINISH_LIMIT_MS = 30_000;
 
 /**
  * `parallel-tasks worker`: serves the queue from this checkout until SIGTERM
  * or SIGINT. The first signal stops taking batches and lets the running ones
- * finish; a second (or the time limit) stops them too, and the coordinator
- * runs their files again.
+ * finish; a second (or the time limit) stops them too and puts them back in
+ * the queue, where another worker takes them: the coordinator sees no failure.
  */
 export async function workerCommand(options: WorkerCommandOptions): Promise<number> {
   const url = options.queue ?? process.env[QUEUE_ENV];
@@ -55,13 +55,16 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
       signals++;
       if (signals === 1) {
         log(`${signal}: taking no more batches, finishing the running ones (again to stop them now)`);
-        const limit = setTimeout(() => void worker.close(true), FINISH_LIMIT_MS);
+        const limit = setTimeout(() => {
+          log(`still running after ${FINISH_LIMIT_MS / 1000} s: stopping the running batches and handing them back to the queue`);
+          void worker.close(true);
+        }, FINISH_LIMIT_MS);
         void worker.close().finally(() => {
           clearTimeout(limit);
           resolve();
         });
       } else if (signals === 2) {
-        log(`${signal}: stopping the running batches; the coordinator runs them again`);
+        log(`${signal}: stopping the running batches and handing them back to the queue`);
         void worker.close(true);
       } else exitNow(128 + os.constants.signals[signal]);
     };

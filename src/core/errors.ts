@@ -56,3 +56,12 @@ export function describeUnmatched(entry: { readonly path: string; readonly reaso
 export class WorkerOutOfMemoryError extends Error {
   override readonly name = 'WorkerOutOfMemoryError';
 }
+
+/**
+ * The machines running a queued batch stopped answering (killed, hung, their network gone) so many times that
+ * the queue gave up on it. Its message says so in words. A batch of one file has by then been run alone on
+ * each of those workers, which is as much proof as a local file that crashed its worker twice.
+ */
+export class BatchStalledError extends Error {
+  override readonly name = 'BatchStalledError';
+}

@@ -199,12 +199,22 @@ export class ScheduledRun<R> {
     }
     // A worker that ran out of heap did not crash: the file is too big for the cap, and the executor's message says which cap.
     const outOfMemory = reason === 'crashed' && errorName(error) === 'WorkerOutOfMemoryError';
-    this.retryOrReport(flight, left, (count) =>
-      reason === 'timed out'
-        ? `Timed out after ${Math.round(this.options.fileTimeoutMs / 1000)} s, ${count} times; the worker was terminated`
-        : outOfMemory
-          ? detail
-          : `The worker ${reason} while processing this file, ${count} times (${detail})`,
+    // A queued batch the queue gave up on after its workers stopped answering again and again: its message says so.
+    // With one file, that file alone took them down each time, which settles it as two local crashes do.
+    const stalled = reason === 'crashed' && errorName(error) === 'BatchStalledError';
+    const weight = stalled && flight.batch.files.length === 1 ? MAX_FAILURES_PER_FILE : 1;
+    this.retryOrReport(
+      flight,
+      left,
+      (count) =>
+        reason === 'timed out'
+          ? `Timed out after ${Math.round(this.options.fileTimeoutMs / 1000)} s, ${count} times; the worker was terminated`
+          : outOfMemory
+            ? detail
+            : stalled
+              ? `${detail.charAt(0).toUpperCase()}${detail.slice(1)}`
+              : `The worker ${reason} while processing this file, ${count} times (${detail})`,
+      weight,
     );
   }
 
@@ -223,9 +233,10 @@ export class ScheduledRun<R> {
   /**
    * Blames the file the worker was on; if it never began one, blames them all,
    * so a worker that cannot even start still ends the run. A blamed file that
-   * has failed too often is reported with `message(count)`; the rest run again.
+   * has failed too often is reported with `message(count)`; the rest run again. `weight`: how many failures
+   * this one counts as.
    */
-  private retryOrReport(flight: InFlight, left: readonly DiscoveredFile[], message: (count: number) => string): void {
+  private retryOrReport(flight: InFlight, left: readonly DiscoveredFile[], message: (count: number) => string, weight: number): void {
     const blamed = flight.current ? left.filter((f) => f.path === flight.current) : left;
     const retry: DiscoveredFile[] = [];
     for (const file of left) {
@@ -233,7 +244,7 @@ export class ScheduledRun<R> {
         retry.push(file);
         continue;
       }
-      const count = (this.failures.get(file.path) ?? 0) + 1;
+      const count = (this.failures.get(file.path) ?? 0) + weight;
       this.failures.set(file.path, count);
       if (count >= MAX_FAILURES_PER_FILE) {
         this.state.apply({ type: 'file-done', slot: flight.slot, file: file.path, outcome: { status: 'error', message: message(count) }, durationMs: 0 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { FlowProducer, Job, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
 import { Redis } from 'ioredis';
-import { errorMessage, UsageError } from '../core/errors';
+import { BatchStalledError, errorMessage, UsageError } from '../core/errors';
 import type { BatchExecution, Executor } from '../core/executor';
 import type { SharedCache } from '../core/result-cache';
 import type { AnyTaskKind } from '../core/task-api';
@@ -13,7 +13,7 @@ import { listWorkers, markRunAlive, markRunOver, RUN_REFRESH_MS } from './presen
 import { RemoteBatch } from './remote-batch';
 import { RunRecord } from './run-record';
 import { RedisSharedCache } from './shared-cache';
-import { BATCH_QUEUE, CANCEL_EVENT, REFUSED, RUN_QUEUE, WIRE_FORMAT, type BatchJob, type WorkerIdentity, type WorkerPresence } from './wire';
+import { BATCH_QUEUE, CANCEL_EVENT, MAX_STALLS, REFUSED, RUN_QUEUE, STALLED_TOO_OFTEN, WIRE_FORMAT, type BatchJob, type WorkerIdentity, type WorkerPresence } from './wire';
 
 export interface QueueExecutorOptions {
   readonly connection: QueueConnection;
@@ -243,6 +243,8 @@ export class QueueExecutor implements Executor {
     const batch = this.batches.get(jobId);
     if (!batch) return;
     if (reason.startsWith(REFUSED)) batch.fatal(batch.firstFile ?? this.options.root, reason);
+    // BullMQ's words would tell the user nothing: its workers died or hung on it, put back each time, until the last.
+    else if (reason === STALLED_TOO_OFTEN) batch.fail(new BatchStalledError(`the workers running it stopped answering ${MAX_STALLS + 1} times (killed, hung, or their machine gone)`));
     else batch.fail(reason);
     this.forget(jobId);
   }

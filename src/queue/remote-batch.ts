@@ -91,10 +91,10 @@ export class RemoteBatch {
   }
 
   /** The job failed (a crash on the worker, stalled too often, refused), or was stopped from here. */
-  fail(reason: string): void {
+  fail(reason: string | Error): void {
     if (this.settled) return;
     this.settled = true;
-    this.reject(new Error(reason));
+    this.reject(typeof reason === 'string' ? new Error(reason) : reason);
   }
 
   /** A file that never left this machine (it could not be read here): its outcome, at once. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
-import { QueueEvents, UnrecoverableError, Worker, type Job, type QueueEventsListener } from 'bullmq';
+import { QueueEvents, UnrecoverableError, WaitingError, Worker, type Job, type QueueEventsListener } from 'bullmq';
 import { Redis } from 'ioredis';
 import { errorMessage } from '../core/errors';
 import type { Executor } from '../core/executor';
@@ -14,7 +14,7 @@ import { runBatch } from './batch-run';
 import { BatchRefusal, checkKeys, keyedFiles, localRequest, readBatch, type CheckedBatch } from './batch-check';
 import { probeRedis, queueUnusable, redisOptions, type QueueConnection } from './connection';
 import { isRunAlive, PRESENCE_REFRESH_MS, publishPresence, withdrawPresence } from './presence';
-import { BATCH_QUEUE, CANCEL_EVENT, REFUSED, type BatchJob, type BatchResult, type WorkerIdentity } from './wire';
+import { BATCH_QUEUE, CANCEL_EVENT, HAND_BACK, MAX_STALLS, REFUSED, STALLED_TOO_OFTEN, type BatchJob, type BatchResult, type WorkerIdentity } from './wire';
 
 export interface RemoteWorkerOptions {
   readonly connection: QueueConnection;
@@ -40,9 +40,6 @@ type CancelListener = QueueEventsListener & { [CANCEL_EVENT]: (args: { run?: str
 
 /** How long a run seen alive is taken to be so without asking again; small beside its 30 s time to live. */
 const ALIVE_TRUST_MS = 2000;
-
-/** A batch put back this many times after its worker died is failed, and the coordinator reports its files. */
-const MAX_STALLED = 2;
 
 /**
  * Serves the queue from this machine: takes batches, runs each on the local
@@ -90,18 +87,23 @@ export class RemoteWorker {
     const events = new QueueEvents(BATCH_QUEUE, common);
     // The processor needs the instance, which needs the worker: the holder is filled in right after.
     const holder: { self?: RemoteWorker } = {};
-    const worker = new Worker(BATCH_QUEUE, (job: Job, _token?: string, signal?: AbortSignal) => (holder.self as RemoteWorker).process(job, signal), {
+    const worker = new Worker(BATCH_QUEUE, (job: Job, token?: string, signal?: AbortSignal) => (holder.self as RemoteWorker).process(job, token, signal), {
       ...common,
       name: options.name,
       concurrency: options.concurrency,
       autorun: false,
-      maxStalledCount: MAX_STALLED,
+      maxStalledCount: MAX_STALLS,
       ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
       ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
     });
     const self = new RemoteWorker(options, worker, events, redis);
     holder.self = self;
     worker.on('error', (error) => options.log(`queue error: ${errorMessage(error)}`));
+    // Any worker's stalled check may find another's batch: said here, the operator sees which machines keep dying.
+    worker.on('stalled', (jobId) => options.log(`batch ${jobId} stalled (its worker stopped answering): put back in the queue`));
+    worker.on('failed', (job, error) => {
+      if (error.message === STALLED_TOO_OFTEN) options.log(`gave up on batch ${job?.id ?? ''}: its workers stopped answering ${MAX_STALLS + 1} times`);
+    });
     try {
       await Promise.all([events.waitUntilReady(), worker.waitUntilReady()]);
       await self.publish();
@@ -118,9 +120,12 @@ export class RemoteWorker {
     return `worker ${this.identity.name} on ${this.identity.host}`;
   }
 
-  /** Takes no new batch; with `force`, stops the running ones too (the coordinator runs them again), else lets them finish. */
+  /**
+   * Takes no new batch; with `force`, stops the running ones too and puts them back in the queue, where another
+   * worker takes them (see handBack), else lets them finish.
+   */
   close(force = false): Promise<void> {
-    if (force) this.worker.cancelAllJobs('the worker is stopping');
+    if (force) this.worker.cancelAllJobs(HAND_BACK);
     this.closing ??= this.shutDown();
     return this.closing;
   }
@@ -134,7 +139,7 @@ export class RemoteWorker {
     await this.redis.quit().catch(() => undefined);
   }
 
-  private async process(job: Job, signal: AbortSignal | undefined): Promise<BatchResult> {
+  private async process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<BatchResult> {
     const started = performance.now();
     const who = this.describe();
     const jobId = job.id ?? '';
@@ -168,6 +173,7 @@ export class RemoteWorker {
         this.options.log(error.message);
         throw new UnrecoverableError(error.message);
       }
+      if (signal?.aborted && signal.reason === HAND_BACK && token !== undefined && (await this.handBack(job, token))) throw new WaitingError();
       this.options.log(`${signal?.aborted ? 'stopped' : 'failed'} batch ${jobId}: ${errorMessage(error)}`);
       throw error;
     } finally {
@@ -176,6 +182,23 @@ export class RemoteWorker {
     }
   }
 
+  /**
+   * Puts a batch this worker stopped because it is stopping back in the wait list, first in line, with BullMQ's
+   * own mechanism: nothing was wrong with its files, so the coordinator must see no failure (a failure would
+   * count as a crash, against the run's crash limit and the files), only another worker's answer. The caller
+   * then throws WaitingError, which tells BullMQ that the job has moved, so that it does not fail it. Should the
+   * move fail (the lock lost, Redis gone), the batch fails as before and the coordinator runs its files again.
+   */
+  private async handBack(job: Job, token: string): Promise<boolean> {
+    try {
+      await job.moveToWait(token);
+    } catch (error) {
+      this.options.log(`could not hand batch ${job.id ?? ''} back to the queue: ${errorMessage(error)}`);
+      return false;
+    }
+    this.options.log(`handed batch ${job.id ?? ''} back to the queue: another worker runs it`);
+    return true;
+  }
 
   /**
    * Where a batch runs here: the local pool, or for a kind that brings its own executor (a custom task) that

@@ -100,3 +100,18 @@ export const NO_KEY = 'no-key';
 
 /** The custom event a coordinator publishes on the batch queue to stop the active batches of a run. */
 export const CANCEL_EVENT = 'pt-cancel-run';
+
+/**
+ * How many times a batch whose worker stopped renewing its lock (killed, hung, its machine gone) is put back
+ * before BullMQ fails it: the workers' maxStalledCount, here so that the coordinator can say how many times.
+ */
+export const MAX_STALLS = 2;
+
+/**
+ * BullMQ's own failedReason for such a batch (moveStalledJobsToWait, bullmq 6.7): the coordinator recognises
+ * it to report the files in words instead of passing this on as if a worker had crashed with it.
+ */
+export const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
+
+/** The reason a worker stops its own batches with when it stops (see RemoteWorker.close): they go back to the queue. */
+export const HAND_BACK = 'the worker is stopping: its batches go back to the queue';
