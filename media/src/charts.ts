@@ -62,7 +62,7 @@ export function remoteTimeline(lane: RemoteLane, elapsedMs: number): TemplateRes
     return svg`<rect x=${from.toFixed(2)} y="1" width=${w.toFixed(2)} height=${height - 2} class="bar ok"><title>busy from ${formatDuration(s.startMs)}${s.endMs === undefined ? '' : ` to ${formatDuration(s.endMs)}`}</title></rect>`;
   });
   const stalls = lane.stalledAtMs.map(
-    (ms) => svg`<path d="M${x(ms).toFixed(2)},0 l3,0 l-1.5,4 z" class="marker stall"><title>a batch stalled at ${formatDuration(ms)} (its lock lapsed) and was put back for another worker</title></path>`,
+    (ms) => svg`<rect x=${Math.max(0, x(ms) - 1).toFixed(2)} y="0" width="2" height=${height} class="marker stall"><title>a batch stalled at ${formatDuration(ms)} (its lock lapsed) and was put back for another worker</title></rect>`,
   );
   const gone = lane.goneAtMs === undefined ? nothing : svg`<rect x=${Math.max(0, x(lane.goneAtMs) - 1).toFixed(2)} y="0" width="2" height=${height} class="gone-mark"><title>stopped answering at ${formatDuration(lane.goneAtMs)}</title></rect>`;
   const label = `${lane.name} on ${lane.host}: busy ${lane.spans.length} time${lane.spans.length === 1 ? '' : 's'}${lane.stalledAtMs.length ? `, ${lane.stalledAtMs.length} stalled batch${lane.stalledAtMs.length === 1 ? '' : 'es'}` : ''}${lane.goneAtMs === undefined ? '' : `, gone at ${formatDuration(lane.goneAtMs)}`}`;

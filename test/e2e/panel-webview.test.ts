@@ -19,8 +19,9 @@ const webviewDir = path.join(repoRoot, 'dist', 'webview');
 
 const page_ = `<!DOCTYPE html><html><head>
 <link rel="stylesheet" href="codicon.css" id="vscode-codicon-stylesheet"><link rel="stylesheet" href="panel.css">
+<style>:root { --vscode-charts-green: #89d185; --vscode-charts-orange: #d18616; --vscode-charts-red: #f14c4c; --vscode-errorForeground: #f48771; --vscode-foreground: #ccc; --vscode-editorWidget-background: #252526; } body { background: #1e1e1e; color: #ccc; }</style>
 <script src="stub.js"></script></head><body><main id="app"></main><script type="module" src="panel.js"></script></body></html>`;
-// What VS Code injects into a webview, reduced to what the panel uses.
+// What VS Code injects into a webview, reduced to what the panel uses (and a few colours of its Dark theme, above).
 const stub = `window.__posted = []; window.__state = undefined;
 window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });`;
 

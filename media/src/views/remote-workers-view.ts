@@ -8,12 +8,14 @@ function lane(worker: RemoteLane, elapsedMs: number): TemplateResult {
   const busy = Math.round(worker.utilisation * 100);
   const state = worker.goneAtMs !== undefined ? 'gone' : worker.busy.length > 0 ? 'busy' : 'idle';
   const stalls = worker.stalledAtMs.length;
+  // Short in the lane (it is narrow); the whole sentence in its tooltip and for screen readers.
   const gone = worker.goneAtMs !== undefined ? `stopped answering at ${formatDuration(worker.goneAtMs)}: its batches run elsewhere` : undefined;
   const stalled = stalls > 0 ? `${stalls} batch${stalls === 1 ? '' : 'es'} stalled and put back` : undefined;
   const doing = [gone ?? worker.busy.join(', '), stalled].filter(Boolean).join('; ');
+  const short = [worker.goneAtMs !== undefined ? `went at ${formatDuration(worker.goneAtMs)}` : worker.busy.join(', '), stalls > 0 ? `${stalls} stalled` : ''].filter(Boolean).join(' · ');
   const label = `${worker.name} on ${worker.host}: ${state}${doing ? `, ${doing}` : ''}, ${worker.slots} slot${worker.slots === 1 ? '' : 's'}, ${busy}% busy`;
   return html`<div class="lane remote ${state}" aria-label=${label}>
-    <div class="lane-head"><span class="name">${worker.name}</span><span class="kind" title="a worker process serving the queue">${worker.host}</span><span class="state ${state}">${state}</span><span class="file" title=${doing}>${doing}</span><span class="done">${worker.slots} slot${worker.slots === 1 ? '' : 's'} · ${busy}% busy</span></div>
+    <div class="lane-head"><span class="name">${worker.name}</span><span class="kind" title="a worker process serving the queue">${worker.host}</span><span class="state ${state}">${state}</span><span class="file" title=${doing}>${short}</span>${worker.goneAtMs === undefined ? html`<span class="done">${worker.slots} slot${worker.slots === 1 ? '' : 's'} · ${busy}% busy</span>` : nothing}</div>
     ${remoteTimeline(worker, elapsedMs)}
   </div>`;
 }
