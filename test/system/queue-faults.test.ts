@@ -64,14 +64,17 @@ describe('the queue under faults', function () {
   it('a hung worker (SIGSTOP) past its lock time: its batch runs elsewhere, and its late answer is not counted', async () => {
     const redis = await redisFor();
     const prefix = uniquePrefix('stop');
+    // Alone when the run starts, so the batch is the hung worker's (a run this small is one batch, and which of two
+    // idle workers Redis hands it to is not ours to choose); the healthy one comes once it is held.
     const hung = await worker(redis, prefix, 'hung');
-    await worker(redis, prefix, 'healthy');
     const coordinator = copy('coordinator');
     const local = spawnCli(['lint', '-f', 'json', '--no-cache', '.'], coordinator);
     const run = coordinate(redis, prefix, coordinator);
     await hung.waitFor(/running batch/);
     hung.child.kill('SIGSTOP');
+    const healthy = await worker(redis, prefix, 'healthy');
     const queued = await run.exited;
+    assert.match(healthy.stderr(), /finished batch/, 'the healthy worker ran the hung one\'s batch');
     hung.child.kill('SIGCONT');
     assertSameAsLocal(queued, local);
   });
@@ -87,6 +90,8 @@ describe('the queue under faults', function () {
     assert.equal(cancelled.status, 130, cancelled.stderr);
     await busy.waitFor(/stopped batch .*cancelled/, 10_000);
     assert.doesNotMatch(busy.stderr(), /finished batch/, 'the active batch was stopped, not finished');
+    // The worker logs the stop before BullMQ moves the job out of the active list (one more round trip).
+    for (let i = 0; i < 20 && (await leftInQueue(redis, prefix)).some((n) => n > 0); i++) await settle(250);
     assert.deepEqual(await leftInQueue(redis, prefix), [0, 0], 'nothing of the run is left waiting or active');
   });
 
@@ -168,15 +173,17 @@ describe('the queue under faults', function () {
       const dir = copy('remote');
       const remote = await startWorker(dir, redis.url, prefix, 'remote', FAST_LOCKS, inNamespace(dir));
       processes.push(remote);
-      await worker(redis, prefix, 'local');
       const coordinator = copy('coordinator');
       const local = spawnCli(['lint', '-f', 'json', '--no-cache', '.'], coordinator);
       const run = coordinate(redis, prefix, coordinator);
+      // The remote worker is alone until it holds the batch (see the hung worker's test).
       await remote.waitFor(/running batch/);
       await ns.linkDown();
+      const other = await worker(redis, prefix, 'local');
       const queued = await run.exited;
       await ns.linkUp();
       assertSameAsLocal(queued, local);
+      assert.match(other.stderr(), /finished batch/, 'the batch ran on the worker still connected');
     });
   });
 });
