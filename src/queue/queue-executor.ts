@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { FlowProducer, Job, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
 import { Redis } from 'ioredis';
-import { BatchStalledError, errorMessage, UsageError } from '../core/errors';
+import { BatchStalledError, errorMessage } from '../core/errors';
 import type { BatchExecution, Executor } from '../core/executor';
 import type { SharedCache } from '../core/result-cache';
 import type { AnyTaskKind } from '../core/task-api';
@@ -10,8 +10,10 @@ import type { BatchRequest, WorkerMessage } from '../core/types';
 import { DEFAULT_MAX_TEXT_BYTES, portablePath, prepareFiles } from './batch-files';
 import { probeRedis, queueUnusable, redisOptions, type QueueConnection } from './connection';
 import { listWorkers, markRunAlive, markRunOver, RUN_REFRESH_MS } from './presence';
+import { BatchActivity, type HeldSpan } from './batch-activity';
 import { RemoteBatch } from './remote-batch';
 import { RunRecord } from './run-record';
+import { QueueTimeoutError, WAITING_NOTICE_MS, waitForWorkers } from './wait-for-workers';
 import { RedisSharedCache } from './shared-cache';
 import { BATCH_QUEUE, CANCEL_EVENT, MAX_STALLS, REFUSED, RUN_QUEUE, STALLED_TOO_OFTEN, WIRE_FORMAT, type BatchJob, type WorkerIdentity, type WorkerPresence } from './wire';
 
@@ -44,12 +46,12 @@ export interface QueueStatus {
   readonly waiting?: number;
   /** Workers that held a batch of this run that BullMQ just found stalled (their lock lapsed) and put back. */
   readonly stalled?: readonly WorkerIdentity[];
+  /** Which worker held which batch of this run, and when: the spans that began or ended since the last status. */
+  readonly spans?: readonly HeldSpan[];
 }
 
 /** How often the coordinator asks Redis about its batches: events can be missed (streams are trimmed, connections drop). */
 const RECONCILE_MS = 2000;
-/** How often a wait for workers says so. */
-const WAITING_NOTICE_MS = 5000;
 /** Batches in flight per worker slot: one running, one waiting, so that a worker that finishes finds the next at once. */
 const BATCHES_PER_SLOT = 2;
 const MAX_IN_FLIGHT = 64;
@@ -58,8 +60,6 @@ const ENQUEUE_RETRY_MS = 500;
 /** How many times a batch Redis lost is queued again before its loss counts as a crash. */
 const MAX_REQUEUES = 3;
 
-/** No worker served the queue within --queue-timeout: nothing was checked, so the run is not a success. */
-export class QueueTimeoutError extends UsageError {}
 
 /**
  * Runs batches on whatever workers serve a BullMQ queue on Redis: one parent
@@ -85,6 +85,8 @@ export class QueueExecutor implements Executor {
   private lastNotice = 0;
   /** The workers as last listed, for a status between two rounds (a stall). */
   private lastWorkers: readonly WorkerPresence[] = [];
+  /** Kept only for someone who shows it (the editor's panel). */
+  private readonly activity: BatchActivity | undefined;
 
   private constructor(
     private readonly options: QueueExecutorOptions,
@@ -96,15 +98,21 @@ export class QueueExecutor implements Executor {
     private readonly producer: QueueEventsProducer,
     private readonly redis: Redis,
   ) {
+    this.activity = options.onStatus ? new BatchActivity() : undefined;
     this.record = new RunRecord(this.run, options.prefix, flow, queue, runs, () => markRunAlive(this.redis, options.prefix, this.run));
     this.events.on('completed', ({ jobId, returnvalue }) => this.onCompleted(jobId, returnvalue));
     this.events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
-    this.events.on('progress', ({ jobId, data }) => this.batches.get(jobId)?.progress(data));
+    this.events.on('progress', ({ jobId, data }) => {
+      const batch = this.batches.get(jobId);
+      batch?.progress(data);
+      if (batch?.worker) this.activity?.held(jobId, batch.worker);
+    });
     // BullMQ put a batch back after its worker's lock lapsed: the panel marks that worker's lane at once (the run
     // may end before the next round).
     this.events.on('stalled', ({ jobId }) => {
       const worker = this.batches.get(jobId)?.worker;
-      if (worker) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, stalled: [worker] });
+      this.activity?.ended(jobId);
+      if (worker) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, stalled: [worker], spans: this.activity?.take() ?? [] });
     });
     this.timers.push(setInterval(() => void this.reconcile(), RECONCILE_MS));
     this.timers.push(setInterval(() => void markRunAlive(this.redis, this.options.prefix, this.run).catch(() => undefined), RUN_REFRESH_MS));
@@ -255,6 +263,7 @@ export class QueueExecutor implements Executor {
     const jobId = batch.jobId;
     if (!jobId) return;
     this.batches.delete(jobId);
+    this.activity?.ended(jobId);
     try {
       // A job a worker holds is locked and cannot be removed: that worker is told to stop it instead.
       const removed = await this.queue.remove(jobId);
@@ -266,6 +275,7 @@ export class QueueExecutor implements Executor {
 
   private forget(jobId: string): void {
     this.batches.delete(jobId);
+    this.activity?.ended(jobId);
     void this.queue.remove(jobId).catch(() => undefined);
   }
 
@@ -308,6 +318,7 @@ export class QueueExecutor implements Executor {
     if (!batch.job || batch.requeued >= MAX_REQUEUES) return false;
     batch.requeued++;
     this.batches.delete(jobId);
+    this.activity?.ended(jobId);
     void this.enqueue(batch, batch.job).catch((error: unknown) => batch.fail(`could not queue the batch again: ${errorMessage(error)}`));
     return true;
   }
@@ -323,7 +334,7 @@ export class QueueExecutor implements Executor {
     const pending = [...this.batches.values()].filter((b) => !b.isSettled);
     const workers = await listWorkers(this.redis, this.options.prefix);
     this.lastWorkers = workers;
-    if (this.options.onStatus) this.options.onStatus({ queue: this.options.connection.display, workers, waiting: await this.queue.getWaitingCount() });
+    if (this.options.onStatus) this.options.onStatus({ queue: this.options.connection.display, workers, waiting: await this.queue.getWaitingCount(), spans: this.activity?.take() ?? [] });
     if (pending.length === 0 || workers.length > 0) {
       this.unservedSince = undefined;
       return;
@@ -342,30 +353,13 @@ export class QueueExecutor implements Executor {
   private async shutDown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await Promise.allSettled([...this.batches.values()].map((batch) => this.stop(batch)));
+    // The last batches' ends, which the next round would have brought: the panel's lanes end with the run.
+    const spans = this.activity?.take() ?? [];
+    if (spans.length > 0) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, spans });
     // The run's record and what is left of its batches; a batch still held by a worker goes when that worker stops it.
     await this.record.remove().catch(() => undefined);
     await markRunOver(this.redis, this.options.prefix, this.run).catch(() => undefined);
     await Promise.allSettled([this.queue.close(), this.runs.close(), this.flow.close(), this.events.close(), this.producer.close()]);
     await this.redis.quit().catch(() => undefined);
-  }
-}
-
-/** The worker slots serving the queue, once there is at least one worker. */
-async function waitForWorkers(redis: Redis, options: QueueExecutorOptions): Promise<number> {
-  const started = Date.now();
-  let noticed = started;
-  for (;;) {
-    const workers = await listWorkers(redis, options.prefix);
-    if (workers.length > 0) return workers.reduce((n, w) => n + w.concurrency, 0);
-    if (options.signal?.aborted) throw new QueueTimeoutError(`cancelled while waiting for workers on ${options.connection.display}`);
-    const now = Date.now();
-    if (now - started >= options.queueTimeoutMs) {
-      throw new QueueTimeoutError(`no worker served the queue at ${options.connection.display} within ${Math.round(options.queueTimeoutMs / 1000)} s (start one with: parallel-tasks worker --queue ${options.connection.display})`);
-    }
-    if (now - noticed >= WAITING_NOTICE_MS) {
-      noticed = now;
-      options.log(`parallel-tasks: waiting for workers on ${options.connection.display}…`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { RemoteLanes } from '../../src/extension/panel/remote-lanes';
+import { BatchActivity } from '../../src/queue/batch-activity';
 import type { WorkerPresence } from '../../src/queue/wire';
 import type { HostMessage, LintFile, PanelState } from '../../src/shared/protocol';
 import { launchBrowser } from '../host/browser';
@@ -152,15 +153,28 @@ describe('panel webview in Chromium (10,000 files, 50,000 problems)', function (
   });
 
   it('shows the queue\'s workers as lanes on the run\'s time axis: busy spans, a stalled batch marked, a worker that went', async () => {
-    // The lanes as the extension builds them from the workers' reports during a run (RemoteLanes), at a 2 s step.
+    // The lanes as the extension builds them during a run: the workers' reports every 2 s (RemoteLanes) and the
+    // batches' own events (BatchActivity); the run started at wall-clock T0.
     const at = (name: string, busy: string[]): WorkerPresence => ({ worker: { host: 'build-box-3', name, pid: 41 }, concurrency: 2, startedAt: 0, busy, utilisation: busy.length ? 0.9 : 0 });
+    const T0 = 1_000_000;
+    const activity = new BatchActivity();
     const lanes = new RemoteLanes();
     const queue = 'redis://queue.internal:6379';
-    lanes.update({ queue, workers: [at('ci-1', ['src/a.js']), at('ci-2', ['src/b.js'])], waiting: 6 }, 0);
-    lanes.update({ queue, workers: [at('ci-1', ['src/c.js']), at('ci-2', ['src/d.js'])], waiting: 4 }, 2000);
-    lanes.update({ queue, workers: [at('ci-1', ['src/e.js'])], waiting: 3 }, 6000);
-    lanes.update({ queue, workers: [at('ci-1', ['src/d.js'])], stalled: [{ host: 'build-box-3', name: 'ci-2', pid: 41 }], waiting: 2 }, 8000);
-    lanes.update({ queue, workers: [at('ci-1', [])], waiting: 0 }, 12_000);
+    const report = (workers: WorkerPresence[], waiting: number, t: number, stalled?: string): void =>
+      lanes.update({ queue, workers, waiting, spans: activity.take(), ...(stalled ? { stalled: [{ host: 'build-box-3', name: stalled, pid: 41 }] } : {}) }, t, T0 + t);
+    activity.held('b1', at('ci-1', []).worker, T0 + 200);
+    activity.held('b2', at('ci-2', []).worker, T0 + 250);
+    report([at('ci-1', ['src/a.js']), at('ci-2', ['src/b.js'])], 6, 2000);
+    activity.ended('b1', T0 + 3000);
+    activity.held('b3', at('ci-1', []).worker, T0 + 3020);
+    report([at('ci-1', ['src/c.js']), at('ci-2', ['src/d.js'])], 4, 4000);
+    report([at('ci-1', ['src/e.js'])], 3, 6000);
+    activity.ended('b2', T0 + 8000);
+    activity.held('b2', at('ci-1', []).worker, T0 + 8100);
+    report([at('ci-1', ['src/d.js'])], 2, 8000, 'ci-2');
+    activity.ended('b3', T0 + 9000);
+    activity.ended('b2', T0 + 11_500);
+    report([at('ci-1', [])], 0, 12_000);
     const state = bigRun(0, 0);
     const run = { ...(state.run as NonNullable<PanelState['run']>), elapsedMs: 12_000, total: 40, done: 40 };
     await send({ type: 'snapshot', state: { ...state, run, workers: [{ ...(state.workers[0] as PanelState['workers'][number]), kind: 'remote' }], remote: lanes.state() } });

@@ -1,72 +1,117 @@
+import type { HeldSpan } from '../../queue/batch-activity';
 import type { QueueStatus } from '../../queue/queue-executor';
 import type { WorkerIdentity } from '../../queue/wire';
 import type { RemoteLane, RemoteSpan, RemoteState } from '../../shared/protocol';
 
-/** Spans and stall marks kept per lane: a long run's timeline stays a few hundred shapes. */
+/** Spans and stall marks sent per lane: a long run's timeline stays a few hundred shapes. */
 const MAX_SPANS = 200;
 const MAX_STALLS = 50;
+/** The timeline's width in the webview's units (media/src/charts.ts). */
+const TIMELINE_PIXELS = 300;
 
 const laneId = ({ host, name, pid }: WorkerIdentity): string => `${host}:${name}:${pid}`;
+
+/** A lane, with the batches its worker held (by span id, in ms into the run) from which its timeline is drawn. */
+interface LaneEntry {
+  lane: Omit<RemoteLane, 'spans'>;
+  readonly held: Map<string, RemoteSpan>;
+}
 
 /**
  * The workers of the queue a run goes through, as the panel shows them: one
  * lane per worker process, named by host and worker name, with what it runs
- * and when it was busy. A worker that stops answering during the run (stopped,
- * killed, its network cut) keeps its lane, marked gone at the time it went,
- * and a batch of its that BullMQ found stalled is marked when it was put
- * back: its batches run elsewhere, and the user sees where the time went.
+ * and when it held the run's batches. A worker that stops answering during
+ * the run (stopped, killed, its network cut) keeps its lane, marked gone at
+ * the time it went, and a batch of its that BullMQ found stalled is marked
+ * when it was put back: its batches run elsewhere, and the user sees where
+ * the time went.
  */
 export class RemoteLanes {
   private queue: string | undefined;
   private waiting: number | undefined;
-  private lanes = new Map<string, RemoteLane>();
+  private lanes = new Map<string, LaneEntry>();
+  /** How far into the run the last update was: a gap shorter than a pixel of its timeline is not drawn. */
+  private elapsedMs = 0;
   changed = false;
 
   reset(): void {
     this.queue = undefined;
     this.waiting = undefined;
     this.lanes = new Map();
+    this.elapsedMs = 0;
     this.changed = true;
   }
 
-  update(status: QueueStatus, elapsedMs: number): void {
+  /** `elapsedMs` into the run at wall-clock time `now`, which places the spans' wall-clock times on the run's axis. */
+  update(status: QueueStatus, elapsedMs: number, now = Date.now()): void {
     this.queue = status.queue;
+    this.elapsedMs = Math.max(this.elapsedMs, elapsedMs);
     if (status.waiting !== undefined) this.waiting = status.waiting;
     const seen = new Set<string>();
     for (const presence of status.workers) {
       const { host, name } = presence.worker;
-      const id = laneId(presence.worker);
-      seen.add(id);
-      const before = this.lanes.get(id);
-      // Busy when it reports files in hand or time spent on batches since its last report (short batches fall between reports).
-      const spans = track(before?.spans ?? [], presence.busy.length > 0 || presence.utilisation > 0, elapsedMs);
-      this.lanes.set(id, { id, host, name, slots: presence.concurrency, utilisation: presence.utilisation, busy: presence.busy, spans, stalledAtMs: before?.stalledAtMs ?? [] });
+      const entry = this.entry(presence.worker);
+      seen.add(entry.lane.id);
+      entry.lane = { id: entry.lane.id, host, name, slots: presence.concurrency, utilisation: presence.utilisation, busy: presence.busy, stalledAtMs: entry.lane.stalledAtMs };
     }
-    for (const [id, lane] of this.lanes) {
-      if (!seen.has(id) && lane.goneAtMs === undefined) this.lanes.set(id, { ...lane, busy: [], utilisation: 0, spans: track(lane.spans, false, elapsedMs), goneAtMs: elapsedMs });
+    for (const entry of this.lanes.values()) {
+      if (!seen.has(entry.lane.id) && entry.lane.goneAtMs === undefined) entry.lane = { ...entry.lane, busy: [], utilisation: 0, goneAtMs: elapsedMs };
     }
+    for (const span of status.spans ?? []) this.hold(span, elapsedMs - now);
     for (const worker of status.stalled ?? []) {
-      const lane = this.lanes.get(laneId(worker));
-      if (lane) this.lanes.set(lane.id, { ...lane, stalledAtMs: [...lane.stalledAtMs, elapsedMs].slice(-MAX_STALLS) });
+      const entry = this.lanes.get(laneId(worker));
+      if (entry) entry.lane = { ...entry.lane, stalledAtMs: [...entry.lane.stalledAtMs, elapsedMs].slice(-MAX_STALLS) };
     }
     this.changed = true;
   }
 
   state(): RemoteState | undefined {
     if (!this.queue) return undefined;
-    return { queue: this.queue, lanes: [...this.lanes.values()], ...(this.waiting === undefined ? {} : { waiting: this.waiting }) };
+    const lanes = [...this.lanes.values()].map(({ lane, held }) => ({ ...lane, spans: merged([...held.values()], this.elapsedMs / TIMELINE_PIXELS) }));
+    return { queue: this.queue, lanes, ...(this.waiting === undefined ? {} : { waiting: this.waiting }) };
+  }
+
+  /** A worker's lane; one first seen through a batch it holds gets its slots from its next report. */
+  private entry(worker: WorkerIdentity): LaneEntry {
+    const id = laneId(worker);
+    let entry = this.lanes.get(id);
+    if (!entry) {
+      entry = { lane: { id, host: worker.host, name: worker.name, slots: 0, utilisation: 0, busy: [], stalledAtMs: [] }, held: new Map() };
+      this.lanes.set(id, entry);
+    }
+    return entry;
+  }
+
+  private hold(span: HeldSpan, offset: number): void {
+    const { held } = this.entry(span.worker);
+    held.set(span.id, { startMs: Math.max(0, span.from + offset), ...(span.to === undefined ? {} : { endMs: Math.max(0, span.to + offset) }) });
   }
 }
 
-/** Extends or closes the open span, or opens one; the oldest spans merge once there are too many. */
-function track(spans: readonly RemoteSpan[], busy: boolean, elapsedMs: number): readonly RemoteSpan[] {
-  const last = spans.at(-1);
-  const open = last !== undefined && last.endMs === undefined;
-  if (busy && open) return spans;
-  if (!busy && !open) return spans;
-  if (!busy && last) return [...spans.slice(0, -1), { startMs: last.startMs, endMs: elapsedMs }];
-  const next = [...spans, { startMs: elapsedMs }];
-  if (next.length <= MAX_SPANS) return next;
-  const [first, second, ...rest] = next;
-  return [{ startMs: (first as RemoteSpan).startMs, endMs: (second as RemoteSpan).endMs ?? elapsedMs }, ...rest];
+/**
+ * One span per stretch of work: overlapping batches (a worker with several slots) and back-to-back ones (a gap
+ * under `minGapMs`) merge; past MAX_SPANS the closest neighbours merge, so a long run keeps its shape in a
+ * bounded message.
+ */
+function merged(spans: RemoteSpan[], minGapMs: number): RemoteSpan[] {
+  const sorted = spans.sort((a, b) => a.startMs - b.startMs);
+  const out: RemoteSpan[] = [];
+  for (const span of sorted) {
+    const last = out.at(-1);
+    if (last && (last.endMs === undefined || span.startMs <= last.endMs + minGapMs)) {
+      const endMs = last.endMs === undefined || span.endMs === undefined ? undefined : Math.max(last.endMs, span.endMs);
+      out[out.length - 1] = endMs === undefined ? { startMs: last.startMs } : { startMs: last.startMs, endMs };
+    } else out.push(span);
+  }
+  while (out.length > MAX_SPANS) {
+    let closest = 0;
+    for (let i = 1; i < out.length - 1; i++) {
+      if (gap(out, i) < gap(out, closest)) closest = i;
+    }
+    const [a, b] = [out[closest] as RemoteSpan, out[closest + 1] as RemoteSpan];
+    out.splice(closest, 2, b.endMs === undefined ? { startMs: a.startMs } : { startMs: a.startMs, endMs: b.endMs });
+  }
+  return out;
 }
+
+const gap = (spans: readonly RemoteSpan[], i: number): number => (spans[i + 1] as RemoteSpan).startMs - ((spans[i] as RemoteSpan).endMs ?? Infinity);
