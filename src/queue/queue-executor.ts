@@ -46,6 +46,8 @@ export interface QueueStatus {
   readonly waiting?: number;
   /** Workers that held a batch of this run that BullMQ just found stalled (their lock lapsed) and put back. */
   readonly stalled?: readonly WorkerIdentity[];
+  /** Sent between two listings (a stall, the run's end): `workers` is the last listing, not news of who is gone. */
+  readonly partial?: true;
   /** Which worker held which batch of this run, and when: the spans that began or ended since the last status. */
   readonly spans?: readonly HeldSpan[];
 }
@@ -83,8 +85,6 @@ export class QueueExecutor implements Executor {
   /** Since when pending batches have had no worker to run them. */
   private unservedSince: number | undefined;
   private lastNotice = 0;
-  /** The workers as last listed, for a status between two rounds (a stall). */
-  private lastWorkers: readonly WorkerPresence[] = [];
   /** Kept only for someone who shows it (the editor's panel). */
   private readonly activity: BatchActivity | undefined;
 
@@ -97,6 +97,8 @@ export class QueueExecutor implements Executor {
     private readonly events: QueueEvents,
     private readonly producer: QueueEventsProducer,
     private readonly redis: Redis,
+    /** The workers as last listed, for a status between two rounds (a stall, the run's end). */
+    private lastWorkers: readonly WorkerPresence[],
   ) {
     this.activity = options.onStatus ? new BatchActivity() : undefined;
     this.record = new RunRecord(this.run, options.prefix, flow, queue, runs, () => markRunAlive(this.redis, options.prefix, this.run));
@@ -112,7 +114,7 @@ export class QueueExecutor implements Executor {
     this.events.on('stalled', ({ jobId }) => {
       const worker = this.batches.get(jobId)?.worker;
       this.activity?.ended(jobId);
-      if (worker) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, stalled: [worker], spans: this.activity?.take() ?? [] });
+      if (worker) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, partial: true, stalled: [worker], spans: this.activity?.take() ?? [] });
     });
     this.timers.push(setInterval(() => void this.reconcile(), RECONCILE_MS));
     this.timers.push(setInterval(() => void markRunAlive(this.redis, this.options.prefix, this.run).catch(() => undefined), RUN_REFRESH_MS));
@@ -138,8 +140,9 @@ export class QueueExecutor implements Executor {
       const swept = await RunRecord.sweep(runs, redis, options.prefix);
       if (swept > 0) options.log(`parallel-tasks: removed what ${swept} run${swept === 1 ? '' : 's'} whose coordinator stopped left in ${options.connection.display}`);
       const slots = await waitForWorkers(redis, options);
-      options.onStatus?.({ queue: options.connection.display, workers: await listWorkers(redis, options.prefix) });
-      const executor = new QueueExecutor(options, Math.min(MAX_IN_FLIGHT, Math.max(2, slots * BATCHES_PER_SLOT)), queue, flow, runs, events, producer, redis);
+      const workers = await listWorkers(redis, options.prefix);
+      options.onStatus?.({ queue: options.connection.display, workers });
+      const executor = new QueueExecutor(options, Math.min(MAX_IN_FLIGHT, Math.max(2, slots * BATCHES_PER_SLOT)), queue, flow, runs, events, producer, redis, workers);
       try {
         await markRunAlive(redis, options.prefix, executor.run);
       } catch (error) {
@@ -355,7 +358,7 @@ export class QueueExecutor implements Executor {
     await Promise.allSettled([...this.batches.values()].map((batch) => this.stop(batch)));
     // The last batches' ends, which the next round would have brought: the panel's lanes end with the run.
     const spans = this.activity?.take() ?? [];
-    if (spans.length > 0) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, spans });
+    if (spans.length > 0) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, partial: true, spans });
     // The run's record and what is left of its batches; a batch still held by a worker goes when that worker stops it.
     await this.record.remove().catch(() => undefined);
     await markRunOver(this.redis, this.options.prefix, this.run).catch(() => undefined);

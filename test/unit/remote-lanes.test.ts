@@ -51,6 +51,12 @@ describe('the panel\'s lanes of remote workers', () => {
     activity.ended('run-2', T0 + 4000);
     lanes.update({ queue, workers: [presence('a'), presence('b')], spans: activity.take() }, 5000, T0 + 5000);
     assert.deepEqual(lanes.state()?.lanes[1]?.spans, [{ startMs: 3000, endMs: 4000 }]);
+    // Between two listings (a stall, the run's end) the spans come with the last listing, which is no news of who went;
+    // a worker that joined since gets its lane from its batch.
+    activity.held('run-3', who('c'), T0 + 5500);
+    activity.ended('run-3', T0 + 5600);
+    lanes.update({ queue, workers: [presence('a')], partial: true, spans: activity.take() }, 6000, T0 + 6000);
+    assert.deepEqual(lanes.state()?.lanes.map((l) => [l.name, l.goneAtMs, l.spans]), [['a', undefined, [{ startMs: 100, endMs: 130 }, { startMs: 1000, endMs: 3000 }]], ['b', undefined, [{ startMs: 3000, endMs: 4000 }]], ['c', undefined, [{ startMs: 5500, endMs: 5600 }]]]);
   });
 
   it('marks a stall on the lane of the worker that held the batch, when BullMQ put it back', () => {

@@ -47,8 +47,19 @@ export class RemoteLanes {
     this.queue = status.queue;
     this.elapsedMs = Math.max(this.elapsedMs, elapsedMs);
     if (status.waiting !== undefined) this.waiting = status.waiting;
+    if (!status.partial) this.listed(status.workers, elapsedMs);
+    for (const span of status.spans ?? []) this.hold(span, elapsedMs - now);
+    for (const worker of status.stalled ?? []) {
+      const entry = this.lanes.get(laneId(worker));
+      if (entry) entry.lane = { ...entry.lane, stalledAtMs: [...entry.lane.stalledAtMs, elapsedMs].slice(-MAX_STALLS) };
+    }
+    this.changed = true;
+  }
+
+  /** A fresh listing of the workers: each one's report, and those missing from it marked gone. */
+  private listed(workers: QueueStatus['workers'], elapsedMs: number): void {
     const seen = new Set<string>();
-    for (const presence of status.workers) {
+    for (const presence of workers) {
       const { host, name } = presence.worker;
       const entry = this.entry(presence.worker);
       seen.add(entry.lane.id);
@@ -57,12 +68,6 @@ export class RemoteLanes {
     for (const entry of this.lanes.values()) {
       if (!seen.has(entry.lane.id) && entry.lane.goneAtMs === undefined) entry.lane = { ...entry.lane, busy: [], utilisation: 0, goneAtMs: elapsedMs };
     }
-    for (const span of status.spans ?? []) this.hold(span, elapsedMs - now);
-    for (const worker of status.stalled ?? []) {
-      const entry = this.lanes.get(laneId(worker));
-      if (entry) entry.lane = { ...entry.lane, stalledAtMs: [...entry.lane.stalledAtMs, elapsedMs].slice(-MAX_STALLS) };
-    }
-    this.changed = true;
   }
 
   state(): RemoteState | undefined {
