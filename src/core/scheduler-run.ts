@@ -8,6 +8,12 @@ import type { Batch, DiscoveredFile, WorkerMessage } from './types';
 const MAX_FAILURES_PER_FILE = 2;
 const DEFAULT_STARTUP_ALLOWANCE_MS = 10_000;
 /** Enough for a few bad files in a large run; a tool that fails on every file trips it within seconds. */
+/**
+ * How much longer than the file time limit a queued batch may go without news: a dead worker's lock lapses (30 s by
+ * default) and the next stall check (every 30 s) puts its batch back, which ends the wait for that worker.
+ */
+const QUEUED_STALL_MARGIN_MS = 70_000;
+
 export const DEFAULT_CRASH_LIMIT = { crashes: 10, windowMs: 60_000 };
 
 type StopReason = 'cancelled' | 'failed';
@@ -139,7 +145,9 @@ export class ScheduledRun<R> {
       case 'file-start':
         flight.firstStartAt ??= performance.now();
         flight.current = message.file;
-        this.armWatchdog(flight, this.options.fileTimeoutMs);
+        // On a queue the worker enforces the limit itself; ours is the backstop for a worker that is gone and whose
+        // batch no one put back, so it waits for BullMQ's stall check first.
+        this.armWatchdog(flight, this.options.fileTimeoutMs + (this.executor.queued ? QUEUED_STALL_MARGIN_MS : 0));
         this.state.apply({ type: 'file-start', slot, file: message.file, threadId: message.threadId });
         return;
       case 'file-done': {
@@ -156,6 +164,11 @@ export class ScheduledRun<R> {
         }
         return;
       }
+      case 'requeued':
+        // It waits for another worker for as long as the queue makes it; its time limit starts again with its next file.
+        if (flight.watchdog) clearTimeout(flight.watchdog);
+        flight.current = undefined;
+        return;
       case 'output':
         this.state.apply({ type: 'output', stream: message.stream, text: message.text });
         return;

@@ -62,4 +62,6 @@ export type WorkerMessage<R> =
       readonly outcome: FileOutcome<R>;
       readonly durationMs: number;
     }
-  | { readonly type: 'output'; readonly stream: 'stdout' | 'stderr'; readonly text: string };
+  | { readonly type: 'output'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
+  /** A queued batch went back to its queue (its worker stopped answering, or handed it back): no file of it is running. */
+  | { readonly type: 'requeued' };

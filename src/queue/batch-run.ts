@@ -60,7 +60,9 @@ export async function runBatch(executor: Executor, job: Job, checked: CheckedBat
     clearInterval(alive);
     signal?.removeEventListener('abort', onAbort);
   }
-  if (stopped) throw stopped.startsWith('cancelled') ? new UnrecoverableError(stopped) : new Error(stopped);
+  // Stopped just as its last file finished: the answer is whole, and running the batch again would waste it.
+  const whole = result.files.length === checked.answered.length + checked.request.files.length;
+  if (stopped && !whole) throw stopped.startsWith('cancelled') ? new UnrecoverableError(stopped) : new Error(stopped);
   return result;
 }
 
@@ -69,12 +71,14 @@ function collect(message: WorkerMessage<unknown>, checked: CheckedBatch, result:
     result.output.push({ stream: message.stream, text: message.text });
     return;
   }
+  // Only a queue's own executor says it (this worker's pool never does).
+  if (message.type === 'requeued') return;
   const wire = checked.wirePaths.get(message.file);
   if (!wire) return;
   if (message.type === 'file-start') {
     fileStarted();
     busy.add(wire);
-    void job.updateProgress({ worker: context.identity, file: wire }).catch(() => undefined);
+    void job.updateProgress({ worker: context.identity, file: wire, attempt: job.attemptsStarted }).catch(() => undefined);
     return;
   }
   busy.delete(wire);

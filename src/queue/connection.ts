@@ -153,3 +153,28 @@ async function ping(connection: QueueConnection): Promise<void> {
     client.disconnect();
   }
 }
+
+/** The errors of a connection to Redis that went away (ioredis and Node's words), as opposed to a refusal of the command. */
+const CONNECTION_LOST = /Connection is closed|max retries per request|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|LOADING|Stream isn't writeable/i;
+/** How often a command is tried again while Redis does not answer. */
+const RETRY_MS = 500;
+
+/**
+ * Runs `command` (its retry count given), and again while Redis is away (restarting) rather than refusing it: a
+ * lost connection, or no answer to `ping` now; for up to `timeoutMs`. Any other error ends it; so does `stop`,
+ * with false (true once the command went through).
+ */
+export async function whileRedisAway(command: (retry: number) => Promise<void>, options: { ping: () => Promise<unknown>; timeoutMs: number; stop: () => boolean }): Promise<boolean> {
+  const since = Date.now();
+  for (let retry = 0; ; retry++) {
+    if (options.stop()) return false;
+    try {
+      await command(retry);
+      return true;
+    } catch (error) {
+      const away = CONNECTION_LOST.test(errorMessage(error)) || !(await options.ping().then(() => true, () => false));
+      if (!away || options.stop() || Date.now() - since >= options.timeoutMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    }
+  }
+}

@@ -8,7 +8,7 @@ import type { SharedCache } from '../core/result-cache';
 import type { AnyTaskKind } from '../core/task-api';
 import type { BatchRequest, WorkerMessage } from '../core/types';
 import { DEFAULT_MAX_TEXT_BYTES, portablePath, prepareFiles } from './batch-files';
-import { probeRedis, queueUnusable, redisOptions, type QueueConnection } from './connection';
+import { probeRedis, queueUnusable, redisOptions, whileRedisAway, type QueueConnection } from './connection';
 import { listWorkers, markRunAlive, markRunOver, RUN_REFRESH_MS } from './presence';
 import { BatchActivity, type HeldSpan } from './batch-activity';
 import { RemoteBatch } from './remote-batch';
@@ -57,8 +57,6 @@ const RECONCILE_MS = 2000;
 /** Batches in flight per worker slot: one running, one waiting, so that a worker that finishes finds the next at once. */
 const BATCHES_PER_SLOT = 2;
 const MAX_IN_FLIGHT = 64;
-/** How often a batch is tried again while Redis does not answer. */
-const ENQUEUE_RETRY_MS = 500;
 /** How many times a batch Redis lost is queued again before its loss counts as a crash. */
 const MAX_REQUEUES = 3;
 
@@ -112,9 +110,17 @@ export class QueueExecutor implements Executor {
     // BullMQ put a batch back after its worker's lock lapsed: the panel marks that worker's lane at once (the run
     // may end before the next round).
     this.events.on('stalled', ({ jobId }) => {
-      const worker = this.batches.get(jobId)?.worker;
+      const batch = this.batches.get(jobId);
+      const worker = batch?.worker;
+      batch?.backInQueue();
       this.activity?.ended(jobId);
       if (worker) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, partial: true, stalled: [worker], spans: this.activity?.take() ?? [] });
+    });
+    // A worker that stopped handed the batch back (moveToWait): it waits for another.
+    this.events.on('waiting', ({ jobId, prev }) => {
+      if (prev !== 'active') return;
+      this.batches.get(jobId)?.backInQueue();
+      this.activity?.ended(jobId);
     });
     this.timers.push(setInterval(() => void this.reconcile(), RECONCILE_MS));
     this.timers.push(setInterval(() => void markRunAlive(this.redis, this.options.prefix, this.run).catch(() => undefined), RUN_REFRESH_MS));
@@ -227,20 +233,16 @@ export class QueueExecutor implements Executor {
     batch.added = false;
     // In the map before it is added, so that no event about it is missed; reconciled only once it is in Redis.
     this.batches.set(jobId, batch);
-    const since = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
+    const stop = (): boolean => batch.isSettled || this.terminated !== undefined;
+    const added = await whileRedisAway(
+      async (retry) => {
         // After a failure Redis may have restarted empty: the run is marked alive again first, or workers would skip the batch.
-        if (attempt > 0 || batch.requeued > 0) await markRunAlive(this.redis, this.options.prefix, this.run);
+        if (retry > 0) await markRunAlive(this.redis, this.options.prefix, this.run);
         await this.record.add(jobId, data, { coordinator: this.coordinator, kind: data.kind, startedAt: Date.now() });
-        break;
-      } catch (error) {
-        const away = !(await this.redis.ping().then(() => true, () => false));
-        if (!away || batch.isSettled || Date.now() - since >= this.options.queueTimeoutMs) throw error;
-        await new Promise((resolve) => setTimeout(resolve, ENQUEUE_RETRY_MS));
-      }
-    }
-    batch.added = true;
+      },
+      { ping: () => this.redis.ping(), timeoutMs: this.options.queueTimeoutMs, stop },
+    );
+    if (added) batch.added = true;
   }
 
   private onCompleted(jobId: string, value: unknown): void {
@@ -358,7 +360,7 @@ export class QueueExecutor implements Executor {
     await Promise.allSettled([...this.batches.values()].map((batch) => this.stop(batch)));
     // The last batches' ends, which the next round would have brought: the panel's lanes end with the run.
     const spans = this.activity?.take() ?? [];
-    if (spans.length > 0) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, partial: true, spans });
+    if (this.activity) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, partial: true, spans });
     // The run's record and what is left of its batches; a batch still held by a worker goes when that worker stops it.
     await this.record.remove().catch(() => undefined);
     await markRunOver(this.redis, this.options.prefix, this.run).catch(() => undefined);

@@ -27,6 +27,8 @@ export class RemoteBatch {
   private settled = false;
   /** Who runs it now, from its progress. */
   worker: WorkerIdentity | undefined;
+  /** The latest holder's start count (see batchProgressSchema). */
+  private attempt = 0;
   readonly done: Promise<void>;
   private resolve!: () => void;
   private reject!: (error: Error) => void;
@@ -51,6 +53,11 @@ export class RemoteBatch {
     if (this.settled) return;
     const parsed = batchProgressSchema.safeParse(data);
     if (!parsed.success) return;
+    const { attempt } = parsed.data;
+    if (attempt !== undefined) {
+      if (attempt < this.attempt) return;
+      this.attempt = attempt;
+    }
     this.worker = parsed.data.worker;
     if (parsed.data.file === undefined) return;
     const file = fromWirePath(this.root, parsed.data.file);
@@ -88,6 +95,11 @@ export class RemoteBatch {
     } catch {
       return { status: 'error', message: 'the worker sent a result of the wrong shape for this file' };
     }
+  }
+
+  /** It went back to the queue (its worker stopped answering, or handed it back): none of its files is running now. */
+  backInQueue(): void {
+    if (!this.settled) this.onMessage({ type: 'requeued' });
   }
 
   /** The job failed (a crash on the worker, stalled too often, refused), or was stopped from here. */

@@ -154,7 +154,7 @@ export class RemoteWorker {
       this.active.set(jobId, entry);
       // Who holds it, before any work: should this machine die now, the coordinator knows whose batch stalled. Not
       // awaited (a round trip per batch on a network hop); the command is on the wire before the work begins.
-      void job.updateProgress({ worker: this.identity }).catch(() => undefined);
+      void job.updateProgress({ worker: this.identity, attempt: job.attemptsStarted }).catch(() => undefined);
       const keyed = keyedFiles(batch, this.options.root);
       if (keyed.length > 0) checkKeys(keyed, await this.cacheKeys(batch, kind, options, keyed.map((f) => f.local)), who);
       const checked = await localRequest(batch, kind, options, this.options.root, who);
@@ -173,7 +173,11 @@ export class RemoteWorker {
         this.options.log(error.message);
         throw new UnrecoverableError(error.message);
       }
-      if (signal?.aborted && signal.reason === HAND_BACK && token !== undefined && (await this.handBack(job, token))) throw new WaitingError();
+      if (signal?.aborted && signal.reason === HAND_BACK) {
+        if (token !== undefined && (await this.handBack(job, token))) throw new WaitingError();
+        // Not back in the queue: it fails, and the coordinator runs its files again itself.
+        throw new UnrecoverableError(`${who} stopped and could not hand batch ${jobId} back to the queue`);
+      }
       this.options.log(`${signal?.aborted ? 'stopped' : 'failed'} batch ${jobId}: ${errorMessage(error)}`);
       throw error;
     } finally {

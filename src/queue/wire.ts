@@ -69,7 +69,12 @@ export type BatchResult = z.infer<typeof batchResultSchema>;
  * Sent as the job's progress when a worker takes the batch (no file: the coordinator learns who holds it, for
  * the panel's mark when it stalls) and when a file starts (the coordinator's lanes and time limits follow it).
  */
-export const batchProgressSchema = z.strictObject({ worker: workerIdentitySchema, file: z.optional(relativePath) });
+export const batchProgressSchema = z.strictObject({
+  worker: workerIdentitySchema,
+  file: z.optional(relativePath),
+  /** BullMQ's count of the job's starts when this holder took it: news from an earlier holder (resumed after a stall) is stale. */
+  attempt: z.optional(z.number()),
+});
 export type BatchProgress = z.infer<typeof batchProgressSchema>;
 
 /** What a worker keeps in Redis while it runs, so a coordinator can count workers and show them. */
@@ -103,7 +108,9 @@ export const CANCEL_EVENT = 'pt-cancel-run';
 
 /**
  * How many times a batch whose worker stopped renewing its lock (killed, hung, its machine gone) is put back
- * before BullMQ fails it: the workers' maxStalledCount, here so that the coordinator can say how many times.
+ * before BullMQ gives up on it: the workers' maxStalledCount, here so that the coordinator can say how many
+ * times. On the stall after that BullMQ 6.7 marks the batch to fail, and fails it when a worker next takes it
+ * (so with every worker gone it waits, and the run ends after --queue-timeout).
  */
 export const MAX_STALLS = 2;
 

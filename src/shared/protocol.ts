@@ -156,7 +156,7 @@ export interface RemoteLane {
   readonly busy: readonly string[];
   /** It stopped answering this long into the run (stopped, died, or cut off): its batches run elsewhere. */
   readonly goneAtMs?: number;
-  /** When it was seen working, in ms into the run (from its reports every few seconds; the last may be open). */
+  /** When it held the run's batches, in ms into the run (from the batches' own events; the last may be open), merged where back to back. */
   readonly spans: readonly RemoteSpan[];
   /** When a batch it held was found stalled (its lock lapsed) and put back for another worker, in ms into the run. */
   readonly stalledAtMs: readonly number[];

@@ -8,6 +8,9 @@ import * as path from 'node:path';
 import { cliScript, fixturesDir, repoRoot, writeFiles } from '../helpers/files';
 import type { CliRun } from './cli';
 
+/** Short locks, so that a batch whose worker is gone comes back in about two seconds instead of thirty. */
+export const FAST_LOCKS = ['--lock-duration', '1500', '--stalled-interval', '500'];
+
 /** A rule that takes `ms` of CPU per file: long enough batches to kill a worker in the middle of one. */
 export function slowLintConfig(ms: number): string {
   return `import base from './base.config.mjs';

@@ -4,10 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnCli, type CliRun } from './cli';
 import { exitWithin } from '../helpers/exits';
 import { startRedis, uniquePrefix, type RedisServer } from '../helpers/redis-server';
-import { killAll, machineCopy, startCli, startWorker, type CliProcess } from './queue-helpers';
+import { FAST_LOCKS, killAll, machineCopy, startCli, startWorker, type CliProcess } from './queue-helpers';
 
-/** Short locks, so that a batch whose worker is gone comes back in about two seconds instead of thirty. */
-const FAST_LOCKS = ['--lock-duration', '1500', '--stalled-interval', '500'];
 
 /**
  * A rule that takes down the whole worker process (not just a pool thread) on one file, as a native crash or

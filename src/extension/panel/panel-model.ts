@@ -98,12 +98,11 @@ export class PanelModel {
       this.finish(e.summary.phase, e.summary.files, e.summary.wallMs, e.summary.error);
       return;
     }
-    if (e.type === 'remote') {
-      this.remote.update(e.status, Date.now() - this.startedAt);
-      return;
-    }
+    if (e.type === 'remote') return this.remote.update(e.status, Date.now() - this.startedAt);
     this.state = e.state;
     const event = e.event;
+    // The run's own clock starts here (run.elapsedMs, the lanes' axis), after a queue's wait for workers.
+    if (event.type === 'run-start') this.startedAt = Date.now();
     const now = Date.now() - this.startedAt;
     switch (event.type) {
       case 'batch-start': {
@@ -196,6 +195,7 @@ export class PanelModel {
 
   private finish(phase: RunHeader['phase'], files: number, durationMs: number, error?: string): void {
     if (this.state) this.header = this.makeHeader(this.state.snapshot(), phase, error);
+    this.remote.endRun();
     if (this.results?.view === 'report') {
       this.hotspots = [...this.functions].sort((a, b) => b.complexity - a.complexity).slice(0, HOTSPOTS);
       this.functions = [];
@@ -288,6 +288,7 @@ export class PanelModel {
   }
 
   takeDelta(): HostMessage {
+    const remote = this.remote.changed ? this.remote.state() : undefined;
     const snapshot = this.state?.snapshot();
     this.refreshHeader(snapshot);
     this.sample(snapshot);
@@ -303,7 +304,7 @@ export class PanelModel {
       ...(this.results?.view === 'report' && this.header?.phase !== 'running' ? { hotspots: this.hotspots } : {}),
       ...(this.transformChanged ? { transform: this.review.list() } : {}),
       ...(this.historyChanged ? { history: this.history } : {}),
-      ...(this.remote.changed && this.remote.state() ? { remote: this.remote.state() } : {}),
+      ...(remote ? { remote } : {}),
     };
     this.clearPending();
     return delta;

@@ -11,10 +11,13 @@ const TIMELINE_PIXELS = 300;
 
 const laneId = ({ host, name, pid }: WorkerIdentity): string => `${host}:${name}:${pid}`;
 
-/** A lane, with the batches its worker held (by span id, in ms into the run) from which its timeline is drawn. */
+/** A lane, with the batches its worker held (in ms into the run) from which its timeline is drawn. */
 interface LaneEntry {
   lane: Omit<RemoteLane, 'spans'>;
+  /** Batches it holds now, by span id (their end is still to come). */
   readonly held: Map<string, RemoteSpan>;
+  /** Batches it held, folded together now and then so that a long run keeps a bounded list. */
+  done: RemoteSpan[];
 }
 
 /**
@@ -39,6 +42,13 @@ export class RemoteLanes {
     this.waiting = undefined;
     this.lanes = new Map();
     this.elapsedMs = 0;
+    this.changed = true;
+  }
+
+  /** The run is over: the queue's depth it last saw is no longer news (other runs' batches come and go). */
+  endRun(): void {
+    if (this.waiting === undefined) return;
+    this.waiting = undefined;
     this.changed = true;
   }
 
@@ -72,7 +82,7 @@ export class RemoteLanes {
 
   state(): RemoteState | undefined {
     if (!this.queue) return undefined;
-    const lanes = [...this.lanes.values()].map(({ lane, held }) => ({ ...lane, spans: merged([...held.values()], this.elapsedMs / TIMELINE_PIXELS) }));
+    const lanes = [...this.lanes.values()].map(({ lane, held, done }) => ({ ...lane, spans: merged([...done, ...held.values()], this.elapsedMs / TIMELINE_PIXELS) }));
     return { queue: this.queue, lanes, ...(this.waiting === undefined ? {} : { waiting: this.waiting }) };
   }
 
@@ -81,15 +91,22 @@ export class RemoteLanes {
     const id = laneId(worker);
     let entry = this.lanes.get(id);
     if (!entry) {
-      entry = { lane: { id, host: worker.host, name: worker.name, slots: 0, utilisation: 0, busy: [], stalledAtMs: [] }, held: new Map() };
+      entry = { lane: { id, host: worker.host, name: worker.name, slots: 0, utilisation: 0, busy: [], stalledAtMs: [] }, held: new Map(), done: [] };
       this.lanes.set(id, entry);
     }
     return entry;
   }
 
   private hold(span: HeldSpan, offset: number): void {
-    const { held } = this.entry(span.worker);
-    held.set(span.id, { startMs: Math.max(0, span.from + offset), ...(span.to === undefined ? {} : { endMs: Math.max(0, span.to + offset) }) });
+    const entry = this.entry(span.worker);
+    const startMs = Math.max(0, span.from + offset);
+    if (span.to === undefined) {
+      entry.held.set(span.id, { startMs });
+      return;
+    }
+    entry.held.delete(span.id);
+    entry.done.push({ startMs, endMs: Math.max(startMs, span.to + offset) });
+    if (entry.done.length > 4 * MAX_SPANS) entry.done = merged(entry.done, this.elapsedMs / TIMELINE_PIXELS);
   }
 }
 
