@@ -3,7 +3,7 @@ import { parse } from '@typescript-eslint/typescript-estree';
 import type { FileOutcome } from '../../core/types';
 import type { FileHandler } from '../../core/task-api';
 import { isSourceText, readSource } from '../../core/source-file';
-import { countLines } from './lines';
+import { countLines, lineStarts } from './lines';
 import { measureAst } from './metrics';
 import type { FileAnalysis } from './types';
 
@@ -18,11 +18,12 @@ export const analyzeFile: FileHandler<unknown, FileAnalysis> = async (file, requ
 };
 
 export function analyzeText(file: string, text: string): FileOutcome<FileAnalysis> {
-  let ast: ReturnType<typeof parse<{ comment: true; tokens: true; loc: true; range: true; jsx: boolean }>>;
+  let ast: ReturnType<typeof parse<{ comment: true; tokens: false; loc: true; range: true; jsx: boolean }>>;
   try {
     ast = parse(text, {
       comment: true,
-      tokens: true,
+      // Tokens are most of the parser's time and memory here; lines and arrow positions come from text and comments.
+      tokens: false,
       loc: true,
       range: true,
       jsx: !NO_JSX.has(path.extname(file).toLowerCase()),
@@ -33,13 +34,14 @@ export function analyzeText(file: string, text: string): FileOutcome<FileAnalysi
     return { status: 'error', message: `Parse error${at}: ${where.message ?? String(error)}` };
   }
   const comments = ast.comments ?? [];
-  const metrics = measureAst(ast, ast.tokens ?? []);
+  const starts = lineStarts(text);
+  const metrics = measureAst(ast, { text, comments, starts });
   let todos = 0;
   for (const comment of comments) todos += comment.value.match(TODO)?.length ?? 0;
   return {
     status: 'ok',
     value: {
-      lines: countLines(text, ast.tokens ?? [], comments),
+      lines: countLines(text, comments, metrics.multiline, starts),
       functions: metrics.functions,
       maxNesting: metrics.maxNesting,
       imports: metrics.imports,

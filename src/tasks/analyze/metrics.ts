@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import { positionAt } from './lines';
 import type { FunctionMetrics } from './types';
 
 type Node = TSESTree.Node;
@@ -14,6 +15,16 @@ export interface AstMetrics {
   readonly functions: FunctionMetrics[];
   readonly maxNesting: number;
   readonly imports: string[];
+  /** The nodes that are one token spanning several lines (see countLines). */
+  readonly multiline: readonly Node[];
+}
+
+/** The file as the parser saw it: where an arrow's `=>` is, found without its tokens. */
+export interface SourceText {
+  readonly text: string;
+  readonly comments: readonly TSESTree.Comment[];
+  /** Line start offsets (lineStarts). */
+  readonly starts: readonly number[];
 }
 
 const LOGICAL_ASSIGNMENT = new Set(['&&=', '||=', '??=']);
@@ -37,8 +48,9 @@ const NESTING = new Set([
  * for node: every function, class field initializer and static block is its own
  * scope starting at 1, and each branch point adds 1 to the innermost scope.
  */
-export function measureAst(program: TSESTree.Program, tokens: readonly TSESTree.Token[]): AstMetrics {
+export function measureAst(program: TSESTree.Program, source: SourceText): AstMetrics {
   const functions: FunctionMetrics[] = [];
+  const multiline: Node[] = [];
   const imports = new Set<string>();
   let maxNesting = 0;
   const scopes: Scope[] = [{ complexity: 1, depth: 0 }];
@@ -51,7 +63,7 @@ export function measureAst(program: TSESTree.Program, tokens: readonly TSESTree.
       opened++;
     }
     if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') {
-      scopes.push({ complexity: 1, depth: 0, report: { name: functionName(node, parent), ...position(headStart(node, parent, tokens)) } });
+      scopes.push({ complexity: 1, depth: 0, report: { name: functionName(node, parent), ...position(headStart(node, parent, source)) } });
       opened++;
     } else if (node.type === 'StaticBlock') {
       scopes.push({ complexity: 1, depth: 0, report: { name: '<static block>', ...position(node.loc.start) } });
@@ -60,6 +72,7 @@ export function measureAst(program: TSESTree.Program, tokens: readonly TSESTree.
 
     if (addsComplexity(node)) top().complexity++;
     collectImport(node, imports);
+    if (node.loc.start.line !== node.loc.end.line && (node.type === 'TemplateElement' || node.type === 'JSXText' || (node.type === 'Literal' && typeof node.value === 'string'))) multiline.push(node);
 
     // `else if` continues the chain rather than nesting deeper, as in `max-depth`.
     const nests = NESTING.has(node.type) && !(node.type === 'IfStatement' && parent?.type === 'IfStatement');
@@ -86,7 +99,7 @@ export function measureAst(program: TSESTree.Program, tokens: readonly TSESTree.
 
   visit(program, undefined);
   functions.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { functions, maxNesting, imports: [...imports] };
+  return { functions, maxNesting, imports: [...imports], multiline };
 }
 
 function isNode(value: unknown): value is Node {
@@ -148,38 +161,40 @@ function collectImport(node: Node, imports: Set<string>): void {
 type FunctionNode = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
 
 /** Where ESLint reports a function: at its key for methods and properties, at `=>` for arrows, else at its start. */
-function headStart(node: FunctionNode, parent: Node | undefined, tokens: readonly TSESTree.Token[]): TSESTree.Position {
+function headStart(node: FunctionNode, parent: Node | undefined, source: SourceText): TSESTree.Position {
   if (parent && (parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition')) {
     return parent.loc.start;
   }
   if (node.type === 'ArrowFunctionExpression') {
-    const arrow = lastTokenBefore(tokens, node.body.range[0], (t) => t.type === 'Punctuator' && t.value === '=>');
-    if (arrow) return arrow.loc.start;
+    const arrow = arrowBefore(source, node.body.range[0]);
+    if (arrow !== undefined) return positionAt(source.starts, arrow);
   }
   return node.loc.start;
 }
 
-function lastTokenBefore(
-  tokens: readonly TSESTree.Token[],
-  offset: number,
-  match: (token: TSESTree.Token) => boolean,
-): TSESTree.Token | undefined {
-  // Binary search for the last token ending at or before `offset`, then walk back to a match.
+/**
+ * The offset of an arrow's `=>`, the last one before its body: between the two there is only white space,
+ * parentheses and comments, so it is the last `=>` outside a comment.
+ */
+function arrowBefore({ text, comments }: SourceText, offset: number): number | undefined {
+  for (let at = text.lastIndexOf('=>', offset - 2); at >= 0; at = text.lastIndexOf('=>', at - 1)) {
+    const inside = commentAt(comments, at);
+    if (!inside) return at;
+    at = inside.range[0];
+  }
+  return undefined;
+}
+
+/** The comment that contains `offset`, if any (comments are in order and do not overlap). */
+function commentAt(comments: readonly TSESTree.Comment[], offset: number): TSESTree.Comment | undefined {
   let lo = 0;
-  let hi = tokens.length - 1;
-  let index = -1;
+  let hi = comments.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if ((tokens[mid] as TSESTree.Token).range[1] <= offset) {
-      index = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  for (let i = index; i >= 0; i--) {
-    const token = tokens[i] as TSESTree.Token;
-    if (match(token)) return token;
+    const comment = comments[mid] as TSESTree.Comment;
+    if (offset < comment.range[0]) hi = mid - 1;
+    else if (offset >= comment.range[1]) lo = mid + 1;
+    else return comment;
   }
   return undefined;
 }
