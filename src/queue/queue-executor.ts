@@ -114,7 +114,7 @@ export class QueueExecutor implements Executor {
       const worker = batch?.worker;
       batch?.backInQueue();
       this.activity?.ended(jobId);
-      if (worker) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, partial: true, stalled: [worker], spans: this.activity?.take() ?? [] });
+      if (worker) this.partialStatus([worker]);
     });
     // A worker that stopped handed the batch back (moveToWait): it waits for another.
     this.events.on('waiting', ({ jobId, prev }) => {
@@ -284,6 +284,11 @@ export class QueueExecutor implements Executor {
     void this.queue.remove(jobId).catch(() => undefined);
   }
 
+  /** A status between two listings (a stall, the run's end): the last listing, the spans since, and who stalled. */
+  private partialStatus(stalled: WorkerIdentity[]): void {
+    this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, partial: true, stalled, spans: this.activity?.take() ?? [] });
+  }
+
   /** Asks Redis what became of each batch whose outcome no event has brought, and whether any worker is left. */
   private async reconcile(): Promise<void> {
     // A slow round (a large batch's result) must not overlap the next.
@@ -359,8 +364,7 @@ export class QueueExecutor implements Executor {
     for (const timer of this.timers) clearInterval(timer);
     await Promise.allSettled([...this.batches.values()].map((batch) => this.stop(batch)));
     // The last batches' ends, which the next round would have brought: the panel's lanes end with the run.
-    const spans = this.activity?.take() ?? [];
-    if (this.activity) this.options.onStatus?.({ queue: this.options.connection.display, workers: this.lastWorkers, partial: true, spans });
+    if (this.activity) this.partialStatus([]);
     // The run's record and what is left of its batches; a batch still held by a worker goes when that worker stops it.
     await this.record.remove().catch(() => undefined);
     await markRunOver(this.redis, this.options.prefix, this.run).catch(() => undefined);
