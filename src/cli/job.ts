@@ -44,6 +44,9 @@ export interface CliJob {
   readonly external?: ExternalRun;
 }
 
+/** The longest delay a Node timer takes (setTimeout fires at once beyond it). */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 export function parseCount(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got "${value}"`);
@@ -106,7 +109,8 @@ function planCliJob(job: CliJob, common: CommonOptions, cwd: string): { plan: Pl
   const automatic = common.workers === undefined;
   const workers = automatic ? os.availableParallelism() : parseCount(common.workers ?? '', '--workers');
   const timeoutSeconds = Number(common.timeout);
-  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${common.timeout}"`);
+  // Node's timers hold at most 2^31 - 1 ms (about 24.8 days); past that a timer fires at once, failing every file.
+  if (!(timeoutSeconds > 0) || timeoutSeconds * 1000 > MAX_TIMER_MS) throw new UsageError(`--timeout must be a positive number of seconds up to ${MAX_TIMER_MS / 1000}, got "${common.timeout}"`);
   const plan = planJob({
     kind: taskKind(job.kind),
     options: job.options,

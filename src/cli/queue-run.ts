@@ -9,7 +9,7 @@ import { QueueExecutor } from '../queue/queue-executor';
 import { RemoteWorker } from '../queue/remote-worker';
 import { DEFAULT_PREFIX } from '../queue/wire';
 import { cacheKeyFor } from '../tasks/cache-key';
-import { workerBuild } from './job';
+import { workerBuild, MAX_TIMER_MS } from './job';
 import type { QueueFlags } from './queue-env';
 
 /**
@@ -27,7 +27,7 @@ export async function openQueueRun(
   cacheKeys: ((file: string) => Promise<string>) | undefined,
 ): Promise<{ executor: Executor; shared: SharedCache | undefined; close(): Promise<void> }> {
   const queueTimeoutSeconds = Number(flags.queueTimeout ?? '60');
-  if (!(queueTimeoutSeconds > 0)) throw new UsageError(`--queue-timeout must be a positive number of seconds, got "${flags.queueTimeout}"`);
+  if (!(queueTimeoutSeconds > 0) || queueTimeoutSeconds * 1000 > MAX_TIMER_MS) throw new UsageError(`--queue-timeout must be a positive number of seconds up to ${MAX_TIMER_MS / 1000}, got "${flags.queueTimeout}"`);
   const connection = parseQueueUrl(url, { insecure: flags.insecure === true });
   const prefix = flags.queuePrefix ?? DEFAULT_PREFIX;
   const root = plan.spec.root;

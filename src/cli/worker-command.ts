@@ -37,6 +37,9 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
   const concurrency = options.concurrency === undefined ? os.availableParallelism() : parseCount(options.concurrency, '--concurrency');
   if (concurrency < 1) throw new UsageError('--concurrency must be at least 1');
   const name = options.name ?? `${path.basename(process.cwd())}-${process.pid}`;
+  // Coordinators print it and the panel shows it: printable text only, of a sensible length.
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+  if (!/^[^\u0000-\u001f\u007f-\u009f]{1,100}$/.test(name)) throw new UsageError('--name must be 1 to 100 printable characters');
   const log = (line: string): void => void process.stderr.write(`parallel-tasks worker: ${line}\n`);
   const worker = await RemoteWorker.start({
     connection,

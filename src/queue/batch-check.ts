@@ -4,7 +4,7 @@
  * batch only when it can give the coordinator the answer the coordinator
  * would have got itself.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import { errorMessage } from '../core/errors';
 import { sha256 } from '../core/hash';
@@ -33,14 +33,15 @@ export interface CheckedBatch {
 }
 
 /** Parses the job's data and maps it onto this checkout; throws BatchRefusal when it is not for this worker. */
-export function readBatch(data: unknown, root: string, engineBuild: string, who: string): { job: BatchJob; kind: AnyTaskKind; options: unknown } {
+export function readBatch(data: unknown, root: string, engineBuild: string, who: string): { job: BatchJob; kind: AnyTaskKind; options: unknown; optionFiles: string[] } {
   const refuse = (why: string): never => {
     throw new BatchRefusal(`${REFUSED} ${who}: ${why}`);
   };
   const format = typeof data === 'object' && data !== null ? (data as { format?: unknown }).format : undefined;
   if (format !== WIRE_FORMAT) refuse(`the batch is in format ${String(format)}, this worker reads format ${WIRE_FORMAT} (run the same version of parallel-tasks on both sides)`);
   const parsed = batchJobSchema.safeParse(data);
-  if (!parsed.success) return refuse(`the batch is malformed (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+  const issue = parsed.success ? undefined : parsed.error.issues[0];
+  if (!parsed.success) return refuse(`the batch is malformed (${issue?.message ?? 'invalid'}${issue?.path.length ? ` at ${issue.path.join('.')}` : ''})`);
   const job = parsed.data;
   if (job.engineBuild !== engineBuild) refuse('this worker runs another build of parallel-tasks than the coordinator (install the same version on both)');
   let kind: AnyTaskKind;
@@ -52,14 +53,16 @@ export function readBatch(data: unknown, root: string, engineBuild: string, who:
   const checked = kind.options.safeParse(job.options);
   if (!checked.success) return refuse(`invalid options for ${job.kind}`);
   let outside: string | undefined;
+  const optionFiles: string[] = [];
   const options = kind.mapOptionPaths(checked.data, (wire: string) => {
     // The coordinator sends paths inside its workspace relative to it; anything else is not in this checkout.
     const local = localPath(root, wire);
     if (path.isAbsolute(wire) || !isInside(local, root)) outside = wire;
+    optionFiles.push(local);
     return local;
   });
   if (outside) refuse(`the batch names a file outside the workspace (${outside})`);
-  return { job, kind, options };
+  return { job, kind, options, optionFiles };
 }
 
 /**
@@ -81,8 +84,8 @@ export async function localRequest(job: BatchJob, kind: AnyTaskKind, options: un
     wirePaths.set(local, file.path);
     const own = await readFile(local).then(sha256, () => undefined);
     if (own !== file.hash) {
-      // A tool that reads the disk itself (a custom task's program) cannot be handed other content.
-      if (!kind.unsavedText) {
+      // A tool that reads the disk itself (a custom task's program) cannot be handed other content; our handlers can.
+      if (kind.external) {
         answered.push({ path: file.path, outcome: { status: 'error', message: `${who}'s copy of this file differs from the coordinator's, and the task's program reads its own copy` } });
         continue;
       }
@@ -104,6 +107,32 @@ export async function localRequest(job: BatchJob, kind: AnyTaskKind, options: un
     ...(explicit.length > 0 ? { explicit } : {}),
   };
   return { job, kind, request, wirePaths, answered };
+}
+
+/**
+ * Refuses a batch that names a path leading out of this checkout through a symbolic link (a config, a codemod,
+ * a file): the coordinator's discovery never sends one (a local run skips links to outside the folder), so it
+ * is forged, and following it would run or read code elsewhere on this machine. For a path that does not exist
+ * here, its nearest existing folder is what counts. Checked before anything loads a config.
+ */
+export async function refuseLinksOut(root: string, job: BatchJob, optionFiles: readonly string[], who: string): Promise<void> {
+  const home = await realpath(root);
+  const locals = [...optionFiles, ...job.files.flatMap((f) => fromWirePath(root, f.path) ?? [])];
+  for (const local of locals) {
+    let existing = local;
+    let real: string | undefined;
+    while (real === undefined) {
+      real = await realpath(existing).catch(() => undefined);
+      if (real === undefined) {
+        const up = path.dirname(existing);
+        if (up === existing) break;
+        existing = up;
+      }
+    }
+    if (real === undefined || !isInside(real, home)) {
+      throw new BatchRefusal(`${REFUSED} ${who}: the batch names ${path.relative(root, local)}, which leads out of this checkout through a symbolic link`);
+    }
+  }
 }
 
 /** The files whose cache key the coordinator sent, in this checkout. */

@@ -50,8 +50,8 @@ export function parseQueueUrl(text: string, options: ConnectionOptions = {}): Qu
   const dbText = url.pathname.replace(/^\//, '');
   const db = dbText === '' ? 0 : Number(dbText);
   if (!Number.isInteger(db) || db < 0 || db > 15 || !/^\d*$/.test(dbText)) throw new UsageError(`--queue: the database must be a number from 0 to 15, got "${dbText}"`);
-  const username = url.username ? decodeURIComponent(url.username) : undefined;
-  const password = url.password ? decodeURIComponent(url.password) : options.password;
+  const username = url.username ? decoded(url.username) : undefined;
+  const password = url.password ? decoded(url.password) : options.password;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const tls = url.protocol === 'rediss:';
   if (!password && !isLoopback(host) && !options.insecure) {
@@ -68,6 +68,15 @@ export function parseQueueUrl(text: string, options: ConnectionOptions = {}): Qu
     ...(password ? { password } : {}),
     display: `${url.protocol}//${url.host}${db ? `/${db}` : ''}`,
   };
+}
+
+/** A user name or password from the URL, percent-decoded; a bare `%` is a usage error, never a crash (nor echoed). */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new UsageError("--queue: the user name or password holds a '%' that is not percent-encoding; write it as %25 (and other reserved characters such as @ : / as %40 %3A %2F)");
+  }
 }
 
 /** ioredis options for BullMQ: `maxRetriesPerRequest: null` is what BullMQ requires of a worker's connection. */
@@ -177,4 +186,17 @@ export async function whileRedisAway(command: (retry: number) => Promise<void>, 
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }
   }
+}
+
+/** Something that emits 'error' (an ioredis client, a BullMQ queue). */
+interface ErrorEmitter {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/**
+ * Listens to clients' 'error' events and drops them: their failures reach the caller through the commands that
+ * fail, and unlistened, ioredis and BullMQ print every reconnection attempt while Redis restarts.
+ */
+export function quietErrors(...clients: ErrorEmitter[]): void {
+  for (const client of clients) client.on('error', () => undefined);
 }

@@ -8,14 +8,14 @@ import type { SharedCache } from '../core/result-cache';
 import type { AnyTaskKind } from '../core/task-api';
 import type { BatchRequest, WorkerMessage } from '../core/types';
 import { DEFAULT_MAX_TEXT_BYTES, portablePath, prepareFiles } from './batch-files';
-import { probeRedis, queueUnusable, redisOptions, whileRedisAway, type QueueConnection } from './connection';
+import { probeRedis, queueUnusable, quietErrors, redisOptions, whileRedisAway, type QueueConnection } from './connection';
 import { listWorkers, markRunAlive, markRunOver, RUN_REFRESH_MS } from './presence';
 import { BatchActivity, type HeldSpan } from './batch-activity';
 import { RemoteBatch } from './remote-batch';
 import { RunRecord } from './run-record';
 import { QueueTimeoutError, WAITING_NOTICE_MS, waitForWorkers } from './wait-for-workers';
 import { RedisSharedCache } from './shared-cache';
-import { BATCH_QUEUE, CANCEL_EVENT, MAX_STALLS, REFUSED, RUN_QUEUE, STALLED_TOO_OFTEN, WIRE_FORMAT, type BatchJob, type WorkerIdentity, type WorkerPresence } from './wire';
+import { BATCH_QUEUE, CANCEL_EVENT, MAX_STALLS, REFUSED, RUN_QUEUE, STALLED_TOO_OFTEN, WIRE_FORMAT, type BatchJob, type WorkerIdentity, type WorkerPresence, inert } from './wire';
 
 export interface QueueExecutorOptions {
   readonly connection: QueueConnection;
@@ -109,18 +109,10 @@ export class QueueExecutor implements Executor {
     });
     // BullMQ put a batch back after its worker's lock lapsed: the panel marks that worker's lane at once (the run
     // may end before the next round).
-    this.events.on('stalled', ({ jobId }) => {
-      const batch = this.batches.get(jobId);
-      const worker = batch?.worker;
-      batch?.backInQueue();
-      this.activity?.ended(jobId);
-      if (worker) this.partialStatus([worker]);
-    });
+    this.events.on('stalled', ({ jobId }) => this.backInQueue(jobId, true));
     // A worker that stopped handed the batch back (moveToWait): it waits for another.
     this.events.on('waiting', ({ jobId, prev }) => {
-      if (prev !== 'active') return;
-      this.batches.get(jobId)?.backInQueue();
-      this.activity?.ended(jobId);
+      if (prev === 'active') this.backInQueue(jobId, false);
     });
     this.timers.push(setInterval(() => void this.reconcile(), RECONCILE_MS));
     this.timers.push(setInterval(() => void markRunAlive(this.redis, this.options.prefix, this.run).catch(() => undefined), RUN_REFRESH_MS));
@@ -141,6 +133,9 @@ export class QueueExecutor implements Executor {
     const producer = new QueueEventsProducer(BATCH_QUEUE, common);
     const close = (): Promise<unknown> => Promise.allSettled([queue.close(), runs.close(), flow.close(), events.close(), producer.close(), redis.quit()]);
     try {
+      // Each client's failures reach us through its commands (reconcile, enqueue); unlistened, ioredis and BullMQ
+      // would print every reconnection attempt while Redis restarts.
+      quietErrors(redis, queue, runs, flow, events, producer);
       await redis.connect();
       await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), producer.waitUntilReady()]);
       const swept = await RunRecord.sweep(runs, redis, options.prefix);
@@ -252,9 +247,11 @@ export class QueueExecutor implements Executor {
     this.forget(jobId);
   }
 
-  private onFailed(jobId: string, reason: string): void {
+  private onFailed(jobId: string, failedReason: string): void {
     const batch = this.batches.get(jobId);
     if (!batch) return;
+    // Written by a worker: shown to the user, so nothing in it may drive the terminal.
+    const reason = inert(failedReason);
     if (reason.startsWith(REFUSED)) batch.fatal(batch.firstFile ?? this.options.root, reason);
     // BullMQ's words would tell the user nothing: its workers died or hung on it, put back each time, until the last.
     else if (reason === STALLED_TOO_OFTEN) batch.fail(new BatchStalledError(`the workers running it stopped answering ${MAX_STALLS + 1} times (killed, hung, or their machine gone)`));
@@ -282,6 +279,14 @@ export class QueueExecutor implements Executor {
     this.batches.delete(jobId);
     this.activity?.ended(jobId);
     void this.queue.remove(jobId).catch(() => undefined);
+  }
+
+  /** A batch went back to the queue; after a stall the panel marks the lane of the worker that held it at once (the run may end before the next round). */
+  private backInQueue(jobId: string, stalled: boolean): void {
+    const batch = this.batches.get(jobId);
+    batch?.backInQueue();
+    this.activity?.ended(jobId);
+    if (stalled && batch?.worker) this.partialStatus([batch.worker]);
   }
 
   /** A status between two listings (a stall, the run's end): the last listing, the spans since, and who stalled. */

@@ -11,10 +11,10 @@ import type { AnyTaskKind, ExternalRun } from '../core/task-api';
 import * as workerpool from 'workerpool';
 import type { CacheKeysRequest } from '../worker/cache-keys';
 import { runBatch } from './batch-run';
-import { BatchRefusal, checkKeys, keyedFiles, localRequest, readBatch, type CheckedBatch } from './batch-check';
-import { probeRedis, queueUnusable, redisOptions, type QueueConnection } from './connection';
+import { BatchRefusal, checkKeys, keyedFiles, localRequest, readBatch, refuseLinksOut, type CheckedBatch } from './batch-check';
+import { probeRedis, queueUnusable, quietErrors, redisOptions, type QueueConnection } from './connection';
 import { isRunAlive, PRESENCE_REFRESH_MS, publishPresence, withdrawPresence } from './presence';
-import { BATCH_QUEUE, CANCEL_EVENT, HAND_BACK, MAX_STALLS, REFUSED, STALLED_TOO_OFTEN, type BatchJob, type BatchResult, type WorkerIdentity } from './wire';
+import { BATCH_QUEUE, CANCEL_EVENT, HAND_BACK, inert, MAX_STALLS, REFUSED, STALLED_TOO_OFTEN, type BatchJob, type BatchResult, type WorkerIdentity } from './wire';
 
 export interface RemoteWorkerOptions {
   readonly connection: QueueConnection;
@@ -37,6 +37,9 @@ export interface RemoteWorkerOptions {
 const KEY_TIMEOUT_MS = 120_000;
 
 type CancelListener = QueueEventsListener & { [CANCEL_EVENT]: (args: { run?: string; job?: string }, id: string) => void };
+
+/** After a queue error is logged, the next ones are not, for this long. */
+const ERROR_QUIET_MS = 5000;
 
 /** How long a run seen alive is taken to be so without asking again; small beside its 30 s time to live. */
 const ALIVE_TRUST_MS = 2000;
@@ -98,7 +101,14 @@ export class RemoteWorker {
     });
     const self = new RemoteWorker(options, worker, events, redis);
     holder.self = self;
-    worker.on('error', (error) => options.log(`queue error: ${errorMessage(error)}`));
+    // While Redis restarts every reconnection fails: said once every few seconds, not hundreds of times.
+    let quietUntil = 0;
+    worker.on('error', (error) => {
+      if (Date.now() < quietUntil) return;
+      quietUntil = Date.now() + ERROR_QUIET_MS;
+      options.log(`queue error: ${errorMessage(error)}`);
+    });
+    quietErrors(redis, events);
     // Any worker's stalled check may find another's batch: said here, the operator sees which machines keep dying.
     worker.on('stalled', (jobId) => options.log(`batch ${jobId} stalled (its worker stopped answering): put back in the queue`));
     worker.on('failed', (job, error) => {
@@ -144,7 +154,8 @@ export class RemoteWorker {
     const who = this.describe();
     const jobId = job.id ?? '';
     try {
-      const { job: batch, kind, options } = readBatch(job.data, this.options.root, this.engineBuild, who);
+      const { job: batch, kind, options, optionFiles } = readBatch(job.data, this.options.root, this.engineBuild, who);
+      await refuseLinksOut(this.options.root, batch, optionFiles, who);
       if (!(await this.runAlive(batch.run))) {
         this.options.log(`skipped a batch of run ${batch.run}: its coordinator is gone`);
         return { worker: this.identity, files: [], output: [] };
@@ -159,7 +170,7 @@ export class RemoteWorker {
       if (keyed.length > 0) checkKeys(keyed, await this.cacheKeys(batch, kind, options, keyed.map((f) => f.local)), who);
       const checked = await localRequest(batch, kind, options, this.options.root, who);
       const files = checked.job.files;
-      this.options.log(`running batch ${jobId} of ${checked.job.coordinator}: ${files.length} file${files.length === 1 ? '' : 's'}${files.length <= 3 ? ` (${files.map((f) => f.path).join(', ')})` : ''}`);
+      this.options.log(`running batch ${jobId} of ${inert(checked.job.coordinator)}: ${files.length} file${files.length === 1 ? '' : 's'}${files.length <= 3 ? ` (${files.map((f) => f.path).join(', ')})` : ''}`);
       const result = await runBatch(await this.executorFor(checked), job, checked, entry.busy, signal, {
         identity: this.identity,
         root: this.options.root,

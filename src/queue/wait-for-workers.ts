@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { UsageError } from '../core/errors';
 import { listWorkers } from './presence';
+import { DEFAULT_PREFIX } from './wire';
 import type { QueueExecutorOptions } from './queue-executor';
 
 /** How often a wait for workers says so. */
@@ -19,7 +20,7 @@ export async function waitForWorkers(redis: Redis, options: QueueExecutorOptions
     if (options.signal?.aborted) throw new QueueTimeoutError(`cancelled while waiting for workers on ${options.connection.display}`);
     const now = Date.now();
     if (now - started >= options.queueTimeoutMs) {
-      throw new QueueTimeoutError(`no worker served the queue at ${options.connection.display} within ${Math.round(options.queueTimeoutMs / 1000)} s (start one with: parallel-tasks worker --queue ${options.connection.display})`);
+      throw new QueueTimeoutError(`no worker served the queue at ${options.connection.display} within ${Math.round(options.queueTimeoutMs / 1000)} s (start one with: parallel-tasks worker --queue ${options.connection.display}${options.prefix === DEFAULT_PREFIX ? '' : ` --queue-prefix ${options.prefix}`}${options.connection.password ? ', its password in $PARALLEL_TASKS_QUEUE' : ''})`);
     }
     if (now - noticed >= WAITING_NOTICE_MS) {
       noticed = now;

@@ -16,7 +16,8 @@ export const DEFAULT_PREFIX = 'parallel-tasks';
 
 /** A path relative to the workspace root, with `/` separators, that stays inside it. */
 const relativePath = z.string().check(
-  z.refine((p) => p.length > 0 && !p.startsWith('/') && !p.includes('\\') && !p.includes('\0') && !p.split('/').includes('..'), 'a path relative to the workspace, inside it'),
+  // A backslash is a character of a file name on Linux and macOS, a separator on Windows (where it could climb out).
+  z.refine((p) => p.length > 0 && !p.startsWith('/') && !(process.platform === 'win32' && p.includes('\\')) && !p.includes('\0') && !p.split('/').includes('..'), 'a path relative to the workspace, inside it'),
 );
 
 const batchFileSchema = z.strictObject({
@@ -42,7 +43,8 @@ export const batchJobSchema = z.strictObject({
   options: z.unknown(),
   /** SHA-256 of the coordinator's worker bundle: both sides must run the same build of our handlers. */
   engineBuild: z.string(),
-  fileTimeoutMs: z.number().check(z.positive()),
+  // Node's timers hold at most 2^31 - 1 ms; a longer limit would fire at once.
+  fileTimeoutMs: z.number().check(z.positive(), z.lte(2_147_483_647)),
   files: z.array(batchFileSchema).check(z.minLength(1)),
 });
 export type BatchJob = z.infer<typeof batchJobSchema>;
@@ -102,6 +104,15 @@ export const REFUSED = 'refused by';
  * another config, and refuses; a local run would have failed on it.
  */
 export const NO_KEY = 'no-key';
+
+/**
+ * Text from Redis (a worker's failure, a coordinator's name) made inert for a terminal or a log: control
+ * characters (escape sequences, line breaks that would forge log lines) shown as \u escapes.
+ */
+export function inert(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /** The custom event a coordinator publishes on the batch queue to stop the active batches of a run. */
 export const CANCEL_EVENT = 'pt-cancel-run';
