@@ -29,6 +29,8 @@ const external = [
   'globals',
   'mocha',
   'playwright-core',
+  // Native (a binary per platform): loaded from node_modules, and analyze falls back to typescript-estree without it.
+  'oxc-parser',
   // The queue (src/queue/): loaded from node_modules by the runs that use one, so that the others never
   // read or compile it (bundled, it made dist/engine.js five times larger and its first load 100 ms slower).
   'bullmq',

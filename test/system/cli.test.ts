@@ -208,7 +208,9 @@ describe('the parallel-tasks CLI (spawned)', () => {
   });
 
   it('shows a live progress display with one line per worker on a terminal, and none off it', () => {
-    const dir = path.join(fixturesDir, 'analyze');
+    // Enough files that the run outlasts the display's first frames (three files take oxc's parser a few ms).
+    const { dir, cleanup } = tempDir('pt-progress-');
+    for (let i = 0; i < 3000; i++) writeFileSync(path.join(dir, `f${i}.js`), `export function f${i}(a) {\n  if (a > ${i}) return a;\n  return ${i};\n}\n`);
     // --no-cache: a run answered from the cache ends before the first frame of the display.
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliScript)} analyze --workers 2 --no-cache`;
     const tty = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, encoding: 'utf8' });
@@ -216,8 +218,9 @@ describe('the parallel-tasks CLI (spawned)', () => {
     assert.match(tty.stdout, /files\/s/);
     assert.match(tty.stdout, /worker 1:/);
     assert.match(tty.stdout, /worker 2:/);
-    const piped = cli(['analyze', '--workers', '2'], dir);
+    const piped = cli(['analyze', '--workers', '2', '--no-cache'], dir);
     assert.doesNotMatch(piped.stdout + piped.stderr, /worker 1:/);
+    cleanup();
   });
 });
 

@@ -5,6 +5,7 @@ import { parse, type TSESTree } from '@typescript-eslint/typescript-estree';
 import { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { analyzeText } from '../../src/tasks/analyze/handler';
+import { defaultParser, type ParserName } from '../../src/tasks/analyze/parsers';
 import type { FileAnalysis, LineCounts } from '../../src/tasks/analyze/types';
 import { repoRoot } from '../helpers/files';
 
@@ -58,8 +59,8 @@ function eslintFunctionHeads(file: string, text: string): string[] {
     .sort();
 }
 
-function analysis(file: string, text: string): FileAnalysis {
-  const outcome = analyzeText(file, text);
+function analysis(file: string, text: string, parser: ParserName): FileAnalysis {
+  const outcome = analyzeText(file, text, parser);
   assert.equal(outcome.status, 'ok', `${file}: ${outcome.status === 'error' ? outcome.message : ''}`);
   return (outcome as { value: FileAnalysis }).value;
 }
@@ -71,30 +72,39 @@ function realFiles(): { file: string; text: string }[] {
   return [...from('node_modules/eslint/lib', /\.js$/, 250), ...from('node_modules/@typescript-eslint/typescript-estree/dist', /\.js$/, 60), ...from('node_modules/jscodeshift/src/__testfixtures__', /\.tsx$/, 10)].map((file) => ({ file, text: readFileSync(file, 'utf8') }));
 }
 
-describe('analyze without the parser\'s tokens', () => {
-  for (const [file, text] of Object.entries(awkward)) {
-    it(`counts the lines the tokens covered, and finds functions where ESLint does (${file})`, () => {
-      const ours = analysis(file, text);
-      assert.deepEqual(ours.lines, linesFromTokens(file, text));
-      assert.deepEqual(ours.functions.map((f) => `${f.line}:${f.column} ${f.complexity}`).sort(), eslintFunctionHeads(file, text));
+describe('analyze without the parser\'s tokens, with either parser', () => {
+  it('uses oxc\'s parser where its binary is installed (Linux x64 here), typescript-estree elsewhere', () => {
+    assert.equal(defaultParser(), 'oxc');
+  });
+
+  for (const parser of ['oxc', 'typescript-estree'] as const) {
+    for (const [file, text] of Object.entries(awkward)) {
+      it(`${parser}: counts the lines the tokens covered, and finds functions where ESLint does (${file})`, () => {
+        const ours = analysis(file, text, parser);
+        assert.deepEqual(ours.lines, linesFromTokens(file, text));
+        assert.deepEqual(ours.functions.map((f) => `${f.line}:${f.column} ${f.complexity}`).sort(), eslintFunctionHeads(file, text));
+      });
+    }
+
+    it(`${parser}: counts the same lines as the tokens did, and the same figures as the other parser, on 320 real files`, () => {
+      const files = realFiles();
+      assert.ok(files.length > 300, `${files.length} files`);
+      const differ = files.filter(({ file, text }) => JSON.stringify(analysis(file, text, parser).lines) !== JSON.stringify(linesFromTokens(file, text)));
+      assert.deepEqual(differ.map((f) => path.relative(repoRoot, f.file)), []);
+      const other = parser === 'oxc' ? 'typescript-estree' : 'oxc';
+      const unlike = files.filter(({ file, text }) => JSON.stringify(analysis(file, text, parser)) !== JSON.stringify(analysis(file, text, other)));
+      assert.deepEqual(unlike.map((f) => path.relative(repoRoot, f.file)), [], 'functions, nesting, imports and TODOs too');
+    });
+
+    it(`${parser}: finds every function where ESLint's complexity rule reports it, on 40 real files`, () => {
+      const files = realFiles().filter((_, i) => i % 8 === 0).slice(0, 40);
+      let functions = 0;
+      for (const { file, text } of files) {
+        const heads = eslintFunctionHeads(file, text);
+        functions += heads.length;
+        assert.deepEqual(analysis(file, text, parser).functions.map((f) => `${f.line}:${f.column} ${f.complexity}`).sort(), heads, file);
+      }
+      assert.ok(functions > 300, `${functions} functions compared`);
     });
   }
-
-  it('counts the same lines as the tokens did on 320 real files', () => {
-    const files = realFiles();
-    assert.ok(files.length > 300, `${files.length} files`);
-    const differ = files.filter(({ file, text }) => JSON.stringify(analysis(file, text).lines) !== JSON.stringify(linesFromTokens(file, text)));
-    assert.deepEqual(differ.map((f) => path.relative(repoRoot, f.file)), []);
-  });
-
-  it('finds every function where ESLint\'s complexity rule reports it, on 40 real files', () => {
-    const files = realFiles().filter((_, i) => i % 8 === 0).slice(0, 40);
-    let functions = 0;
-    for (const { file, text } of files) {
-      const heads = eslintFunctionHeads(file, text);
-      functions += heads.length;
-      assert.deepEqual(analysis(file, text).functions.map((f) => `${f.line}:${f.column} ${f.complexity}`).sort(), heads, file);
-    }
-    assert.ok(functions > 300, `${functions} functions compared`);
-  });
 });

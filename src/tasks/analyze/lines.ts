@@ -1,4 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { OffsetComment } from './parsers';
 import type { LineCounts } from './types';
 
 /**
@@ -36,24 +37,26 @@ const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 11 || c ===
  * span lines — template chunks, strings continued with a backslash, JSX text — are the `multiline` nodes, whose
  * every line is code, blank or not.
  */
-export function countLines(text: string, comments: readonly TSESTree.Comment[], multiline: readonly { loc: TSESTree.SourceLocation }[], starts = lineStarts(text)): LineCounts {
+export function countLines(text: string, comments: readonly OffsetComment[], multiline: readonly { range: readonly [number, number] }[], starts = lineStarts(text)): LineCounts {
   if (text.length === 0) return { total: 0, code: 0, comment: 0, blank: 0 };
   const lineCount = text.split(/\r\n|\r|\n/).length - (/(\r\n|\r|\n)$/.test(text) ? 1 : 0);
   const kind = new Uint8Array(starts.length + 1); // 0 blank, 1 comment, 2 code, by the parser's line numbers
-  const mark = (loc: TSESTree.SourceLocation, value: number): void => {
-    for (let line = loc.start.line; line <= loc.end.line; line++) if ((kind[line] ?? 0) < value) kind[line] = value;
+  const mark = (start: number, end: number, value: number): void => {
+    const last = positionAt(starts, end).line;
+    for (let line = positionAt(starts, start).line; line <= last; line++) if ((kind[line] ?? 0) < value) kind[line] = value;
   };
-  for (const comment of comments) mark(comment.loc, 1);
-  for (const node of multiline) mark(node.loc, 2);
+  for (const comment of comments) mark(comment.start, comment.end, 1);
+  for (const node of multiline) mark(node.range[0], node.range[1], 2);
   // A `#!` line is neither a token nor a comment to the parser.
   const from = text.startsWith('#!') ? text.search(/[\n\r\u2028\u2029]|$/) : 0;
   let line = positionAt(starts, from).line;
   let next = 0;
+  while ((comments[next]?.start ?? Infinity) < from) next++;
   for (let i = from; i < text.length; i++) {
     const comment = comments[next];
-    if (comment && i === comment.range[0]) {
-      i = comment.range[1] - 1;
-      line = comment.loc.end.line;
+    if (comment && i === comment.start) {
+      i = comment.end - 1;
+      line = positionAt(starts, comment.end).line;
       next++;
       continue;
     }

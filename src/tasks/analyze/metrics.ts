@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import { positionAt } from './lines';
+import type { OffsetComment } from './parsers';
 import type { FunctionMetrics } from './types';
 
 type Node = TSESTree.Node;
@@ -19,10 +20,10 @@ export interface AstMetrics {
   readonly multiline: readonly Node[];
 }
 
-/** The file as the parser saw it: where an arrow's `=>` is, found without its tokens. */
+/** The file as the parser saw it: positions from offsets, and where an arrow's `=>` is, found without tokens. */
 export interface SourceText {
   readonly text: string;
-  readonly comments: readonly TSESTree.Comment[];
+  readonly comments: readonly OffsetComment[];
   /** Line start offsets (lineStarts). */
   readonly starts: readonly number[];
 }
@@ -56,23 +57,24 @@ export function measureAst(program: TSESTree.Program, source: SourceText): AstMe
   const scopes: Scope[] = [{ complexity: 1, depth: 0 }];
   const top = (): Scope => scopes[scopes.length - 1] as Scope;
 
+  const at = (offset: number): TSESTree.Position => positionAt(source.starts, offset);
   const visit = (node: Node, parent: Node | undefined): void => {
     let opened = 0;
     if (parent?.type === 'PropertyDefinition' && parent.value === node) {
-      scopes.push({ complexity: 1, depth: 0, report: { name: '<class field initializer>', ...position(node.loc.start) } });
+      scopes.push({ complexity: 1, depth: 0, report: { name: '<class field initializer>', ...position(at(node.range[0])) } });
       opened++;
     }
     if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') {
       scopes.push({ complexity: 1, depth: 0, report: { name: functionName(node, parent), ...position(headStart(node, parent, source)) } });
       opened++;
     } else if (node.type === 'StaticBlock') {
-      scopes.push({ complexity: 1, depth: 0, report: { name: '<static block>', ...position(node.loc.start) } });
+      scopes.push({ complexity: 1, depth: 0, report: { name: '<static block>', ...position(at(node.range[0])) } });
       opened++;
     }
 
     if (addsComplexity(node)) top().complexity++;
     collectImport(node, imports);
-    if (node.loc.start.line !== node.loc.end.line && (node.type === 'TemplateElement' || node.type === 'JSXText' || (node.type === 'Literal' && typeof node.value === 'string'))) multiline.push(node);
+    if ((node.type === 'TemplateElement' || node.type === 'JSXText' || (node.type === 'Literal' && typeof node.value === 'string')) && at(node.range[0]).line !== at(node.range[1]).line) multiline.push(node);
 
     // `else if` continues the chain rather than nesting deeper, as in `max-depth`.
     const nests = NESTING.has(node.type) && !(node.type === 'IfStatement' && parent?.type === 'IfStatement');
@@ -163,13 +165,13 @@ type FunctionNode = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression |
 /** Where ESLint reports a function: at its key for methods and properties, at `=>` for arrows, else at its start. */
 function headStart(node: FunctionNode, parent: Node | undefined, source: SourceText): TSESTree.Position {
   if (parent && (parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition')) {
-    return parent.loc.start;
+    return positionAt(source.starts, parent.range[0]);
   }
   if (node.type === 'ArrowFunctionExpression') {
     const arrow = arrowBefore(source, node.body.range[0]);
     if (arrow !== undefined) return positionAt(source.starts, arrow);
   }
-  return node.loc.start;
+  return positionAt(source.starts, node.range[0]);
 }
 
 /**
@@ -180,20 +182,20 @@ function arrowBefore({ text, comments }: SourceText, offset: number): number | u
   for (let at = text.lastIndexOf('=>', offset - 2); at >= 0; at = text.lastIndexOf('=>', at - 1)) {
     const inside = commentAt(comments, at);
     if (!inside) return at;
-    at = inside.range[0];
+    at = inside.start;
   }
   return undefined;
 }
 
 /** The comment that contains `offset`, if any (comments are in order and do not overlap). */
-function commentAt(comments: readonly TSESTree.Comment[], offset: number): TSESTree.Comment | undefined {
+function commentAt(comments: readonly OffsetComment[], offset: number): OffsetComment | undefined {
   let lo = 0;
   let hi = comments.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const comment = comments[mid] as TSESTree.Comment;
-    if (offset < comment.range[0]) hi = mid - 1;
-    else if (offset >= comment.range[1]) lo = mid + 1;
+    const comment = comments[mid] as OffsetComment;
+    if (offset < comment.start) hi = mid - 1;
+    else if (offset >= comment.end) lo = mid + 1;
     else return comment;
   }
   return undefined;
