@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliScript, fixturesDir, repoRoot, writeFiles } from '../helpers/files';
 import type { CliRun } from './cli';
+import { startRedis, type RedisServer } from '../helpers/redis-server';
 
 /** Short locks, so that a batch whose worker is gone comes back in about two seconds instead of thirty. */
 export const FAST_LOCKS = ['--lock-duration', '1500', '--stalled-interval', '500'];
@@ -92,4 +93,38 @@ export function killAll(processes: readonly (CliProcess | undefined)[]): Promise
       return p.exited;
     }),
   );
+}
+
+/** What a describe block of queue tests shares: one redis-server, and what each test started or made, undone after it. */
+export interface QueueSuite {
+  readonly redis: RedisServer;
+  /** Killed after each test. */
+  readonly processes: CliProcess[];
+  /** Run after each test, last first (folders, servers of its own). */
+  readonly cleanups: (() => void | Promise<unknown>)[];
+}
+
+/** Registers the hooks of a QueueSuite in the calling describe block. */
+export function queueSuite(): QueueSuite {
+  let redis: RedisServer | undefined;
+  const processes: CliProcess[] = [];
+  const cleanups: (() => void | Promise<unknown>)[] = [];
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    await killAll(processes.splice(0));
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    get redis(): RedisServer {
+      if (!redis) throw new Error('the suite\'s redis-server is started in before()');
+      return redis;
+    },
+    processes,
+    cleanups,
+  };
 }

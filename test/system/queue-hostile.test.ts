@@ -3,27 +3,15 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnCli } from './cli';
-import { startRedis, uniquePrefix, type RedisServer } from '../helpers/redis-server';
-import { killAll, machineCopy, startWorker, type CliProcess } from './queue-helpers';
+import { uniquePrefix } from '../helpers/redis-server';
+import { machineCopy, queueSuite, startWorker, type CliProcess } from './queue-helpers';
 
 // What a careless user and an attacker put in front of the queue: awkward file names, a copy that differs, a
 // config reached through a symbolic link out of the worker's checkout.
 describe('the queue with hostile input', function () {
   this.timeout(180_000);
-  let redis: RedisServer;
-  const cleanups: (() => void)[] = [];
-  const processes: CliProcess[] = [];
-
-  before(async () => {
-    redis = await startRedis();
-  });
-  after(async () => {
-    await redis?.stop();
-  });
-  afterEach(async () => {
-    await killAll(processes.splice(0));
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
+  const suite = queueSuite();
+  const { processes, cleanups } = suite;
 
   function copy(label: string): string {
     const made = machineCopy(label, 0);
@@ -32,7 +20,7 @@ describe('the queue with hostile input', function () {
   }
 
   async function worker(dir: string, prefix: string, name: string): Promise<CliProcess> {
-    const started = await startWorker(dir, redis.url, prefix, name);
+    const started = await startWorker(dir, suite.redis.url, prefix, name);
     processes.push(started);
     return started;
   }
@@ -47,7 +35,7 @@ describe('the queue with hostile input', function () {
     await worker(machine, prefix, 'names');
     for (const command of ['lint', 'analyze']) {
       const local = spawnCli([command, '-f', 'json', '--no-cache', 'src'], coordinator);
-      const queued = spawnCli([command, '-f', 'json', '--no-cache', '--queue', redis.url, '--queue-prefix', prefix, 'src'], coordinator);
+      const queued = spawnCli([command, '-f', 'json', '--no-cache', '--queue', suite.redis.url, '--queue-prefix', prefix, 'src'], coordinator);
       assert.equal(queued.status, local.status, queued.stderr);
       assert.equal(queued.stdout, local.stdout, command);
       for (const name of names) assert.ok(local.stdout.includes(JSON.stringify(name.slice(4)).slice(1, -1)), `${command} reports ${JSON.stringify(name)}`);
@@ -66,7 +54,7 @@ describe('the queue with hostile input', function () {
     for (const dir of [coordinator, machine]) symlinkSync(outside, path.join(dir, 'link'));
     const prefix = uniquePrefix('linkout');
     const served = await worker(machine, prefix, 'careful');
-    const run = spawnCli(['lint', '-f', 'json', '--no-cache', '--config', 'link/evil.config.mjs', '--queue', redis.url, '--queue-prefix', prefix, 'src'], coordinator);
+    const run = spawnCli(['lint', '-f', 'json', '--no-cache', '--config', 'link/evil.config.mjs', '--queue', suite.redis.url, '--queue-prefix', prefix, 'src'], coordinator);
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /refused by worker careful .*link\/evil\.config\.mjs, which leads out of this checkout through a symbolic link/);
     await served.waitFor(/leads out of this checkout/, 5000);

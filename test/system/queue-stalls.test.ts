@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnCli, type CliRun } from './cli';
 import { exitWithin } from '../helpers/exits';
-import { startRedis, uniquePrefix, type RedisServer } from '../helpers/redis-server';
-import { FAST_LOCKS, killAll, machineCopy, startCli, startWorker, type CliProcess } from './queue-helpers';
+import { uniquePrefix } from '../helpers/redis-server';
+import { FAST_LOCKS, killAll, machineCopy, queueSuite, startCli, startWorker, type CliProcess } from './queue-helpers';
 
 
 /**
@@ -23,20 +23,8 @@ type LintResult = { filePath: string; messages: { message: string }[] };
 // a worker told twice to stop hands its batch back to the queue, and the coordinator never sees a failure.
 describe('the queue: batches that stall, and workers that stop', function () {
   this.timeout(120_000);
-  let redis: RedisServer;
-  const cleanups: (() => void | Promise<unknown>)[] = [];
-  const processes: CliProcess[] = [];
-
-  before(async () => {
-    redis = await startRedis();
-  });
-  after(async () => {
-    await redis?.stop();
-  });
-  afterEach(async () => {
-    await killAll(processes.splice(0));
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const suite = queueSuite();
+  const { processes, cleanups } = suite;
 
   function copy(label: string, generated: number, slowMs?: number): string {
     const made = machineCopy(label, generated, slowMs);
@@ -63,7 +51,7 @@ describe('the queue: batches that stall, and workers that stop', function () {
     let stopped = false;
     const armed = (command: string, args: string[]) => spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PT_TEST_POISON: '1' } });
     const start = (): void => {
-      const started = startCli(['worker', '--queue', redis.url, '--queue-prefix', prefix, '--name', `phoenix-${kills + 1}`, '--concurrency', '1', ...FAST_LOCKS], dir, armed);
+      const started = startCli(['worker', '--queue', suite.redis.url, '--queue-prefix', prefix, '--name', `phoenix-${kills + 1}`, '--concurrency', '1', ...FAST_LOCKS], dir, armed);
       current = started;
       void started.exited.then((run) => {
         log += run.stderr;
@@ -80,7 +68,7 @@ describe('the queue: batches that stall, and workers that stop', function () {
   }
 
   function coordinate(prefix: string, dir: string, format = 'json'): CliProcess {
-    const run = startCli(['lint', '-f', format, '--no-cache', '--queue', redis.url, '--queue-prefix', prefix, '.'], dir);
+    const run = startCli(['lint', '-f', format, '--no-cache', '--queue', suite.redis.url, '--queue-prefix', prefix, '.'], dir);
     processes.push(run);
     return run;
   }
@@ -113,7 +101,7 @@ describe('the queue: batches that stall, and workers that stop', function () {
   it('a worker told twice to stop hands its batch back: another worker finishes it, and the coordinator sees no failure', async () => {
     const coordinator = copy('coordinator', 16, 300);
     const prefix = uniquePrefix('handback');
-    const leaving = await startWorker(copy('leaving', 16, 300), redis.url, prefix, 'leaving', FAST_LOCKS);
+    const leaving = await startWorker(copy('leaving', 16, 300), suite.redis.url, prefix, 'leaving', FAST_LOCKS);
     processes.push(leaving);
     // The pretty format, for its summary on stderr: it counts the workers lost and names the files that failed.
     const local = spawnCli(['lint', '--no-cache', '.'], coordinator);
@@ -131,7 +119,7 @@ describe('the queue: batches that stall, and workers that stop', function () {
     assert.ok(Date.now() - signalled < 3000, 'it stopped at once instead of finishing its batch');
     assert.match(left.stderr, new RegExp(`handed batch ${held} back to the queue`));
     assert.ok(!left.stderr.includes(`finished batch ${held}`), left.stderr);
-    const finisher = await startWorker(copy('finisher', 16, 300), redis.url, prefix, 'finisher', FAST_LOCKS);
+    const finisher = await startWorker(copy('finisher', 16, 300), suite.redis.url, prefix, 'finisher', FAST_LOCKS);
     processes.push(finisher);
     const queued = await run.exited;
     assert.equal(queued.status, local.status, queued.stderr);

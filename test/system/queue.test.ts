@@ -3,27 +3,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnCli } from './cli';
-import { startRedis, uniquePrefix, type RedisServer } from '../helpers/redis-server';
-import { killAll, machineCopy, startCli, startWorker, type CliProcess } from './queue-helpers';
+import { startRedis, uniquePrefix } from '../helpers/redis-server';
+import { machineCopy, queueSuite, startCli, startWorker, type CliProcess } from './queue-helpers';
 
 // Batches through a real BullMQ queue on a real redis-server: workers are CLI processes in copies of the
 // workspace of their own (other "machines"), and every answer must equal the local run's, byte for byte.
 describe('the queue (BullMQ on Redis)', function () {
   this.timeout(180_000);
-  let redis: RedisServer;
-  const cleanups: (() => void)[] = [];
-  const processes: CliProcess[] = [];
-
-  before(async () => {
-    redis = await startRedis();
-  });
-  after(async () => {
-    await redis?.stop();
-  });
-  afterEach(async () => {
-    await killAll(processes.splice(0));
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
+  const suite = queueSuite();
+  const { processes, cleanups } = suite;
 
   function copy(label: string, generated: number, slowMs?: number): string {
     const made = machineCopy(label, generated, slowMs);
@@ -32,7 +20,7 @@ describe('the queue (BullMQ on Redis)', function () {
   }
 
   async function worker(dir: string, prefix: string, name: string, extra: readonly string[] = []): Promise<CliProcess> {
-    const started = await startWorker(dir, redis.url, prefix, name, extra);
+    const started = await startWorker(dir, suite.redis.url, prefix, name, extra);
     processes.push(started);
     return started;
   }
@@ -49,7 +37,7 @@ describe('the queue (BullMQ on Redis)', function () {
       ['transform', '--prettier', '--diff', '.'],
     ]) {
       const local = spawnCli([...args, '--no-cache'], coordinator);
-      const queued = spawnCli([...args, '--no-cache', '--queue', redis.url, '--queue-prefix', prefix], coordinator);
+      const queued = spawnCli([...args, '--no-cache', '--queue', suite.redis.url, '--queue-prefix', prefix], coordinator);
       assert.equal(queued.status, local.status, `${args.join(' ')}: exit code\n${queued.stderr}`);
       assert.equal(queued.stdout, local.stdout, `${args.join(' ')}: output`);
       assert.ok(!queued.stdout.includes(machine), 'no path of the worker\'s checkout comes back');
@@ -66,7 +54,7 @@ describe('the queue (BullMQ on Redis)', function () {
     writeFileSync(`${machine}/src/clean.js`, 'var stale = 1; stale == 2;\n');
     await worker(machine, prefix, 'stale');
     const local = spawnCli(['lint', '-f', 'json', '--no-cache', 'src'], coordinator);
-    const queued = spawnCli(['lint', '-f', 'json', '--no-cache', '--queue', redis.url, '--queue-prefix', prefix, 'src'], coordinator);
+    const queued = spawnCli(['lint', '-f', 'json', '--no-cache', '--queue', suite.redis.url, '--queue-prefix', prefix, 'src'], coordinator);
     assert.equal(queued.stdout, local.stdout);
   });
 
@@ -77,7 +65,7 @@ describe('the queue (BullMQ on Redis)', function () {
     const doomed = await worker(copy('doomed', 16, 200), prefix, 'doomed', fast);
     const survivorCopy = copy('survivor', 16, 200);
     const local = spawnCli(['lint', '-f', 'json', '--no-cache', '.'], coordinator);
-    const run = startCli(['lint', '-f', 'json', '--no-cache', '--queue', redis.url, '--queue-prefix', prefix, '.'], coordinator);
+    const run = startCli(['lint', '-f', 'json', '--no-cache', '--queue', suite.redis.url, '--queue-prefix', prefix, '.'], coordinator);
     processes.push(run);
     // The doomed worker alone at first, so that it surely holds a batch; the survivor joins before the kill.
     await doomed.waitFor(/running batch/);
@@ -100,7 +88,7 @@ describe('the queue (BullMQ on Redis)', function () {
     const second = copy('second', 10);
     const prefix = uniquePrefix('shared');
     const served = await worker(copy('machine', 10), prefix, 'sharer');
-    const queue = ['--queue', redis.url, '--queue-prefix', prefix];
+    const queue = ['--queue', suite.redis.url, '--queue-prefix', prefix];
     // Each coordinator has a cache file of its own: only Redis is shared.
     const cacheOf = (dir: string): string[] => ['--cache-location', `${dir}.cache.json`];
     cleanups.push(() => rmSync(`${first}.cache.json`, { force: true }), () => rmSync(`${second}.cache.json`, { force: true }));
@@ -132,7 +120,7 @@ describe('the queue (BullMQ on Redis)', function () {
     const ugly = 'export const  x = {a:1,\n b:2}\n';
     writeFileSync(`${coordinator}/src/ugly.js`, ugly);
     writeFileSync(`${machine}/src/ugly.js`, ugly);
-    const run = spawnCli(['transform', '--prettier', '--write', '--no-cache', '--queue', redis.url, '--queue-prefix', prefix, 'src'], coordinator);
+    const run = spawnCli(['transform', '--prettier', '--write', '--no-cache', '--queue', suite.redis.url, '--queue-prefix', prefix, 'src'], coordinator);
     assert.equal(run.status, 1, run.stderr);
     assert.equal(readFileSync(`${coordinator}/src/ugly.js`, 'utf8'), 'export const x = { a: 1, b: 2 };\n');
     assert.equal(readFileSync(`${machine}/src/ugly.js`, 'utf8'), ugly, 'the worker\'s checkout is never written');
@@ -151,7 +139,7 @@ describe('the queue (BullMQ on Redis)', function () {
       );
     }
     await worker(machine, prefix, 'crashy');
-    const run = spawnCli(['lint', '-f', 'json', '--no-cache', '--queue', redis.url, '--queue-prefix', prefix, '.'], coordinator);
+    const run = spawnCli(['lint', '-f', 'json', '--no-cache', '--queue', suite.redis.url, '--queue-prefix', prefix, '.'], coordinator);
     assert.notEqual(run.status, 0, run.stderr);
     const results = JSON.parse(run.stdout) as { filePath: string; messages: { message: string }[] }[];
     const crashed = results.find((r) => r.filePath.endsWith('gen/file-003.js'));
@@ -174,7 +162,7 @@ describe('the queue (BullMQ on Redis)', function () {
     writeFileSync(`${machine}/gen/file-002.js`, 'stale\n');
     const served = await worker(machine, prefix, 'tasks');
     const local = spawnCli(['run', 'report', '-f', 'json'], coordinator);
-    const queued = spawnCli(['run', 'report', '-f', 'json', '--queue', redis.url, '--queue-prefix', prefix], coordinator);
+    const queued = spawnCli(['run', 'report', '-f', 'json', '--queue', suite.redis.url, '--queue-prefix', prefix], coordinator);
     type Report = { problems: { file: string; message: string }[]; errors: { path: string; error: string }[] };
     const expected = JSON.parse(local.stdout) as Report;
     const got = JSON.parse(queued.stdout) as Report;
@@ -190,7 +178,7 @@ describe('the queue (BullMQ on Redis)', function () {
   it('with no worker it says so, and ends with exit 2 after --queue-timeout', async () => {
     const coordinator = copy('coordinator', 0);
     const started = Date.now();
-    const run = spawnCli(['lint', '--queue', redis.url, '--queue-prefix', uniquePrefix('none'), '--queue-timeout', '6', '.'], coordinator);
+    const run = spawnCli(['lint', '--queue', suite.redis.url, '--queue-prefix', uniquePrefix('none'), '--queue-timeout', '6', '.'], coordinator);
     assert.equal(run.status, 2);
     assert.match(run.stderr, /waiting for workers on redis:\/\/127\.0\.0\.1:\d+/);
     assert.match(run.stderr, /no worker served the queue at redis:\/\/127\.0\.0\.1:\d+ within 6 s/);
@@ -200,7 +188,7 @@ describe('the queue (BullMQ on Redis)', function () {
   it('--workers N serves the queue from the coordinator itself', async () => {
     const coordinator = copy('coordinator', 10);
     const local = spawnCli(['lint', '-f', 'json', '--no-cache', '.'], coordinator);
-    const queued = spawnCli(['lint', '-f', 'json', '--no-cache', '--workers', '2', '--queue', redis.url, '--queue-prefix', uniquePrefix('self'), '.'], coordinator);
+    const queued = spawnCli(['lint', '-f', 'json', '--no-cache', '--workers', '2', '--queue', suite.redis.url, '--queue-prefix', uniquePrefix('self'), '.'], coordinator);
     assert.equal(queued.status, local.status, queued.stderr);
     assert.equal(queued.stdout, local.stdout);
   });
