@@ -1,9 +1,11 @@
 // Runs one contender as a child process and measures it: wall time here, CPU
-// time and peak memory from GNU time (Debian package `time`) when present.
+// time from GNU time (Debian package `time`) when present, peak memory of the
+// whole process tree sampled from /proc (see tree-memory.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sampleTreeMemory } from './tree-memory.mjs';
 
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
@@ -16,6 +18,7 @@ export function measure(args, cwd) {
     const argv = GNU_TIME ? ['-f', '%U %S %M', '-o', report, process.execPath, ...args] : args;
     const started = process.hrtime.bigint();
     const child = spawn(command, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const memory = sampleTreeMemory(child.pid);
     const chunks = [];
     child.stdout.on('data', (c) => chunks.push(c));
     child.stderr.resume();
@@ -23,11 +26,12 @@ export function measure(args, cwd) {
     child.on('exit', (status) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       let cpuMs;
-      let peakKb;
+      let peakKb = memory.stop();
       if (GNU_TIME && existsSync(report)) {
         const [user, system, peak] = readFileSync(report, 'utf8').trim().split('\n').pop().split(' ').map(Number);
         cpuMs = (user + system) * 1000;
-        peakKb = peak;
+        // A run too short for one sample: the largest process is the best figure there is.
+        peakKb = Math.max(peakKb ?? 0, peak);
       }
       rmSync(scratch, { recursive: true, force: true });
       resolve({ wallMs, cpuMs, peakKb, stdout: Buffer.concat(chunks).toString('utf8'), status });
