@@ -11,7 +11,8 @@ import { taskKind } from '../tasks/registry';
 import type { Executor } from '../core/executor';
 import { InProcessExecutor } from '../core/in-process-executor';
 import { RunState } from '../core/run-state';
-import { PoolExecutor, type Isolation } from '../core/pool-executor';
+import { TunedPool } from '../core/tuned-pool';
+import type { IsolationChoice } from '../core/worker-tuning';
 import { UsageError } from '../core/errors';
 import { runBatch } from '../worker/run-batch';
 import { taskHandlers } from '../worker/handlers';
@@ -95,12 +96,12 @@ function createExecutor(plan: PlannedJob, fileTimeoutMs: number): Executor {
   if (plan.external) return plan.external.executor;
   if (plan.workers === 0) return inProcessExecutor(fileTimeoutMs);
   // workerpool starts workers on demand, so a pool that ends up unused costs nothing.
-  return new PoolExecutor({ script: path.join(__dirname, 'worker.js'), workers: plan.workers, isolation: plan.isolation, maxOldGenerationSizeMb: plan.heapCapMb });
+  return new TunedPool({ script: path.join(__dirname, 'worker.js'), workers: plan.workers, isolation: plan.isolation, maxOldGenerationSizeMb: plan.heapCapMb });
 }
 
-function parseIsolation(value: string | undefined): Isolation | undefined {
-  if (value === undefined || value === 'thread' || value === 'process') return value;
-  throw new UsageError(`--isolation must be thread or process, got "${value}"`);
+function parseIsolation(value: string | undefined): IsolationChoice | undefined {
+  if (value === undefined || value === 'thread' || value === 'process' || value === 'auto') return value;
+  throw new UsageError(`--isolation must be auto, thread or process, got "${value}"`);
 }
 
 /** The common flags as a planned job: the planner (shared with the editor) fills in what the kind decides. */

@@ -21,7 +21,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 function withCommonOptions(command: Command): Command {
   return withQueueOptions(command)
     .option('-w, --workers <n>', 'workers (0 = run in-process, no pool)', undefined)
-    .option('--isolation <kind>', 'thread or process: child processes contain native crashes (default: process for codemods, thread otherwise)')
+    .option('--isolation <kind>', 'auto, thread or process: processes contain native crashes and take tuned V8 flags; auto picks processes for a run of a second or more of work, else threads (default: process for codemods, auto otherwise)')
     .option('--timeout <seconds>', 'per-file time limit; a worker over it is terminated', '60')
     // One value per flag, repeatable: a variadic option would swallow the path arguments after it.
     .option('--include <glob>', 'a glob a file found in a folder must match (relative to the current folder); repeatable', collect)

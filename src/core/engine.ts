@@ -75,6 +75,7 @@ export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunSt
   const expectedMs = batches.remainingMs;
   const small = spec.smallRunExecutor && pool.kind !== 'in-process' && expectedMs < SMALL_RUN_MS;
   const executor = small && spec.smallRunExecutor ? spec.smallRunExecutor() : pool;
+  const note = executor === pool ? await pool.prepare?.(expectedMs) : undefined;
   state.apply({
     type: 'run-start',
     kind: spec.kind,
@@ -83,6 +84,7 @@ export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunSt
     executor: executor.kind,
     ...(small ? { executorReason: `small run (about ${Math.round(expectedMs)} ms of work): not worth starting workers` } : {}),
   });
+  if (note) state.apply({ type: 'output', stream: 'stderr', text: `parallel-tasks: ${note}\n` });
   state.addPending(discovery.files.map((f) => f.path));
   if (discovery.skipped.length > 0) state.apply({ type: 'skipped', files: discovery.skipped });
   for (const hit of hits) state.apply({ type: 'cached', file: hit.file.path, outcome: { status: 'ok', value: hit.value as R }, ...(hit.shared ? { shared: true } : {}) });

@@ -27,6 +27,12 @@ export interface Executor {
   readonly queued?: boolean;
   /** How many batches may run at once. */
   readonly concurrency: number;
+  /**
+   * Told the run's expected serial work before its first batch: a pool that can
+   * run it in more than one way picks one here (src/core/tuned-pool.ts), and may
+   * return a note for the user.
+   */
+  prepare?(expectedMs: number): Promise<string | undefined>;
   execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution;
   /** Busy and pending task counts, for health checks after a run. */
   stats(): { busy: number; pending: number; workers: number };

@@ -3,7 +3,7 @@ import type { JobSpec } from './engine';
 import { UsageError } from './errors';
 import { sha256 } from './hash';
 import { workerHeapLimitForMachine } from './memory';
-import type { Isolation } from './pool-executor';
+import type { IsolationChoice } from './worker-tuning';
 import type { AnyTaskKind, ExternalRun } from './task-api';
 
 /**
@@ -31,7 +31,7 @@ export interface JobRequest {
   readonly failOnUnmatched?: boolean;
   readonly workers: number;
   /** The isolation asked for (a flag, a setting); absent: the kind's. */
-  readonly isolation?: Isolation;
+  readonly isolation?: IsolationChoice;
   readonly fileTimeoutMs: number;
   /** A fixed batch size in bytes; absent or 0: adaptive. */
   readonly batchBytes?: number;
@@ -46,7 +46,7 @@ export interface PlannedJob {
   /** Everything `runJob` needs but the cache (opened by the front end, which knows where caches live). */
   readonly spec: Omit<JobSpec, 'cache' | 'signal' | 'sources' | 'smallRunExecutor'>;
   /** Where the work runs: our workers (threads or processes) or the kind's external executor. */
-  readonly isolation: Isolation;
+  readonly isolation: IsolationChoice;
   readonly workers: number;
   /** Each worker's heap cap: its share of the machine's memory, so a huge file fails alone instead of taking the machine. */
   readonly heapCapMb: number;

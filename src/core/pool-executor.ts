@@ -20,6 +20,8 @@ export interface PoolExecutorOptions {
   readonly isolation?: Isolation;
   /** Memory cap per worker (see `workerHeapLimitMb`), so one runaway file cannot take the machine down. */
   readonly maxOldGenerationSizeMb?: number;
+  /** V8/Node flags of each worker process (see worker-tuning.ts); threads share their process's V8 and take none. */
+  readonly execArgv?: readonly string[];
   readonly onLifecycle?: (event: WorkerLifecycleEvent) => void;
 }
 
@@ -83,7 +85,7 @@ export class PoolExecutor implements Executor {
       workerThreadOpts: heap ? { resourceLimits: { maxOldGenerationSizeMb: heap } } : undefined,
       forkOpts: {
         // A child process gets the same cap through its command line.
-        execArgv: heap ? [`--max-old-space-size=${heap}`] : [],
+        execArgv: [...(heap ? [`--max-old-space-size=${heap}`] : []), ...(options.execArgv ?? [])],
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         // Each worker process leads a process group (and session) of its own,
         // so that whatever user code starts in it can be killed with it (see

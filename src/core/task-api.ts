@@ -8,7 +8,7 @@
 import type * as z from 'zod/mini';
 import type { SymlinkPolicy } from './discovery';
 import type { Executor } from './executor';
-import type { Isolation } from './pool-executor';
+import type { IsolationChoice } from './worker-tuning';
 import type { CachedValueSchema } from './result-cache';
 import type { BatchRequest, FileOutcome } from './types';
 
@@ -130,7 +130,7 @@ export interface TaskKind<O = unknown, R = unknown> {
   /** The same for a result: the paths it names (ESLint's `filePath`, a tool's config file), so results come back with the coordinator's paths. */
   mapValuePaths(value: R, map: (file: string) => string): R;
   /** The `isolation.*` setting that decides where it runs, and the isolation without one. */
-  isolation(options: O): { readonly setting: string; readonly fallback: Isolation };
+  isolation(options: O): { readonly setting: string; readonly fallback: IsolationChoice };
   /** Runs code that may take its thread down (a codemod): never on the caller's thread, however small the run. */
   fragile(options: O): boolean;
   /** Symbolic links: followed inside the folder, or skipped (transforms never write through a link). */

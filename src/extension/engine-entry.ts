@@ -7,7 +7,7 @@
 export { runJob } from '../core/engine';
 // Runs through a queue on Redis (parallelTasks.queue.url): BullMQ is evaluated with the first such run only.
 export const loadQueue = (): Promise<typeof import('./queue-entry')> => import('./queue-entry');
-export { PoolExecutor } from '../core/pool-executor';
+export { TunedPool } from '../core/tuned-pool';
 export { ResultCache } from '../core/result-cache';
 export { sha256 } from '../core/hash';
 export { cacheFileName, parseOptions, planJob } from '../core/job-planner';

@@ -1,13 +1,15 @@
 import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { Executor } from '../core/executor';
-import type { Isolation, PoolExecutor } from '../core/pool-executor';
+import type { TunedPool } from '../core/tuned-pool';
+import type { IsolationChoice } from '../core/worker-tuning';
 // Only the glob: the stamp's code is in the engine bundle, loaded with the first run.
 import { CONFIG_FILES_GLOB } from '../tasks/config-files';
 import { loadEngine } from './load-engine';
 
 /**
- * Owns the worker pools, one per isolation (threads, child processes). Each
+ * Owns the worker pools, one per isolation setting (threads, processes, or auto:
+ * both, by the size of each run; see src/core/tuned-pool.ts). Each
  * is created on the first run that needs it, not at activation, kept warm
  * between runs, and replaced when the worker count changes or when a tool's
  * configuration may have changed: warm workers keep the config they loaded
@@ -15,7 +17,7 @@ import { loadEngine } from './load-engine';
  * one would be shown, and cached under the new config's key.
  */
 export class PoolManager implements vscode.Disposable {
-  private readonly executors = new Map<Isolation, PoolExecutor>();
+  private readonly executors = new Map<IsolationChoice, TunedPool>();
   /** Why the warm workers must not be used again, once something made them so. */
   private stale: string | undefined;
   /** The config stamp of each folder when its last run started. */
@@ -69,7 +71,7 @@ export class PoolManager implements vscode.Disposable {
   }
 
   /** The pool for the next run over `folders` (a planned job's workers, isolation and heap cap); call only between runs. */
-  async acquire(workers: number, isolation: Isolation, folders: readonly string[], heapMb: number): Promise<Executor> {
+  async acquire(workers: number, isolation: IsolationChoice, folders: readonly string[], heapMb: number): Promise<Executor> {
     await this.dropStaleWorkers(folders);
     this.watchConfigs();
     let executor = this.executors.get(isolation);
@@ -81,9 +83,10 @@ export class PoolManager implements vscode.Disposable {
     }
     if (!executor) {
       // Each worker's heap is capped at its share of the memory there is now, as in the CLI.
-      this.log.info(`Starting a pool of ${workers} worker ${isolation === 'process' ? 'process' : 'thread'}${workers === 1 ? '' : 's'} (heap cap ${heapMb} MB each)`);
-      const { PoolExecutor } = loadEngine();
-      executor = new PoolExecutor({
+      const where = isolation === 'auto' ? 'threads or processes, by the size of each run' : isolation === 'process' ? 'processes' : 'threads';
+      this.log.info(`Starting a pool of ${workers} worker${workers === 1 ? '' : 's'} (${where}; heap cap ${heapMb} MB each)`);
+      const { TunedPool } = loadEngine();
+      executor = new TunedPool({
         script: this.workerScript,
         workers,
         isolation,

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { Isolation } from '../core/pool-executor';
+import type { IsolationChoice } from '../core/worker-tuning';
 
 /** The extension's settings, read afresh for every run so that changes apply without a reload. */
 export interface Settings {
@@ -20,7 +20,7 @@ export interface Settings {
   readonly queueUrl: string;
   readonly queueTimeoutMs: number;
   /** Thread or child process, by the `isolation.*` setting a kind names (codemods have their own). */
-  isolation(setting: string, fallback: Isolation): Isolation;
+  isolation(setting: string, fallback: IsolationChoice): IsolationChoice;
 }
 
 export const SECTION = 'parallelTasks';
@@ -51,6 +51,6 @@ export function readSettings(scope?: vscode.Uri): Settings {
   };
 }
 
-function isolation(value: unknown, fallback: Isolation): Isolation {
-  return value === 'thread' || value === 'process' ? value : fallback;
+function isolation(value: unknown, fallback: IsolationChoice): IsolationChoice {
+  return value === 'thread' || value === 'process' || value === 'auto' ? value : fallback;
 }

@@ -241,9 +241,13 @@ export class RemoteWorker {
     return (await external).executor;
   }
 
-  /** A pool per isolation, started on first use: the kind decides (codemods in processes, the rest in threads). */
+  /**
+   * A pool per isolation, started on first use: the kind decides (codemods in processes, the rest in threads).
+   * A queue worker sees batches, not runs, so `auto` (by the size of a run) is threads, as before it existed.
+   */
   private pool(kind: AnyTaskKind, options: unknown): Executor {
-    const isolation = kind.isolation(options).fallback;
+    const fallback = kind.isolation(options).fallback;
+    const isolation = fallback === 'auto' ? 'thread' : fallback;
     let pool = this.pools.get(isolation);
     if (!pool) {
       pool = new PoolExecutor({

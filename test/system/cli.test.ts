@@ -74,7 +74,7 @@ describe('the parallel-tasks CLI (spawned)', () => {
     const cases: [string[], RegExp][] = [
       [['lint', '--bogus'], /unknown option '--bogus'/],
       [['lint', '--workers', 'many'], /--workers must be a whole number/],
-      [['lint', '--isolation', 'vm'], /--isolation must be thread or process/],
+      [['lint', '--isolation', 'vm'], /--isolation must be auto, thread or process/],
       [['lint', '--format', 'xml'], /Allowed choices are pretty, json, sarif/],
       [['lint', '--config', 'missing.mjs'], /--config file not found: missing.mjs/],
       [['transform'], /choose exactly one of --prettier/],

@@ -21,7 +21,7 @@ export const analyzeKind: TaskKind<z.infer<typeof analyzeOptionsSchema>, FileAna
   mapOptionPaths: (options) => options,
   // Figures name no file.
   mapValuePaths: (value) => value,
-  isolation: () => ({ setting: 'analyze', fallback: 'thread' }),
+  isolation: () => ({ setting: 'analyze', fallback: 'auto' }),
   fragile: () => false,
   symlinks: 'follow',
   // The report is of the files as saved: what the repository holds.

@@ -19,7 +19,7 @@ export const lintKind: TaskKind<LintOptions, LintValue> = {
   executedFiles: (options) => (options.configFile ? [options.configFile] : []),
   mapOptionPaths: (options, map) => (options.configFile ? { ...options, configFile: map(options.configFile) } : options),
   mapValuePaths: (value, map) => ({ ...value, result: { ...value.result, filePath: map(value.result.filePath) }, tool: mapToolPaths(value.tool, map) }),
-  isolation: () => ({ setting: 'lint', fallback: 'thread' }),
+  isolation: () => ({ setting: 'lint', fallback: 'auto' }),
   fragile: () => false,
   symlinks: 'follow',
   unsavedText: true,

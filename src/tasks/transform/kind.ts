@@ -27,7 +27,7 @@ export const transformKind: TaskKind<TransformOptions, TransformValue> = {
   },
   mapValuePaths: (value, map) => (value.tool ? { ...value, tool: mapToolPaths(value.tool, map) } : value),
   // Codemods have their own setting: arbitrary code that can take its thread down runs in processes by default.
-  isolation: (options) => (options.mode === 'codemod' ? { setting: 'codemod', fallback: 'process' } : { setting: 'transform', fallback: 'thread' }),
+  isolation: (options) => (options.mode === 'codemod' ? { setting: 'codemod', fallback: 'process' } : { setting: 'transform', fallback: 'auto' }),
   fragile: (options) => options.mode === 'codemod',
   symlinks: 'skip',
   unsavedText: true,
