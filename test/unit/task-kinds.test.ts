@@ -41,7 +41,7 @@ describe('task kinds', function () {
     const lint = plan('lint', { configFile: '/w/eslint.config.mjs' });
     assert.deepEqual(lint.spec.discovery.include, ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}']);
     assert.equal(lint.spec.discovery.symlinks, 'follow');
-    assert.equal(lint.isolation, 'thread');
+    assert.equal(lint.isolation, 'auto', 'threads or processes by the size of each run');
     assert.equal(lint.unsavedText, true);
     assert.ok(lint.heapCapMb > 0);
     assert.deepEqual(lint.kind.executedFiles(lint.options), ['/w/eslint.config.mjs']);
