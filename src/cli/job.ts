@@ -19,6 +19,7 @@ import { taskHandlers } from '../worker/handlers';
 import { exitNow } from './exit-guard';
 import { queueUrl, type QueueFlags } from './queue-env';
 import { ProgressDisplay } from './progress';
+import { recordPhases } from './phases';
 import { exitOnTerminationSignals } from './signals';
 
 /** Options every command shares. */
@@ -172,6 +173,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   const { termination } = interrupts;
 
   const state = new RunState<R>();
+  const phases = recordPhases(state);
   let progress: ProgressDisplay<R> | undefined;
   const subscription = state.subscribe((event) => {
     // A run on this thread has nothing of ours to reap, and a handler could not run while a plugin
@@ -198,6 +200,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
     return result;
   } finally {
     progress?.stop();
+    phases.dispose();
     subscription.dispose();
     interrupts.dispose();
     try {
