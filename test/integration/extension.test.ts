@@ -213,6 +213,7 @@ describe('Parallel Tasks in a real VS Code host', function () {
       assert.equal(expected.length, 25);
       assert.deepEqual(problemsShown(root), expected);
       assert.equal((summary.errors ?? 0) + (summary.warnings ?? 0), expected.length);
+      assert.equal(extension.view()?.snapshot.executor, 'thread', 'a run this small stays on worker threads (isolation auto), which start sooner');
       // Rule ids link to the rule's documentation.
       const eqeqeq = vscode.languages.getDiagnostics(vscode.Uri.file(path.join(root, 'src', 'problems.js'))).find((d) => typeof d.code === 'object' && d.code.value === 'eqeqeq');
       assert.equal(typeof eqeqeq?.code === 'object' ? eqeqeq.code.target.toString() : '', 'https://eslint.org/docs/latest/rules/eqeqeq');
@@ -396,6 +397,7 @@ describe('Parallel Tasks in a real VS Code host', function () {
         const running = vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace');
         for (let i = 0; i < 100 && !(extension.view()?.running && (extension.view()?.snapshot.counts.done ?? 0) > 0); i++) await settle(50);
         assert.ok(extension.view()?.running, 'the run is going');
+        assert.equal(extension.view()?.snapshot.executor, 'process', 'a run this large goes to worker processes (isolation auto)');
         assert.equal(await vscode.commands.executeCommand('parallelTasks.cancelRun'), true);
         const summary = (await running) as RunSummary;
         assert.equal(summary.phase, 'cancelled');
