@@ -1,8 +1,9 @@
 // Peak memory of a process and everything it started. GNU time's %M is the
 // largest single process's peak, so a run on worker processes looked as
 // small as its biggest worker; this samples the resident memory of the whole
-// tree from /proc and keeps the largest sum. Shared pages (Node's own code)
-// count once per process, so for several processes this errs high, never low.
+// tree from /proc every 100 ms and keeps the largest sum. Shared pages (Node's
+// own code) count once per process, so for several processes this errs high;
+// a peak shorter than the interval can be missed.
 import { readFileSync, readdirSync } from 'node:fs';
 
 const PAGE = 4096;

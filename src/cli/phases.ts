@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { errorMessage } from '../core/errors';
 import type { RunState } from '../core/run-state';
 
 /**
@@ -27,7 +28,12 @@ export function recordPhases<R>(state: RunState<R>, file = process.env[PHASES_EN
   return {
     dispose() {
       subscription.dispose();
-      writeFileSync(file, `${JSON.stringify(at)}\n`);
+      try {
+        writeFileSync(file, `${JSON.stringify(at)}\n`);
+      } catch (error) {
+        // A measuring aid never fails the run it measured.
+        process.stderr.write(`parallel-tasks: could not write ${PHASES_ENV}=${file}: ${errorMessage(error)}\n`);
+      }
     },
   };
 }

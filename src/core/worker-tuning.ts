@@ -1,5 +1,6 @@
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as os from 'node:os';
+import { UsageError } from './errors';
 import type { Isolation } from './pool-executor';
 
 /** Where a kind's workers run: `auto` lets the size of each run decide (see `isolationForRun`). */
@@ -10,10 +11,17 @@ export type IsolationChoice = Isolation | 'auto';
  * worker processes rather than threads. A process costs ~65 ms more to start
  * (BENCHMARKS.md, "Process isolation") and then runs faster: each has its own
  * heap, its own GC and the V8 flags below, which threads, sharing one V8,
- * cannot have (lint of the corpus: 2 processes 0.81-0.86 of `eslint`'s wall
- * time, 2 threads 0.92-0.97). Below a second of work the start-up decides.
+ * cannot have (BENCHMARKS.md, "Workers tuned per process"). Below a second of
+ * work the start-up decides.
  */
 export const PROCESS_RUN_MS = 1000;
+
+/**
+ * A pool that is already warm keeps a run up to this much expected work even
+ * where a cold one of the other kind would be chosen (the editor): starting the
+ * other pool (workers, tool, config) costs more than the kind saves on a short run.
+ */
+export const SWITCH_POOL_MS = 10_000;
 
 /** Replaces the default V8/Node flags of worker processes (space-separated), e.g. to measure others. */
 export const WORKER_FLAGS_ENV = 'PARALLEL_TASKS_WORKER_FLAGS';
@@ -21,6 +29,9 @@ export const WORKER_FLAGS_ENV = 'PARALLEL_TASKS_WORKER_FLAGS';
 export function isolationForRun(expectedMs: number): Isolation {
   return expectedMs >= PROCESS_RUN_MS ? 'process' : 'thread';
 }
+
+/** Flags that would make a worker process run something else, wait for a debugger, or not start as a worker. */
+const NOT_TUNING = /^--(inspect|debug|eval|print|require|import|loader|experimental-loader|test|watch|run|check|interactive|env-file)/;
 
 /**
  * The flags a worker process starts with, measured on 2 cores (BENCHMARKS.md, "Workers tuned per process"):
@@ -32,34 +43,55 @@ export function isolationForRun(expectedMs: number): Isolation {
  */
 export function workerProcessFlags(workers: number, cores = os.availableParallelism(), env: NodeJS.ProcessEnv = process.env): readonly string[] {
   const override = env[WORKER_FLAGS_ENV];
-  if (override !== undefined) return override.split(/\s+/).filter((flag) => flag.length > 0);
-  return [...(workers >= cores ? ['--single-threaded'] : []), '--heap-growing-percent=100'];
+  if (override === undefined) return [...(workers >= cores ? ['--single-threaded'] : []), '--heap-growing-percent=100'];
+  const flags = override.split(/\s+/).filter((flag) => flag.length > 0);
+  for (const flag of flags) {
+    // Tuning only: anything else (a script name, code to run, a debugger) would start something that is not our worker.
+    if (!/^--[a-z0-9][a-z0-9_-]*(=\S*)?$/i.test(flag) || NOT_TUNING.test(flag)) throw new UsageError(`${WORKER_FLAGS_ENV}: "${flag}" is not a V8 or Node tuning flag (--name or --name=value)`);
+  }
+  return flags;
 }
 
-const probes = new Map<string, Promise<boolean>>();
+/** What starting Node with a pool's flags said: `refused` is Node's own "bad option" (exit 9). */
+export type FlagsProbe = 'accepted' | 'refused' | 'unknown';
+
+const refusals = new Map<string, Promise<FlagsProbe>>();
 const PROBE_TIMEOUT_MS = 10_000;
+/** Node's exit code for an option it does not know. */
+const BAD_OPTION_EXIT = 9;
+
+export interface FlagsCheck {
+  readonly result: Promise<FlagsProbe>;
+  /** Kills the probe if it still runs: the pool was ended first. */
+  cancel(): void;
+}
 
 /**
- * Whether a worker process starts with these flags on this runtime. Node refuses a flag its V8 does not know
- * (exit 9, "bad option"), and V8 flags come and go between versions: a worker that never starts would fail
- * every batch. The worker script exits at once when given `--probe-flags` (src/worker/index.ts). Asked once
- * per script and flags for the life of this process.
+ * Whether Node starts with these flags. Node refuses a flag its V8 does not know (exit 9, "bad option"), V8
+ * flags come and go between versions, and a worker that never starts would fail every batch. The probe is Node
+ * running nothing (`-e ""`), ~40 ms; in an editor's extension host `process.execPath` is the editor's own
+ * binary, which runs as Node with ELECTRON_RUN_AS_NODE, as its forked workers do. A refusal is remembered for
+ * the life of this process; a probe that could not tell (a timeout on a busy machine, a signal) is not.
  */
-export function workerFlagsWork(script: string, flags: readonly string[]): Promise<boolean> {
-  if (flags.length === 0) return Promise.resolve(true);
-  const key = JSON.stringify([script, flags]);
-  let probe = probes.get(key);
-  if (!probe) {
-    probe = new Promise<boolean>((resolve) => {
-      const child = fork(script, ['--probe-flags'], { execArgv: [...flags], stdio: 'ignore' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), PROBE_TIMEOUT_MS);
-      child.once('error', () => resolve(false));
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        resolve(code === 0);
-      });
-    });
-    probes.set(key, probe);
-  }
-  return probe;
+export function checkWorkerFlags(flags: readonly string[]): FlagsCheck {
+  if (flags.length === 0) return { result: Promise.resolve('accepted'), cancel: () => undefined };
+  const key = JSON.stringify(flags);
+  const known = refusals.get(key);
+  if (known) return { result: known, cancel: () => undefined };
+  const child = spawn(process.execPath, [...flags, '-e', ''], { stdio: 'ignore', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  // Not unref'd: a run awaiting the answer must keep the process alive. A pool that ends first kills it (cancel).
+  const result = new Promise<FlagsProbe>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), PROBE_TIMEOUT_MS);
+    timer.unref();
+    const settle = (probe: FlagsProbe): void => {
+      clearTimeout(timer);
+      resolve(probe);
+    };
+    child.once('error', () => settle('unknown'));
+    child.once('exit', (code) => settle(code === 0 ? 'accepted' : code === BAD_OPTION_EXIT ? 'refused' : 'unknown'));
+  });
+  void result.then((probe) => {
+    if (probe === 'refused') refusals.set(key, result);
+  });
+  return { result, cancel: () => child.kill('SIGKILL') };
 }

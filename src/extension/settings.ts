@@ -52,5 +52,6 @@ export function readSettings(scope?: vscode.Uri): Settings {
 }
 
 function isolation(value: unknown, fallback: IsolationChoice): IsolationChoice {
-  return value === 'thread' || value === 'process' || value === 'auto' ? value : fallback;
+  // `auto` only where the setting offers it: codemods (the user's own code) default to processes and list thread|process.
+  return value === 'thread' || value === 'process' || (value === 'auto' && fallback === 'auto') ? value : fallback;
 }

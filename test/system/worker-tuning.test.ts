@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { WORKER_FLAGS_ENV, workerProcessFlags } from '../../src/core/worker-tuning';
+import { PROCESS_RUN_MS, WORKER_FLAGS_ENV, workerProcessFlags } from '../../src/core/worker-tuning';
 import { tempDir, writeFiles } from '../helpers/files';
 import { spawnCli } from './cli';
 
@@ -42,28 +42,36 @@ describe('workers tuned per run (CLI)', function () {
   }
 
   const tuned = workerProcessFlags(2).join(' ');
+  /** Files of 10 KB enough for twice the expected work that sends a run to processes (1 ms per KB, before any is measured). */
+  const large = (): string => project(Math.ceil((2 * PROCESS_RUN_MS * 1024) / 10_000), 10_000);
 
   it('a run of a second or more of work goes to worker processes started with the tuned flags', () => {
-    const run = lint(project(120, 10_000), []);
-    assert.equal(run.files, 121, "the 120 files and the config");
+    const run = lint(large(), []);
+    assert.equal(run.files, Math.ceil((2 * PROCESS_RUN_MS * 1024) / 10_000) + 1, 'the files and the config');
     assert.deepEqual([...run.places], [`process [${tuned}]`]);
     assert.equal(run.status, 0, 'warnings only, as eslint exits');
   });
 
   it('a small run stays on worker threads, which start sooner', () => {
     const run = lint(project(3, 1000), []);
-    assert.equal(run.files, 4, "the 3 files and the config");
+    assert.equal(run.files, 4, 'the 3 files and the config');
     assert.deepEqual([...run.places].map((p) => p.split(' ')[0]), ['thread']);
   });
 
   it('--isolation thread keeps a large run on threads', () => {
-    const run = lint(project(120, 10_000), ['--isolation', 'thread']);
+    const run = lint(large(), ['--isolation', 'thread']);
     assert.deepEqual([...run.places].map((p) => p.split(' ')[0]), ['thread']);
   });
 
+  it('a flag that would start something other than a worker is refused before anything runs', () => {
+    const run = spawnCli(['lint', '--no-cache', '--workers', '2'], large(), { env: { ...process.env, [WORKER_FLAGS_ENV]: '--single-threaded --require=/tmp/x.js' } });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /PARALLEL_TASKS_WORKER_FLAGS: "--require=\/tmp\/x.js" is not a V8 or Node tuning flag/);
+  });
+
   it('flags this Node refuses: the workers start without them, the run says so and checks every file', () => {
-    const run = lint(project(120, 10_000), [], { [WORKER_FLAGS_ENV]: '--no-such-v8-flag' });
-    assert.equal(run.files, 121, "the 120 files and the config");
+    const run = lint(large(), [], { [WORKER_FLAGS_ENV]: '--no-such-v8-flag' });
+    assert.equal(run.files, Math.ceil((2 * PROCESS_RUN_MS * 1024) / 10_000) + 1, 'the files and the config');
     assert.deepEqual([...run.places], ['process []']);
     assert.match(run.stderr, /worker processes start without their tuned flags \(--no-such-v8-flag\): this Node refused them/);
   });

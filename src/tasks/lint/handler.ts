@@ -25,12 +25,11 @@ export const lintFile: FileHandler<LintOptions, LintValue> = async (file, reques
 };
 
 /**
- * ESLint defines `usedDeprecatedRules` as a getter of the result; the json formatter prints its value, and so
- * must we. A spread reads it into a plain field, in the same key order; the rest is plain data already (a JSON
- * round trip here cost a copy and an escape of every file's source).
+ * ESLint defines some result fields as getters; the json formatter prints their values, and so must we. A JSON
+ * round trip also drops what a structured clone would refuse (a plugin's suggestion may carry a function).
  */
 function toPlain(result: ESLint.LintResult): ESLint.LintResult {
-  return { ...result };
+  return JSON.parse(JSON.stringify(result)) as ESLint.LintResult;
 }
 
 function ruleDocs(eslint: ESLint, results: ESLint.LintResult[]): Record<string, RuleDocs> {
