@@ -2,7 +2,7 @@
 // alternative on the same files in one session, after checking that they give
 // the same answers. Prints Markdown for BENCHMARKS.md.
 //
-//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor,queue,queue-hop,startup]
+//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor,queue,queue-hop,startup,tuning]
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import { compare, machine, measure, table } from './measure.mjs';
 import { queueScenario } from './queue.mjs';
 import { queueHopScenario } from './queue-hop.mjs';
 import { startupScenario } from './startup.mjs';
+import { tuningScenario } from './tuning.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string', default: 'overhead,analyze,lint,prettier,cache,isolation,limits,editor' } } });
@@ -84,6 +85,10 @@ if (only.has('lint')) {
 
 if (only.has('queue')) {
   await queueScenario({ cli, corpus, runs, bin, common, say });
+}
+
+if (only.has('tuning')) {
+  await tuningScenario({ cli, corpus, runs, common, say });
 }
 
 if (only.has('startup')) {
