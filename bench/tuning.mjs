@@ -2,7 +2,7 @@
 // threads, for each kind, 2 workers (what `--isolation auto` picks for a run
 // this size is the first process row). Flags are set through
 // PARALLEL_TASKS_WORKER_FLAGS (src/core/worker-tuning.ts).
-import { compare, table } from './measure.mjs';
+import { compare, measure, table } from './measure.mjs';
 
 const VARIANTS = {
   'threads': { isolation: 'thread' },
@@ -25,11 +25,20 @@ export async function tuningScenario({ cli, corpus, runs, common, say, kinds = O
     const contenders = {};
     for (const [name, v] of Object.entries(VARIANTS)) contenders[`${kind}, ${name}`] = [cli, ...COMMANDS[kind], ...common, '--workers', '2', '--isolation', v.isolation];
     const flagsOf = (name) => VARIANTS[name.slice(kind.length + 2)].flags;
-    const results = await compare(contenders, corpus, runs, async (name) => {
+    const setFlags = async (name) => {
       const flags = flagsOf(name);
       if (flags === undefined) delete process.env.PARALLEL_TASKS_WORKER_FLAGS;
       else process.env.PARALLEL_TASKS_WORKER_FLAGS = flags;
-    });
+    };
+    // The same answers first: where a run goes must not change what it finds.
+    let reference;
+    for (const [name, args] of Object.entries(contenders)) {
+      await setFlags(name);
+      const { stdout } = await measure(args, corpus);
+      reference ??= stdout;
+      if (stdout !== reference) throw new Error(`${name} does not print what ${kind} on threads prints`);
+    }
+    const results = await compare(contenders, corpus, runs, setFlags);
     delete process.env.PARALLEL_TASKS_WORKER_FLAGS;
     say(table(results, `${kind}, threads`));
     say();
