@@ -1,0 +1,109 @@
+import { PoolExecutor } from '../core/pool-executor';
+import type { PoolSpec } from './wire';
+
+interface WarmPool {
+  readonly spec: PoolSpec;
+  readonly executor: PoolExecutor;
+  /** The config stamp of each folder as this pool's batches found it (see ConfigStamps). */
+  readonly seen: Map<string, string>;
+  /** Batches running on it now. */
+  active: number;
+  lastUsed: number;
+  /** Replaced or evicted: ends as soon as its last batch does. */
+  retired: boolean;
+}
+
+/** More pools than this (other tasks, options, worker counts) and the least recently used idle one ends. */
+const MAX_POOLS = 4;
+
+/**
+ * The daemon's warm pools, one per task, options, isolation, worker count and
+ * heap cap. A pool answers only a run of the same fingerprint whose config
+ * files are as its batches saw them: otherwise it is retired (ended once its
+ * running batches, possibly another client's, are done) and a fresh pool
+ * takes its place, so that no result comes from a config that changed.
+ */
+export class DaemonPools {
+  private readonly pools = new Map<string, WarmPool>();
+  private readonly retiring = new Set<WarmPool>();
+
+  constructor(
+    private readonly workerScript: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** The pool for a batch; call `release` with it when the batch is over. */
+  acquire(spec: PoolSpec, configs: Readonly<Record<string, string>>): WarmPool {
+    const key = JSON.stringify([spec.kind, spec.options, spec.isolation, spec.workers, spec.heapMb]);
+    let pool = this.pools.get(key);
+    const stale = pool && staleness(pool, spec, configs);
+    if (pool && stale) {
+      this.log(`replacing the ${spec.kind} pool: ${stale}`);
+      this.retire(key, pool);
+      pool = undefined;
+    }
+    if (!pool) {
+      this.evictIdle();
+      this.log(`starting a ${spec.kind} pool of ${spec.workers} ${spec.isolation} worker(s), heap cap ${spec.heapMb} MB`);
+      pool = { spec, executor: new PoolExecutor({ script: this.workerScript, workers: spec.workers, isolation: spec.isolation, maxOldGenerationSizeMb: spec.heapMb }), seen: new Map(), active: 0, lastUsed: Date.now(), retired: false };
+      this.pools.set(key, pool);
+    }
+    for (const [dir, stamp] of Object.entries(configs)) pool.seen.set(dir, stamp);
+    pool.active++;
+    pool.lastUsed = Date.now();
+    return pool;
+  }
+
+  release(pool: WarmPool): void {
+    pool.active--;
+    pool.lastUsed = Date.now();
+    if (pool.retired && pool.active === 0) this.end(pool);
+  }
+
+  describe(): { kind: string; isolation: PoolSpec['isolation']; workers: number; fingerprint: string; busy: number; live: number }[] {
+    return [...this.pools.values()].map(({ spec, executor, active }) => ({ kind: spec.kind, isolation: spec.isolation, workers: spec.workers, fingerprint: spec.fingerprint.slice(0, 12), busy: active, live: executor.stats().workers }));
+  }
+
+  get busy(): boolean {
+    return [...this.pools.values()].some((pool) => pool.active > 0);
+  }
+
+  async terminateAll(): Promise<void> {
+    const all = [...this.pools.values(), ...this.retiring];
+    this.pools.clear();
+    this.retiring.clear();
+    await Promise.all(all.map((pool) => pool.executor.terminate().catch(() => undefined)));
+  }
+
+  private retire(key: string, pool: WarmPool): void {
+    this.pools.delete(key);
+    pool.retired = true;
+    this.retiring.add(pool);
+    if (pool.active === 0) this.end(pool);
+  }
+
+  private end(pool: WarmPool): void {
+    this.retiring.delete(pool);
+    void pool.executor.terminate().catch((error: unknown) => this.log(`a retired pool did not end cleanly: ${String(error)}`));
+  }
+
+  private evictIdle(): void {
+    if (this.pools.size < MAX_POOLS) return;
+    const idle = [...this.pools.entries()].filter(([, pool]) => pool.active === 0).sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
+    const oldest = idle[0];
+    if (oldest) {
+      this.log(`ending the least recently used ${oldest[1].spec.kind} pool (more than ${MAX_POOLS - 1} pools)`);
+      this.retire(oldest[0], oldest[1]);
+    }
+  }
+}
+
+/** Why `pool` must not run a batch of `spec` with these config stamps, or undefined when it may. */
+function staleness(pool: WarmPool, spec: PoolSpec, configs: Readonly<Record<string, string>>): string | undefined {
+  if (pool.spec.fingerprint !== spec.fingerprint) return 'the lock file, installed packages, a tool version or a file its options name changed';
+  for (const [dir, stamp] of Object.entries(configs)) {
+    const before = pool.seen.get(dir);
+    if (before !== undefined && before !== stamp) return `a config file in ${dir} (or a module it imports) changed`;
+  }
+  return undefined;
+}
