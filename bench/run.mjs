@@ -27,6 +27,9 @@ const say = (line = '') => {
 };
 // The corpus sits in .cache/, which our .gitignore ignores; the other tools do not read .gitignore either.
 const common = ['--no-gitignore', '--no-cache'];
+// No run may start or use a daemon (it would outlive the bench and serve the next contender warm) unless it says
+// --daemon, which wins over this: only the daemon scenario does.
+process.env.PARALLEL_TASKS_DAEMON = '0';
 
 if (only.has('overhead')) {
   say('## Pool overhead (no-op and small tasks through the scheduler)');
