@@ -2,7 +2,7 @@
 // alternative on the same files in one session, after checking that they give
 // the same answers. Prints Markdown for BENCHMARKS.md.
 //
-//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor,queue,queue-hop]
+//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor,queue,queue-hop,daemon]
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { ensureCorpus, CORPUS_PACKAGE, CORPUS_VERSION } from './corpus.mjs';
 import { compare, machine, measure, table } from './measure.mjs';
 import { queueScenario } from './queue.mjs';
 import { queueHopScenario } from './queue-hop.mjs';
+import { daemonScenario } from './daemon.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string', default: 'overhead,analyze,lint,prettier,cache,isolation,limits,editor' } } });
@@ -85,6 +86,10 @@ if (only.has('queue')) {
 
 if (only.has('queue-hop')) {
   await queueHopScenario({ cli, corpus, runs, common, say });
+}
+
+if (only.has('daemon')) {
+  await daemonScenario({ cli, corpus, runs, bin, common, say });
 }
 
 if (only.has('prettier')) {

@@ -19,6 +19,12 @@ interface Flight {
   reject(error: unknown): void;
 }
 
+/**
+ * How long the daemon gets to confirm a cancelled batch (it terminates the worker: well under a second). A daemon
+ * that does not is hung (stopped, swapping): the connection is dropped and what it held runs here.
+ */
+const CANCEL_REPLY_MS = 5000;
+
 export interface DaemonExecutorOptions {
   /** Connects (starting the daemon if that is the plan); undefined: run locally. Called with the first batch. */
   readonly open: () => Promise<DaemonConnection | undefined>;
@@ -143,7 +149,17 @@ export class DaemonExecutor implements Executor {
     if (flight.cancelled) return;
     flight.cancelled = true;
     if (flight.local) flight.local.cancel();
-    else if (flight.sent) void this.target?.then((connection) => connection?.send({ type: 'cancel', id: flight.id }));
+    else if (flight.sent) void this.target?.then((connection) => connection && this.cancelOn(connection, flight));
+  }
+
+  private cancelOn(connection: DaemonConnection, flight: Flight): void {
+    connection.send({ type: 'cancel', id: flight.id });
+    const timer = setTimeout(() => {
+      if (!this.flights.has(flight.id) || flight.local || connection.closed) return;
+      this.options.log(`parallel-tasks: the daemon (pid ${connection.pid}) did not answer for ${CANCEL_REPLY_MS / 1000} s; no longer using it for this run`);
+      connection.close();
+    }, CANCEL_REPLY_MS);
+    timer.unref();
   }
 
   stats(): { busy: number; pending: number; workers: number } {

@@ -36,6 +36,23 @@ describe('CLI daemon faults', function () {
     assert.equal(JSON.parse(run.stdout).length, 40);
   });
 
+  it('a hung daemon (SIGSTOP): the batch over its time limit is not waited for, and the run completes here', async () => {
+    suite.project(SLOW.files, SLOW.ms);
+    suite.cli(['daemon', 'start']);
+    const pid = suite.status()?.pid as number;
+    const client = suite.start([...LINT, '--timeout', '2']);
+    try {
+      await until(() => (suite.status()?.pools[0]?.busy ?? 0) > 0, 'the run\'s batches on the daemon');
+      process.kill(pid, 'SIGSTOP');
+      const run = await client.exited;
+      assert.match(run.stderr, /did not answer for 5 s/);
+      assert.equal(run.stdout, suite.cli([...LINT, '--no-daemon']).stdout, 'every file reported, as without the daemon');
+    } finally {
+      // A stopped daemon answers no `daemon stop`: the cleanup would not find it.
+      process.kill(pid, 'SIGKILL');
+    }
+  });
+
   it('Ctrl+C in the client stops its batches on the daemon, which stays warm and serves the next run', async () => {
     const { pid, client } = await midRun();
     client.child.kill('SIGINT');
