@@ -62,7 +62,7 @@ export async function daemonExecutor(plan: PlannedJob, flags: DaemonFlags, root:
     open: async () => running ?? openDaemon(place, root, build, true, say),
     pool: { kind: plan.kind.name, options: plan.options, isolation: plan.isolation, workers: plan.workers, heapMb: plan.heapCapMb },
     fingerprint: () => poolFingerprint(plan.kind.name, plan.options, root),
-    stamps: new ConfigStamps(root),
+    stamps: new ConfigStamps(),
     localPool,
     log: say,
   });

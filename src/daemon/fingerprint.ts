@@ -43,13 +43,16 @@ export async function poolFingerprint(kind: string, options: unknown, root: stri
   return sha256([kind, JSON.stringify(options), installed, ...parts].join('\n'));
 }
 
-/** Files that decide a tool's configuration in their folder (CONFIG_FILES_GLOB, without the lock files: see poolFingerprint). */
-const CONFIG_NAME = /^(eslint\.config\..*|\.prettierrc(\..*)?|prettier\.config\..*|\.prettierignore|\.editorconfig|package\.json|package\.yaml)$/;
+/**
+ * Files that decide a tool's configuration in their folder: CONFIG_FILES_GLOB without the lock files (see
+ * poolFingerprint), with the ignore files Prettier honours and the TypeScript projects a typed lint config loads.
+ */
+const CONFIG_NAME = /^(eslint\.config\..*|\.prettierrc(\..*)?|prettier\.config\..*|\.prettierignore|\.gitignore|\.editorconfig|package\.json|package\.yaml|[tj]sconfig(\..*)?\.json)$/;
 /** Loaded as code: a change to a module it imports counts too. */
 const CODE = /\.(js|mjs|cjs|ts|mts|cts)$/;
 
 /**
- * The config files in each folder from a batch's files up to the root, by
+ * The config files in each folder from a batch's files up to the filesystem root, by
  * folder: `{ folder: stamp }`. The daemon remembers the stamp each warm pool
  * has seen for a folder; a different one means its workers may hold the old
  * config (ESLint keeps a config once loaded, Node keeps the modules it
@@ -60,16 +63,15 @@ const CODE = /\.(js|mjs|cjs|ts|mts|cts)$/;
 export class ConfigStamps {
   private readonly folders = new Map<string, Promise<string>>();
 
-  constructor(private readonly root: string) {}
-
   async forFiles(files: readonly string[]): Promise<Record<string, string>> {
     const wanted = new Set<string>();
     for (const file of files) {
+      // Up to the filesystem's root, not the run's: ESLint finds a config above the folder a run starts in.
       let dir = path.dirname(file);
       while (!wanted.has(dir)) {
         wanted.add(dir);
         const parent = path.dirname(dir);
-        if (dir === this.root || parent === dir || !dir.startsWith(this.root)) break;
+        if (parent === dir) break;
         dir = parent;
       }
     }

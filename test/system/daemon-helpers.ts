@@ -40,7 +40,8 @@ export function sources(count: number): Record<string, string> {
  */
 export function daemonSuite(): {
   project(files?: Record<string, string>, slowMs?: number): string;
-  cli(args: readonly string[], env?: NodeJS.ProcessEnv): CliRun;
+  /** `cwd`: a folder of the project (default its root), which has a daemon of its own. */
+  cli(args: readonly string[], env?: NodeJS.ProcessEnv, cwd?: string): CliRun;
   start(args: readonly string[], env?: NodeJS.ProcessEnv): CliProcess;
   status(): DaemonStatusJson | null;
   runtime(): string;
@@ -55,7 +56,7 @@ export function daemonSuite(): {
     delete base.CI;
     return { ...base, ...extra };
   };
-  const cli = (args: readonly string[], extra?: NodeJS.ProcessEnv): CliRun => spawnCli(args, dir, { env: env(extra), timeout: 120_000 });
+  const cli = (args: readonly string[], extra?: NodeJS.ProcessEnv, cwd = dir): CliRun => spawnCli(args, cwd, { env: env(extra), timeout: 120_000 });
   const status = (): DaemonStatusJson | null => JSON.parse(cli(['daemon', 'status', '--json']).stdout || 'null') as DaemonStatusJson | null;
   beforeEach(() => {
     const scratch = tempDir('pt-daemon-');

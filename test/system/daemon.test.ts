@@ -50,6 +50,22 @@ describe('CLI daemon', function () {
     assert.equal(suite.status()?.runs, 2);
   });
 
+  it('picks up a change to the config of a folder above the one the run starts in', () => {
+    const dir = suite.project();
+    const sub = path.join(dir, 'src');
+    const args = ['lint', '.', '--format', 'json', '--no-cache', '--workers', '2'];
+    try {
+      assert.match(suite.cli(args, {}, sub).stdout, /marker v1/);
+      writeFileSync(path.join(dir, 'plugin.js'), pluginSource('v2'));
+      const after = suite.cli(args, {}, sub);
+      assert.match(after.stdout, /marker v2/);
+      assert.doesNotMatch(after.stdout, /marker v1/);
+    } finally {
+      // The daemon of the subfolder: the suite's cleanup stops the project root's.
+      suite.cli(['daemon', 'stop'], {}, sub);
+    }
+  });
+
   it('is not used under CI=true unless --daemon, nor with --no-daemon or PARALLEL_TASKS_DAEMON=0', () => {
     suite.project();
     for (const [args, env] of [
