@@ -1,9 +1,10 @@
 // The CLI's daemon (issue 14), with real processes: the CLI, the detached daemon it starts and the daemon's
 // workers. No timing is asserted: that a run was served warm shows in the daemon's own count of runs.
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { alive, daemonSuite, pluginSource, sockets, sources, until } from './daemon-helpers';
+import { repoRoot, writeFiles } from '../helpers/files';
+import { alive, CONFIG, daemonSuite, pluginSource, sockets, sources, until } from './daemon-helpers';
 
 const LINT = ['lint', 'src', '--format', 'json', '--no-cache', '--workers', '2'];
 
@@ -63,6 +64,27 @@ describe('CLI daemon', function () {
     } finally {
       // The daemon of the subfolder: the suite's cleanup stops the project root's.
       suite.cli(['daemon', 'stop'], {}, sub);
+    }
+  });
+
+  it('picks up a new version of the project\'s own ESLint', () => {
+    // Inside the repository, so that the project's copy of ESLint finds its dependencies in our node_modules.
+    const dir = path.join(repoRoot, 'out', `daemon-eslint-${process.pid}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFiles(dir, { 'eslint.config.cjs': CONFIG, 'plugin.js': pluginSource('v1'), ...sources(4) });
+    cpSync(path.join(repoRoot, 'node_modules', 'eslint'), path.join(dir, 'node_modules', 'eslint'), { recursive: true });
+    // --no-gitignore: the repository's .gitignore leaves out/ out.
+    const sarif = ['lint', 'src', '--format', 'sarif', '--no-cache', '--no-gitignore', '--workers', '2'];
+    const version = (run: { stdout: string }): string => (JSON.parse(run.stdout) as { runs: { tool: { driver: { version: string } } }[] }).runs[0]?.tool.driver.version ?? '';
+    try {
+      const before = version(suite.cli(sarif, {}, dir));
+      const manifest = path.join(dir, 'node_modules', 'eslint', 'package.json');
+      writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(`"version": "${before}"`, '"version": "99.0.0"'));
+      assert.equal(version(suite.cli(sarif, {}, dir)), '99.0.0', 'the warm pool must not answer with the ESLint it loaded before');
+    } finally {
+      suite.cli(['daemon', 'stop'], {}, dir);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
