@@ -134,7 +134,13 @@ class Daemon {
           counted = true;
           this.runs++;
         }
-        this.handle(socket, message, running);
+        try {
+          this.handle(socket, message, running);
+        } catch (error) {
+          // A batch the daemon cannot even start (a pool that cannot be created) fails alone, not the daemon.
+          this.options.log(`could not serve a ${message.type}: ${errorMessage(error)}`);
+          if (message.type === 'batch') send(socket, { type: 'failed', id: message.id, error: { message: `the daemon could not run the batch: ${errorMessage(error)}` } });
+        }
       },
       () => (authenticated ? Number.MAX_SAFE_INTEGER : MAX_HELLO_BYTES),
     );

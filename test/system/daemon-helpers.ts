@@ -66,9 +66,10 @@ export function daemonSuite(): {
     cleanups.push(scratch.cleanup, run.cleanup);
   });
   afterEach(() => {
-    const pid = status()?.pid;
     cli(['daemon', 'stop']);
-    if (pid !== undefined) {
+    // Whatever a test left that `daemon stop` cannot reach (stopped, refused by its permissions, another
+    // folder's): every daemon started in this runtime folder logged its pid there.
+    for (const pid of loggedDaemons(path.join(runtime, 'parallel-tasks'))) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -115,4 +116,17 @@ export function alive(pid: number): boolean {
 /** The socket files in a runtime folder: none, when no daemon was started. */
 export function sockets(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.sock')) : [];
+}
+
+/** The daemons the logs of a runtime folder name that still run as daemons (a pid reused since is left alone). */
+function loggedDaemons(dir: string): number[] {
+  const logs = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.log')) : [];
+  const pids = logs.flatMap((log) => [...readFileSync(path.join(dir, log), 'utf8').matchAll(/serving .* \(pid (\d+),/g)].map((match) => Number(match[1])));
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon\0serve');
+    } catch {
+      return false;
+    }
+  });
 }
