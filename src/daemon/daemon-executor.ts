@@ -52,6 +52,7 @@ export class DaemonExecutor implements Executor {
   private fingerprint: Promise<string> | undefined;
   private local: PoolExecutor | undefined;
   private terminated = false;
+  private gaveUp = false;
 
   constructor(private readonly options: DaemonExecutorOptions) {
     this.kind = options.pool.isolation;
@@ -79,8 +80,7 @@ export class DaemonExecutor implements Executor {
   private async route(flight: Flight): Promise<void> {
     const [connection, fingerprint, configs] = await Promise.all([this.connect(), (this.fingerprint ??= this.options.fingerprint()), this.options.stamps.forFiles(flight.request.files)]).catch(
       (error: unknown) => {
-        this.options.log(`parallel-tasks: not using the daemon: ${error instanceof Error ? error.message : String(error)}`);
-        this.target = Promise.resolve(undefined);
+        this.giveUp(error);
         return [undefined, '', {}] as const;
       },
     );
@@ -91,17 +91,31 @@ export class DaemonExecutor implements Executor {
   }
 
   private connect(): Promise<DaemonConnection | undefined> {
-    this.target ??= this.options.open().then((connection) => {
-      if (!connection) return undefined;
-      if (this.terminated) {
-        connection.close();
+    this.target ??= this.options.open().then(
+      (connection) => {
+        if (!connection) return undefined;
+        if (this.terminated) {
+          connection.close();
+          return undefined;
+        }
+        connection.onMessage((message) => this.onDaemonMessage(message));
+        connection.onClose(() => this.onLost(connection));
+        return connection;
+      },
+      (error: unknown) => {
+        this.giveUp(error);
         return undefined;
-      }
-      connection.onMessage((message) => this.onDaemonMessage(message));
-      connection.onClose(() => this.onLost(connection));
-      return connection;
-    });
+      },
+    );
     return this.target;
+  }
+
+  /** The daemon cannot be used for this run (not started, unsafe, its fingerprint unreadable): said once, then all runs here. */
+  private giveUp(error: unknown): void {
+    this.target = Promise.resolve(undefined);
+    if (this.gaveUp) return;
+    this.gaveUp = true;
+    this.options.log(`parallel-tasks: not using the daemon: ${error instanceof Error ? error.message : String(error)}; running on workers here`);
   }
 
   private onDaemonMessage(message: DaemonMessage): void {

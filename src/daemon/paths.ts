@@ -13,6 +13,9 @@ export interface DaemonPlace {
   readonly log: string;
 }
 
+/** The longest Unix socket path Linux takes (sun_path holds 108 bytes with the final NUL). */
+const MAX_SOCKET_PATH = 107;
+
 /** The daemon could not be used safely or at all: said in one line, and the run goes on locally. */
 export class DaemonUnavailableError extends Error {
   override readonly name = 'DaemonUnavailableError';
@@ -76,5 +79,8 @@ export function daemonPlace(root: string, dir = ensurePrivateDir()): DaemonPlace
     // A root that cannot be resolved is named as given.
   }
   const name = `d-${sha256(real).slice(0, 16)}`;
-  return { dir, socket: path.join(dir, `${name}.sock`), token: path.join(dir, `${name}.token`), log: path.join(dir, `${name}.log`) };
+  const socket = path.join(dir, `${name}.sock`);
+  // Longer, and Node binds a socket at a cut-off path that no client finds.
+  if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) throw new DaemonUnavailableError(`the socket's path would be too long (${Buffer.byteLength(socket)} bytes, at most ${MAX_SOCKET_PATH}): ${dir}; set XDG_RUNTIME_DIR to a shorter folder`);
+  return { dir, socket, token: path.join(dir, `${name}.token`), log: path.join(dir, `${name}.log`) };
 }

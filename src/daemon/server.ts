@@ -3,7 +3,7 @@ import { chmodSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSyn
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { BatchExecution } from '../core/executor';
 import { errorMessage, errorName } from '../core/errors';
-import type { DaemonPlace } from './paths';
+import { DaemonUnavailableError, type DaemonPlace } from './paths';
 import { DaemonPools } from './pools';
 import { MAX_HELLO_BYTES, readLines, send, type ClientMessage, type DaemonIdentity, type DaemonStatus } from './wire';
 
@@ -51,7 +51,8 @@ async function claimSocket(server: Server, socket: string): Promise<boolean> {
     await listen(server, socket);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || (await socketAnswers(socket))) return false;
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw new DaemonUnavailableError(`cannot listen on ${socket}: ${errorMessage(error)}`);
+    if (await socketAnswers(socket)) return false;
     unlinkSync(socket);
     await listen(server, socket);
     return true;
@@ -66,11 +67,17 @@ export async function serveDaemon(options: ServeOptions): Promise<boolean> {
     log('another daemon already serves this workspace');
     return false;
   }
-  chmodSync(place.socket, 0o600);
-  // Written only once the socket is ours: a client presents it first, and another user cannot read it.
-  const temp = `${place.token}.${process.pid}`;
-  writeFileSync(temp, daemon.token, { mode: 0o600 });
-  renameSync(temp, place.token);
+  try {
+    chmodSync(place.socket, 0o600);
+    // Written only once the socket is ours: a client presents it first, and another user cannot read it.
+    const temp = `${place.token}.${process.pid}`;
+    writeFileSync(temp, daemon.token, { mode: 0o600 });
+    renameSync(temp, place.token);
+  } catch (error) {
+    // A listening server would keep a daemon that cannot serve alive.
+    daemon.server.close();
+    throw error;
+  }
   log(`serving ${options.root} on ${place.socket} (pid ${process.pid}, Node ${process.version}, idle timeout ${Math.round(options.idleTimeoutMs / 1000)} s)`);
   return daemon.run();
 }

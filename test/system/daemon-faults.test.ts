@@ -2,7 +2,8 @@
 // crashing, Ctrl+C in the client, two clients at once, a stale socket, unsafe folders, another build.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../helpers/files';
 import { alive, daemonSuite, sockets, sources, until } from './daemon-helpers';
@@ -99,9 +100,26 @@ describe('CLI daemon faults', function () {
     assert.equal(status?.runs, 1);
   });
 
+  it('a daemon that cannot start: one line says why, and the run goes on here', () => {
+    const dir = suite.project();
+    // Something that is not a socket where the daemon's socket goes: the daemon cannot listen, and exits.
+    mkdirSync(suite.runtime(), { mode: 0o700 });
+    mkdirSync(path.join(suite.runtime(), `d-${createHash('sha256').update(realpathSync(dir)).digest('hex').slice(0, 16)}.sock`));
+    const run = suite.cli(LINT);
+    const lines = run.stderr.split('\n').filter((line) => /not using the daemon/.test(line));
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0] ?? '', /the daemon exited at start with code 2 \(see .*\.log\); running on workers here/);
+    assert.equal(run.stdout, suite.cli([...LINT, '--no-daemon']).stdout);
+    const log = readdirSync(suite.runtime()).find((name) => name.endsWith('.log')) ?? 'no log';
+    assert.match(readFileSync(path.join(suite.runtime(), log), 'utf8'), /parallel-tasks: /, 'the log says why');
+  });
+
   it('refuses a private folder open to others or owned by another user, and a readable token, saying why', () => {
     suite.project();
     const local = suite.cli([...LINT, '--no-daemon']);
+    const long = path.join(path.dirname(suite.runtime()), 'x'.repeat(110));
+    mkdirSync(long, { mode: 0o700 });
+    assert.match(suite.cli(LINT, { XDG_RUNTIME_DIR: long }).stderr, /not using the daemon: the socket's path would be too long/);
     mkdirSync(suite.runtime(), { mode: 0o755 });
     chmodSync(suite.runtime(), 0o755);
     const open = suite.cli(LINT);
