@@ -75,6 +75,10 @@ async function serve(root: string): Promise<number> {
 
 /** Runs a subcommand; a daemon that cannot be used safely is a one-line error (exit 2). */
 async function guarded(action: () => Promise<number>): Promise<number> {
+  if (process.platform === 'win32') {
+    err('parallel-tasks: the daemon is not available on Windows (it needs Unix sockets in a folder only you can open)');
+    return 2;
+  }
   try {
     return await action();
   } catch (error) {

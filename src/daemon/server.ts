@@ -16,6 +16,8 @@ export interface ServeOptions {
   readonly log: (line: string) => void;
 }
 
+/** How long a new connection has to present the token. */
+const HELLO_TIMEOUT_MS = 5000;
 /** How often the daemon checks that its socket is still its own (another daemon may have replaced it). */
 const SOCKET_CHECK_MS = 30_000;
 
@@ -128,12 +130,15 @@ class Daemon {
     this.armIdle();
     let authenticated = false;
     let counted = false;
+    // A peer that never presents the token would keep the daemon from ever going idle.
+    const helloTimer = setTimeout(() => socket.destroy(), HELLO_TIMEOUT_MS);
     const running = new Map<number, BatchExecution>();
     readLines(
       socket,
       (raw) => {
         const message = raw as ClientMessage;
         if (!authenticated) {
+          clearTimeout(helloTimer);
           authenticated = this.hello(socket, message);
           return;
         }
@@ -153,6 +158,7 @@ class Daemon {
     );
     socket.on('error', () => undefined);
     socket.on('close', () => {
+      clearTimeout(helloTimer);
       // The client is gone (done, Ctrl+C twice, killed): what it left running is of no use to anyone.
       for (const execution of running.values()) execution.cancel();
       this.sockets.delete(socket);
