@@ -13,12 +13,15 @@ interface WarmPool {
   retired: boolean;
 }
 
+/** How far the heap cap a run asks for may be from a warm pool's before the pool is replaced. */
+const HEAP_TOLERANCE = 1.5;
+
 /** More pools than this (other tasks, options, worker counts) and the least recently used idle one ends. */
 const MAX_POOLS = 4;
 
 /**
- * The daemon's warm pools, one per task, options, isolation, worker count and
- * heap cap. A pool answers only a run of the same fingerprint whose config
+ * The daemon's warm pools, one per task, options, isolation and worker count
+ * (and a heap cap near the run's). A pool answers only a run of the same fingerprint whose config
  * files are as its batches saw them: otherwise it is retired (ended once its
  * running batches, possibly another client's, are done) and a fresh pool
  * takes its place, so that no result comes from a config that changed.
@@ -34,7 +37,8 @@ export class DaemonPools {
 
   /** The pool for a batch; call `release` with it when the batch is over. */
   acquire(spec: PoolSpec, configs: Readonly<Record<string, string>>): WarmPool {
-    const key = JSON.stringify([spec.kind, spec.options, spec.isolation, spec.workers, spec.heapMb]);
+    // Not the heap cap: it is a share of the memory free when a run starts, which differs from run to run.
+    const key = JSON.stringify([spec.kind, spec.options, spec.isolation, spec.workers]);
     let pool = this.pools.get(key);
     const stale = pool && staleness(pool, spec, configs);
     if (pool && stale) {
@@ -101,6 +105,9 @@ export class DaemonPools {
 /** Why `pool` must not run a batch of `spec` with these config stamps, or undefined when it may. */
 function staleness(pool: WarmPool, spec: PoolSpec, configs: Readonly<Record<string, string>>): string | undefined {
   if (pool.spec.fingerprint !== spec.fingerprint) return 'the lock file, installed packages, a tool version or a file its options name changed';
+  // Within a factor of 1.5 either way, the warm pool's cap (its share of the memory free when it started) stands.
+  const { heapMb } = pool.spec;
+  if (heapMb > spec.heapMb * HEAP_TOLERANCE || heapMb * HEAP_TOLERANCE < spec.heapMb) return `the heap cap per worker is now ${spec.heapMb} MB, not ${heapMb} MB (the memory free changed)`;
   for (const [dir, stamp] of Object.entries(configs)) {
     const before = pool.seen.get(dir);
     if (before !== undefined && before !== stamp) return `a config file in ${dir} (or a module it imports) changed`;
