@@ -22,7 +22,7 @@ const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function describe(status: DaemonStatus): string[] {
   const up = Math.round((Date.now() - status.startedAt) / 1000);
-  const pools = status.pools.map((p) => `  ${p.kind}: ${p.workers} ${p.isolation} worker(s), ${p.live} started, ${p.busy} batch(es) running, fingerprint ${p.fingerprint}`);
+  const pools = status.pools.map((p) => `  ${p.kind}: ${p.workers} ${p.isolation} worker(s) (heap cap ${p.heapMb} MB), ${p.live} started, ${p.busy} batch(es) running, fingerprint ${p.fingerprint}`);
   return [
     `daemon ${status.pid} for ${status.root}: up ${up} s, ${status.runs} run(s), ${status.batches} batch(es), ${status.connections} client(s) connected now`,
     `ends after ${Math.round(status.idleTimeoutMs / 1000)} s idle; log: ${status.log}`,

@@ -1,5 +1,5 @@
 import { PoolExecutor } from '../core/pool-executor';
-import type { PoolSpec } from './wire';
+import type { DaemonStatus, PoolSpec } from './wire';
 
 interface WarmPool {
   readonly spec: PoolSpec;
@@ -64,8 +64,16 @@ export class DaemonPools {
     if (pool.retired && pool.active === 0) this.end(pool);
   }
 
-  describe(): { kind: string; isolation: PoolSpec['isolation']; workers: number; fingerprint: string; busy: number; live: number }[] {
-    return [...this.pools.values()].map(({ spec, executor, active }) => ({ kind: spec.kind, isolation: spec.isolation, workers: spec.workers, fingerprint: spec.fingerprint.slice(0, 12), busy: active, live: executor.stats().workers }));
+  describe(): DaemonStatus['pools'] {
+    return [...this.pools.values()].map(({ spec, executor, active }) => ({
+      kind: spec.kind,
+      isolation: spec.isolation,
+      workers: spec.workers,
+      heapMb: spec.heapMb,
+      fingerprint: spec.fingerprint.slice(0, 12),
+      busy: active,
+      live: executor.stats().workers,
+    }));
   }
 
   get busy(): boolean {

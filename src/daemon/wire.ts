@@ -36,7 +36,16 @@ export interface DaemonStatus {
   readonly batches: number;
   /** Clients connected besides the one asking. */
   readonly connections: number;
-  readonly pools: readonly { readonly kind: string; readonly isolation: Isolation; readonly workers: number; readonly fingerprint: string; readonly busy: number; readonly live: number }[];
+  readonly pools: readonly {
+    readonly kind: string;
+    readonly isolation: Isolation;
+    readonly workers: number;
+    readonly heapMb: number;
+    readonly fingerprint: string;
+    readonly busy: number;
+    /** Workers started (workerpool starts them on demand). */
+    readonly live: number;
+  }[];
   readonly log: string;
 }
 

@@ -12,7 +12,7 @@ export interface DaemonStatusJson {
   readonly pid: number;
   readonly runs: number;
   readonly batches: number;
-  readonly pools: readonly { readonly kind: string; readonly busy: number; readonly fingerprint: string }[];
+  readonly pools: readonly { readonly kind: string; readonly busy: number; readonly heapMb: number; readonly fingerprint: string }[];
 }
 
 /** A local plugin: `marker` names its version on every file, `slow` spins per file, `crash` kills its worker on a marker. */

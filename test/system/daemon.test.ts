@@ -88,6 +88,18 @@ describe('CLI daemon', function () {
     }
   });
 
+  it('keeps its pool while the heap cap a run asks for stays near the pool\'s, and replaces it beyond', () => {
+    suite.project();
+    const heap = (mb: number): void => assert.equal(suite.cli(LINT, { PARALLEL_TASKS_WORKER_HEAP_MB: String(mb) }).status, 1);
+    heap(1000);
+    heap(1200);
+    assert.deepEqual(suite.status()?.pools.map((p) => p.heapMb), [1000], 'a cap near the pool\'s keeps it warm');
+    heap(3000);
+    const status = suite.status();
+    assert.deepEqual(status?.pools.map((p) => p.heapMb), [3000]);
+    assert.equal(status?.runs, 3);
+  });
+
   it('is not used under CI=true unless --daemon, nor with --no-daemon or PARALLEL_TASKS_DAEMON=0', () => {
     suite.project();
     for (const [args, env] of [
