@@ -181,6 +181,8 @@ class Daemon {
   private handle(socket: Socket, message: ClientMessage, running: Map<number, BatchExecution>): void {
     switch (message.type) {
       case 'batch': {
+        // Its pools were fingerprinted for its own folder: a batch rooted elsewhere belongs to another daemon.
+        if (message.request.root !== this.options.root) throw new Error(`it serves ${this.options.root}, not ${message.request.root}`);
         this.batches++;
         const pool = this.pools.acquire(message.pool, message.configs);
         const { id } = message;
