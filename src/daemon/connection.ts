@@ -3,7 +3,7 @@ import { createConnection, type Socket } from 'node:net';
 import { checkPrivate, DaemonUnavailableError, type DaemonPlace } from './paths';
 import { readLines, send, type ClientMessage, type DaemonIdentity, type DaemonMessage } from './wire';
 
-/** How long a connected daemon gets to answer the hello: it is on this machine, so this is generous. */
+/** How long a connected daemon gets to answer the hello, a status or a stop: it is on this machine, so this is generous. */
 const HELLO_TIMEOUT_MS = 3000;
 
 /** An authenticated connection to a daemon. */
@@ -41,12 +41,17 @@ export class DaemonConnection {
     send(this.socket, message);
   }
 
-  /** Asks one thing and waits for the answer of that type (status, stop). */
+  /** Asks one thing and waits for the answer of that type (status, stop); undefined if none comes in time. */
   ask<T extends DaemonMessage['type']>(message: ClientMessage, answer: T): Promise<Extract<DaemonMessage, { type: T }> | undefined> {
     return new Promise((resolve) => {
-      this.onClose(() => resolve(undefined));
+      const timer = setTimeout(() => resolve(undefined), HELLO_TIMEOUT_MS);
+      const settle = (reply: Extract<DaemonMessage, { type: T }> | undefined): void => {
+        clearTimeout(timer);
+        resolve(reply);
+      };
+      this.onClose(() => settle(undefined));
       this.onMessage((reply) => {
-        if (reply.type === answer) resolve(reply as Extract<DaemonMessage, { type: T }>);
+        if (reply.type === answer) settle(reply as Extract<DaemonMessage, { type: T }>);
       });
       this.send(message);
     });
