@@ -46,7 +46,10 @@ async function stop(root: string): Promise<number> {
     out(`no daemon runs for ${root}`);
     return 0;
   }
-  await stopDaemon(connection, place);
+  if (!(await stopDaemon(connection, place))) {
+    err(`parallel-tasks: the daemon (pid ${connection.pid}) did not stop when asked; end it with: kill ${connection.pid}`);
+    return 1;
+  }
   out(`daemon ${connection.pid} stopped`);
   return 0;
 }

@@ -46,12 +46,17 @@ export async function startDaemon(place: DaemonPlace, root: string, build: strin
   throw new DaemonUnavailableError(`the daemon did not answer within ${START_TIMEOUT_MS / 1000} s (see ${place.log})`);
 }
 
-/** Asks a daemon to stop and waits until its socket no longer answers. */
-export async function stopDaemon(connection: DaemonConnection, place: DaemonPlace): Promise<void> {
-  await connection.ask({ type: 'stop' }, 'stopping');
+/** Asks a daemon to stop and waits until its socket no longer answers; false if it did not agree or let go in time. */
+export async function stopDaemon(connection: DaemonConnection, place: DaemonPlace): Promise<boolean> {
+  const agreed = await connection.ask({ type: 'stop' }, 'stopping');
   connection.close();
+  if (!agreed) return false;
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (Date.now() < deadline && (await socketAnswers(place.socket))) await sleep(40);
+  while (await socketAnswers(place.socket)) {
+    if (Date.now() > deadline) return false;
+    await sleep(40);
+  }
+  return true;
 }
 
 export async function daemonStatus(connection: DaemonConnection): Promise<DaemonStatus | undefined> {
@@ -74,7 +79,7 @@ export async function openDaemon(place: DaemonPlace, root: string, build: string
       return undefined;
     }
     log(`parallel-tasks: replacing the daemon (pid ${running.pid}): ${why}`);
-    await stopDaemon(running, place);
+    if (!(await stopDaemon(running, place))) throw new DaemonUnavailableError(`the daemon (pid ${running.pid}) did not stop when asked`);
   }
   return start ? startDaemon(place, root, build) : undefined;
 }
