@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { daemonStatus, openDaemon, stopDaemon } from '../daemon/client';
 import { connectDaemon } from '../daemon/connection';
 import { identityOf } from '../daemon/identity';
-import { daemonPlace, DaemonUnavailableError } from '../daemon/paths';
+import { daemonPlace, DaemonUnavailableError, privateDir } from '../daemon/paths';
 import { serveDaemon } from '../daemon/server';
 import type { DaemonStatus } from '../daemon/wire';
 import { workerBuild } from './job';
@@ -40,8 +41,8 @@ async function start(root: string): Promise<number> {
 }
 
 async function stop(root: string): Promise<number> {
-  const place = daemonPlace(root);
-  const connection = await connectDaemon(place);
+  const place = existsSync(privateDir()) ? daemonPlace(root) : undefined;
+  const connection = place && (await connectDaemon(place));
   if (!connection) {
     out(`no daemon runs for ${root}`);
     return 0;
@@ -55,7 +56,8 @@ async function stop(root: string): Promise<number> {
 }
 
 async function status(root: string, json: boolean): Promise<number> {
-  const connection = await connectDaemon(daemonPlace(root));
+  // Asking creates nothing: without the private folder, no daemon runs.
+  const connection = existsSync(privateDir()) ? await connectDaemon(daemonPlace(root)) : undefined;
   const found = connection && (await daemonStatus(connection));
   connection?.close();
   if (json) out(JSON.stringify(found ?? null));
