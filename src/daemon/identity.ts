@@ -7,8 +7,9 @@ import type { DaemonIdentity } from './wire';
  * replace the daemon. Our own variables decide whether and where the daemon
  * runs, not what it computes.
  */
-const VOLATILE = new Set(['PWD', 'OLDPWD', 'SHLVL', '_', 'WINDOWID', 'COLUMNS', 'LINES', 'GPG_TTY', 'TMUX', 'TMUX_PANE', 'STY', 'XDG_RUNTIME_DIR', 'CI', 'NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE']);
-const VOLATILE_PREFIXES = ['PARALLEL_TASKS_', 'TERM_', 'SSH_', 'VSCODE_', 'XDG_SESSION_'];
+const VOLATILE = new Set(['PWD', 'OLDPWD', 'SHLVL', '_', 'WINDOWID', 'COLUMNS', 'LINES', 'GPG_TTY', 'TMUX', 'TMUX_PANE', 'STY', 'XDG_RUNTIME_DIR', 'CI', 'NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE', 'INIT_CWD']);
+/** `npm_`: what npm and npx set for a script (its name, its command line), which differ between `npm run lint` and `npm run lint:ci`. */
+const VOLATILE_PREFIXES = ['PARALLEL_TASKS_', 'TERM_', 'SSH_', 'VSCODE_', 'XDG_SESSION_', 'npm_'];
 
 /**
  * A hash of the environment the daemon's workers would see. The daemon's

@@ -43,9 +43,9 @@ describe('daemon: when it is used', () => {
 });
 
 describe('daemon: identity and private folder', () => {
-  it('a new terminal (PWD, SHLVL, TERM_SESSION_ID) keeps the daemon; a variable a config may read replaces it', () => {
+  it('a new terminal (PWD, SHLVL, TERM_SESSION_ID) or npm script keeps the daemon; a variable a config may read replaces it', () => {
     const base = { PATH: '/usr/bin', NODE_ENV: 'development', PWD: '/a', SHLVL: '1', TERM_SESSION_ID: 'x' };
-    assert.equal(environmentHash(base), environmentHash({ ...base, PWD: '/b', SHLVL: '3', TERM_SESSION_ID: 'y', PARALLEL_TASKS_DAEMON: '1' }));
+    assert.equal(environmentHash(base), environmentHash({ ...base, PWD: '/b', SHLVL: '3', TERM_SESSION_ID: 'y', PARALLEL_TASKS_DAEMON: '1', npm_lifecycle_event: 'lint' }));
     assert.notEqual(environmentHash(base), environmentHash({ ...base, NODE_ENV: 'production' }));
   });
 
