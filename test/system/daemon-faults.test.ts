@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../helpers/files';
 import { alive, daemonSuite, sockets, sources, until } from './daemon-helpers';
@@ -55,11 +55,17 @@ describe('CLI daemon faults', function () {
   });
 
   it('Ctrl+C in the client stops its batches on the daemon, which stays warm and serves the next run', async () => {
-    const { pid, client } = await midRun();
+    // A file whose lint never ends: only a cancel on the daemon frees its worker.
+    const dir = suite.project({ ...sources(8), 'src/spin.js': '// SPIN_FOREVER\n' });
+    suite.cli(['daemon', 'start']);
+    const pid = suite.status()?.pid as number;
+    const client = suite.start(LINT);
+    await until(() => existsSync(path.join(dir, 'src', 'spinning')), 'the endless file to start on the daemon');
     client.child.kill('SIGINT');
     const run = await client.exited;
     assert.equal(run.status, 130, run.stderr);
-    await until(() => suite.status()?.pools[0]?.busy === 0, 'the cancelled batches to end on the daemon');
+    await until(() => suite.status()?.pools[0]?.busy === 0, 'the cancelled batch to end on the daemon');
+    rmSync(path.join(dir, 'src', 'spin.js'));
     const next = suite.cli(LINT);
     assert.equal(next.stdout, suite.cli([...LINT, '--no-daemon']).stdout);
     const status = suite.status();

@@ -15,18 +15,23 @@ export interface DaemonStatusJson {
   readonly pools: readonly { readonly kind: string; readonly busy: number; readonly heapMb: number; readonly fingerprint: string }[];
 }
 
-/** A local plugin: `marker` names its version on every file, `slow` spins per file, `crash` kills its worker on a marker. */
+/** A local plugin: `marker` names its version on every file, `slow` spins per file, `crash` kills its worker on a marker, `spin` never ends on one. */
 export function pluginSource(version: string, slowMs = 0): string {
   return `module.exports = { rules: {
   marker: { create: (context) => ({ Program: (node) => context.report({ node, message: 'marker ${version}' }) }) },
   slow: { create: () => ({ Program: () => { const end = Date.now() + ${slowMs}; while (Date.now() < end); } }) },
   crash: { create: (context) => ({ Program: () => { if (context.sourceCode.text.includes('CRASH_HERE')) process.kill(process.pid, 'SIGKILL'); } }) },
+  spin: { create: (context) => ({ Program: () => {
+    if (!context.sourceCode.text.includes('SPIN_FOREVER')) return;
+    require('node:fs').writeFileSync(require('node:path').join(require('node:path').dirname(context.filename), 'spinning'), '');
+    for (;;);
+  } }) },
 } };
 `;
 }
 
 export const CONFIG = `const local = require('./plugin.js');
-module.exports = [{ plugins: { local }, rules: { 'local/marker': 'warn', 'local/slow': 'error', 'local/crash': 'error', 'no-unused-vars': 'error' } }];
+module.exports = [{ plugins: { local }, rules: { 'local/marker': 'warn', 'local/slow': 'error', 'local/crash': 'error', 'local/spin': 'error', 'no-unused-vars': 'error' } }];
 `;
 
 /** `count` small files, each with one unused variable. */
