@@ -2,7 +2,7 @@
 // alternative on the same files in one session, after checking that they give
 // the same answers. Prints Markdown for BENCHMARKS.md.
 //
-//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor,queue,queue-hop,startup,tuning]
+//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor,queue,queue-hop,daemon,startup,tuning]
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { ensureCorpus, CORPUS_PACKAGE, CORPUS_VERSION } from './corpus.mjs';
 import { compare, machine, measure, table } from './measure.mjs';
 import { queueScenario } from './queue.mjs';
 import { queueHopScenario } from './queue-hop.mjs';
+import { daemonScenario } from './daemon.mjs';
 import { startupScenario } from './startup.mjs';
 import { tuningScenario } from './tuning.mjs';
 
@@ -29,6 +30,9 @@ const say = (line = '') => {
 };
 // The corpus sits in .cache/, which our .gitignore ignores; the other tools do not read .gitignore either.
 const common = ['--no-gitignore', '--no-cache'];
+// No run may start or use a daemon (it would outlive the bench and serve the next contender warm) unless it says
+// --daemon, which wins over this: only the daemon scenario does.
+process.env.PARALLEL_TASKS_DAEMON = '0';
 
 if (only.has('overhead')) {
   say('## Pool overhead (no-op and small tasks through the scheduler)');
@@ -97,6 +101,10 @@ if (only.has('startup')) {
 
 if (only.has('queue-hop')) {
   await queueHopScenario({ cli, corpus, runs, common, say });
+}
+
+if (only.has('daemon')) {
+  await daemonScenario({ cli, corpus, runs, bin, common, say });
 }
 
 if (only.has('prettier')) {

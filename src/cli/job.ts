@@ -17,13 +17,14 @@ import { UsageError } from '../core/errors';
 import { runBatch } from '../worker/run-batch';
 import { taskHandlers } from '../worker/handlers';
 import { exitNow } from './exit-guard';
+import { daemonExecutor, type DaemonFlags } from './daemon-choice';
 import { queueUrl, type QueueFlags } from './queue-env';
 import { ProgressDisplay } from './progress';
 import { recordPhases } from './phases';
 import { exitOnTerminationSignals } from './signals';
 
 /** Options every command shares. */
-export interface CommonOptions extends QueueFlags {
+export interface CommonOptions extends QueueFlags, DaemonFlags {
   readonly workers?: string;
   readonly isolation?: string;
   readonly timeout: string;
@@ -167,7 +168,9 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   // Through a queue, --workers counts the workers this process adds to it; none unless asked.
   // Loaded only by a run through a queue: BullMQ and its Redis client cost every other run ~100 ms to load.
   const queueRun = url ? await (await import('./queue-run')).openQueueRun(url, common, plan, automatic ? 0 : plan.workers, fileTimeoutMs, cache?.keyFor) : undefined;
-  const executor = queueRun?.executor ?? createExecutor(plan, fileTimeoutMs);
+  // Not through a queue, the run goes to the workspace's warm daemon pool when it may (see daemon-choice.ts).
+  const daemon = queueRun ? undefined : await daemonExecutor(plan, common, cwd);
+  const executor = queueRun?.executor ?? daemon?.executor ?? createExecutor(plan, fileTimeoutMs);
   const controller = new AbortController();
   const interrupts = handleInterrupts(executor, controller);
   const { termination } = interrupts;
@@ -190,7 +193,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
         signal: controller.signal,
         // Through a queue, what this machine's cache misses is asked of the queue's shared one.
         cache: cache && queueRun?.shared ? { ...cache, shared: queueRun.shared } : cache,
-        ...(automatic && !plan.fragile && !plan.external && !queueRun ? { smallRunExecutor: () => inProcessExecutor(fileTimeoutMs) } : {}),
+        ...(automatic && !plan.fragile && !plan.external && !queueRun && !daemon?.warm ? { smallRunExecutor: () => inProcessExecutor(fileTimeoutMs) } : {}),
       },
       state,
     );

@@ -5,6 +5,8 @@ import { errorMessage, errorName } from '../core/errors';
 import { CACHE_STRATEGIES } from '../core/result-cache';
 import { guardExit, releaseExit } from './exit-guard';
 import { analyzeCommand } from './analyze-command';
+import { addDaemonCommand } from './daemon-command';
+import { DAEMON_ENV } from './daemon-choice';
 import { runCommand } from './run-command';
 import { lintCommand } from './lint-command';
 import { transformCommand } from './transform-command';
@@ -29,6 +31,9 @@ function withCommonOptions(command: Command): Command {
     .option('--no-gitignore', 'do not honour .gitignore files')
     .option('--max-file-size <bytes>', 'skip files larger than this', String(2 * 1024 * 1024))
     .option('--no-progress', 'no live progress display, even on a terminal')
+    // Both given: commander leaves the value unset unless one is typed, so the environment can decide.
+    .option('--daemon', 'run on the warm worker pool of this folder\'s daemon (starting it), even with CI=true')
+    .option('--no-daemon', `run on workers of this process only (also: ${DAEMON_ENV}=0)`)
     .option('--no-cache', 'process every file, even those unchanged since the last run')
     .option('--cache-location <file>', 'where to keep the result cache (default: node_modules/.cache/parallel-tasks, else ~/.cache/parallel-tasks)')
     .addOption(
@@ -110,6 +115,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     );
 
   addWorkerCommand(program, setExit);
+  addDaemonCommand(program, setExit);
   return program;
 }
 

@@ -12,7 +12,7 @@ import type { AnyTaskKind, CacheKeyInputs } from '../core/task-api';
 const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
 
 /** The nearest lock file from `dir` up to the filesystem root, with its hash. */
-async function nearestLockFile(root: string): Promise<string> {
+export async function nearestLockFile(root: string): Promise<string> {
   let dir = root;
   for (;;) {
     for (const name of LOCK_FILES) {

@@ -8,6 +8,10 @@ import * as path from 'node:path';
 export const repoRoot = path.resolve(__dirname, '../../..');
 export const workerScript = path.join(repoRoot, 'dist', 'worker.js');
 export const cliScript = path.join(repoRoot, 'dist', 'cli.js');
+// A run of the CLI may start a daemon that outlives it and serves later runs warm (issue 14): every test that
+// spawns the CLI imports cliScript from here, and none of them may leave one behind or be served by another
+// test's. test/system/daemon.test.ts turns it on for its own runs, each with a private folder of its own.
+process.env.PARALLEL_TASKS_DAEMON = '0';
 export const behaviourWorker = path.resolve(__dirname, '../fixtures/workers/behaviours.js');
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures', 'projects');
 
