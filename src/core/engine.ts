@@ -5,6 +5,7 @@ import type { DiscoveredFile } from './types';
 import { UnmatchedPathsError } from './errors';
 import { discoverFiles, type DiscoveryOptions, type DiscoveryResult } from './discovery';
 import type { Executor } from './executor';
+import { executorForMemory, type MemoryFit } from './memory-fit';
 import { RunState } from './run-state';
 import { Scheduler, type ScheduleOutcome, type SchedulerOptions } from './scheduler';
 
@@ -27,6 +28,8 @@ export interface JobSpec {
    * workers runs on the calling thread instead, and the run says so.
    */
   readonly smallRunExecutor?: () => Executor;
+  /** When given, a run whose workers would not all fit in memory runs on fewer (see memory-fit.ts). */
+  readonly memoryFit?: MemoryFit;
   /**
    * Whether a path or glob that matched no file stops the job before anything
    * runs (default: it does; a run over it would check nothing and look green).
@@ -74,7 +77,7 @@ export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunSt
   });
   const expectedMs = batches.remainingMs;
   const small = spec.smallRunExecutor && pool.kind !== 'in-process' && expectedMs < SMALL_RUN_MS;
-  const executor = small && spec.smallRunExecutor ? spec.smallRunExecutor() : pool;
+  const executor = small && spec.smallRunExecutor ? spec.smallRunExecutor() : await executorForMemory(pool, spec.memoryFit, toRun, state);
   state.apply({
     type: 'run-start',
     kind: spec.kind,
