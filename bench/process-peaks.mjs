@@ -42,7 +42,8 @@ export function sampleProcessPeaks(pid) {
       const info = all.get(p);
       if (!info) continue;
       const seen = peaks.get(p);
-      peaks.set(p, { pid: p, cmdline: info.cmdline, peakKb: Math.max(seen?.peakKb ?? 0, Math.round(info.resident / 1024)) });
+      // A process that has exited (a zombie until reaped) reads as an empty command line: keep the first one seen.
+      peaks.set(p, { pid: p, cmdline: seen?.cmdline || info.cmdline, peakKb: Math.max(seen?.peakKb ?? 0, Math.round(info.resident / 1024)) });
     }
   };
   const timer = setInterval(sample, INTERVAL_MS);
