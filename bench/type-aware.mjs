@@ -12,7 +12,7 @@ import { sampleProcessPeaks } from './process-peaks.mjs';
 import { ensureTypeAwareFixture } from './type-aware-fixture.mjs';
 
 /** The estimate in src/tasks/lint/worker-memory.ts, repeated here so the table shows it beside the measurement. */
-const estimateMb = (bytes) => 512 + (160 * bytes) / 2 ** 20;
+const estimateMb = (bytes) => 450 + (260 * bytes) / 2 ** 20;
 
 function sourceBytes(dir) {
   return readdirSync(dir, { recursive: true })

@@ -7,16 +7,17 @@ const MiB = 1024 * 1024;
 /**
  * Peak resident memory of one type-aware lint worker (typescript-eslint with
  * `projectService` or `project`: each worker builds the TypeScript program of
- * the project, with the types of what it imports): about 512 MB, plus 160 MB
- * per MB of source in the run. Fitted to bench/type-aware.mjs (this
- * repository's src/ copied 1, 3 and 6 times: 0.5, 1.6 and 3.2 MB of
- * TypeScript, 565, 828 and 957 MB per worker process); it errs high for large
- * projects, where V8 collects harder as the heap fills. The program holds
- * the whole project, so a run over part of a project needs more than its
- * files suggest: the estimate is a floor for such runs.
+ * the project, with the types of what it imports): about 450 MB, plus 260 MB
+ * per MB of source in the run. Fitted to the highest of repeated measurements
+ * in bench/type-aware.mjs (this repository's src/ copied 1, 3 and 6 times:
+ * 0.51, 1.52 and 3.05 MB of TypeScript; 566, 828 and 1246 MB for one worker
+ * process). Those peaks are with a 4 GB heap cap, under which V8 collects
+ * lazily, so the estimate errs high rather than low. The program holds the
+ * whole project, so a run over part of a project needs more than its files
+ * suggest: for such runs the estimate is a floor.
  */
 export function typeAwareWorkerMb(sourceBytes: number): number {
-  return 512 + (160 * sourceBytes) / MiB;
+  return 450 + (260 * sourceBytes) / MiB;
 }
 
 /** Files whose configs are looked at: type-aware configs cover whole projects, so a spread sample finds them. */
