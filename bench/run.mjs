@@ -2,7 +2,8 @@
 // alternative on the same files in one session, after checking that they give
 // the same answers. Prints Markdown for BENCHMARKS.md.
 //
-//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor,queue,queue-hop,daemon,startup,tuning]
+//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor,queue,queue-hop,daemon,scaling,type-aware,startup,tuning]
+//   [--sizes 100,1000,10000] (scaling: file counts) [--copies 1,3] (type-aware: copies of src/ in the project)
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,9 +16,11 @@ import { queueHopScenario } from './queue-hop.mjs';
 import { daemonScenario } from './daemon.mjs';
 import { startupScenario } from './startup.mjs';
 import { tuningScenario } from './tuning.mjs';
+import { scalingScenario } from './scaling.mjs';
+import { typeAwareScenario } from './type-aware.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string', default: 'overhead,analyze,lint,prettier,cache,isolation,limits,editor' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '100,1000,10000' }, copies: { type: 'string', default: '1,3' }, only: { type: 'string', default: 'overhead,analyze,lint,prettier,cache,isolation,limits,editor' } } });
 const runs = Number(values.runs);
 const only = new Set(values.only.split(','));
 const corpus = ensureCorpus();
@@ -105,6 +108,14 @@ if (only.has('queue-hop')) {
 
 if (only.has('daemon')) {
   await daemonScenario({ cli, corpus, runs, bin, common, say });
+}
+
+if (only.has('scaling')) {
+  await scalingScenario({ cli, corpus, runs, bin, common, say, sizes: values.sizes.split(',').map(Number) });
+}
+
+if (only.has('type-aware')) {
+  await typeAwareScenario({ cli, runs, bin, common, say, copies: values.copies.split(',').map(Number) });
 }
 
 if (only.has('prettier')) {

@@ -97,8 +97,12 @@ function inProcessExecutor(fileTimeoutMs: number): Executor {
 function createExecutor(plan: PlannedJob, fileTimeoutMs: number): Executor {
   if (plan.external) return plan.external.executor;
   if (plan.workers === 0) return inProcessExecutor(fileTimeoutMs);
-  // Workers start on demand, so a pool that ends up unused costs only the check of its processes' flags (~40 ms, beside discovery).
-  return new TunedPool({ script: path.join(__dirname, 'worker.js'), workers: plan.workers, isolation: plan.isolation, maxOldGenerationSizeMb: plan.heapCapMb });
+  return createPool(plan, plan.workers, plan.heapCapMb);
+}
+
+/** Workers start on demand, so a pool that ends up unused costs only the check of its processes' flags (~40 ms, beside discovery). */
+function createPool(plan: PlannedJob, workers: number, heapMb: number): TunedPool {
+  return new TunedPool({ script: path.join(__dirname, 'worker.js'), workers, isolation: plan.isolation, maxOldGenerationSizeMb: heapMb });
 }
 
 function parseIsolation(value: string | undefined): IsolationChoice | undefined {
@@ -194,6 +198,8 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
         // Through a queue, what this machine's cache misses is asked of the queue's shared one.
         cache: cache && queueRun?.shared ? { ...cache, shared: queueRun.shared } : cache,
         ...(automatic && !plan.fragile && !plan.external && !queueRun && !daemon?.warm ? { smallRunExecutor: () => inProcessExecutor(fileTimeoutMs) } : {}),
+        // Workers that each need much memory (type-aware lint): no more than fit, in a pool made for the run.
+        ...(plan.workerMemory && !queueRun ? { memoryFit: { estimate: plan.workerMemory, fewerWorkers: (workers: number, heapMb: number) => createPool(plan, workers, heapMb) } } : {}),
       },
       state,
     );

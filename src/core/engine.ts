@@ -5,6 +5,7 @@ import type { DiscoveredFile } from './types';
 import { UnmatchedPathsError } from './errors';
 import { discoverFiles, type DiscoveryOptions, type DiscoveryResult } from './discovery';
 import type { Executor } from './executor';
+import { executorForMemory, type MemoryFit } from './memory-fit';
 import { RunState } from './run-state';
 import { Scheduler, type ScheduleOutcome, type SchedulerOptions } from './scheduler';
 
@@ -27,6 +28,8 @@ export interface JobSpec {
    * workers runs on the calling thread instead, and the run says so.
    */
   readonly smallRunExecutor?: () => Executor;
+  /** When given, a run whose workers would not all fit in memory runs on fewer (see memory-fit.ts). */
+  readonly memoryFit?: MemoryFit;
   /**
    * Whether a path or glob that matched no file stops the job before anything
    * runs (default: it does; a run over it would check nothing and look green).
@@ -74,43 +77,48 @@ export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunSt
   });
   const expectedMs = batches.remainingMs;
   const small = spec.smallRunExecutor && pool.kind !== 'in-process' && expectedMs < SMALL_RUN_MS;
-  const executor = small && spec.smallRunExecutor ? spec.smallRunExecutor() : pool;
-  const note = executor === pool ? await pool.prepare?.(expectedMs) : undefined;
-  state.apply({
-    type: 'run-start',
-    kind: spec.kind,
-    total: discovery.files.length + discovery.skipped.length,
-    workers: executor.concurrency,
-    executor: executor.kind,
-    ...(small ? { executorReason: `small run (about ${Math.round(expectedMs)} ms of work): not worth starting workers` } : {}),
-  });
-  if (note) state.apply({ type: 'output', stream: 'stderr', text: `parallel-tasks: ${note}\n` });
-  state.addPending(discovery.files.map((f) => f.path));
-  if (discovery.skipped.length > 0) state.apply({ type: 'skipped', files: discovery.skipped });
-  for (const hit of hits) state.apply({ type: 'cached', file: hit.file.path, outcome: { status: 'ok', value: hit.value as R }, ...(hit.shared ? { shared: true } : {}) });
-  const outcome = await new Scheduler<R>(executor, state, spec.scheduler).run({
-    kind: spec.kind,
-    root: spec.root,
-    options: spec.options,
-    batches,
-    signal: spec.signal,
-    sources: spec.sources,
-  });
-  if (spec.cache) {
-    const fresh: { hash: string; key: string; value: unknown }[] = [];
-    for (const record of state.results()) {
-      const miss = misses.get(record.path);
-      if (miss && record.outcome?.status === 'ok') {
-        spec.cache.store.store(miss.file, miss.hash, miss.key, record.outcome.value, record.durationMs ?? 0);
-        fresh.push({ hash: miss.hash, key: miss.key, value: record.outcome.value });
+  const executor = small && spec.smallRunExecutor ? spec.smallRunExecutor() : await executorForMemory(pool, spec.memoryFit, toRun, state);
+  // Told the run's expected work, a tuned pool picks threads or processes (see tuned-pool.ts).
+  const note = small ? undefined : await executor.prepare?.(expectedMs);
+  // A pool made for this run (a small run's thread, fewer workers for memory) ends with it, whatever happens.
+  try {
+    state.apply({
+      type: 'run-start',
+      kind: spec.kind,
+      total: discovery.files.length + discovery.skipped.length,
+      workers: executor.concurrency,
+      executor: executor.kind,
+      ...(small ? { executorReason: `small run (about ${Math.round(expectedMs)} ms of work): not worth starting workers` } : {}),
+    });
+    if (note) state.apply({ type: 'output', stream: 'stderr', text: `parallel-tasks: ${note}\n` });
+    state.addPending(discovery.files.map((f) => f.path));
+    if (discovery.skipped.length > 0) state.apply({ type: 'skipped', files: discovery.skipped });
+    for (const hit of hits) state.apply({ type: 'cached', file: hit.file.path, outcome: { status: 'ok', value: hit.value as R }, ...(hit.shared ? { shared: true } : {}) });
+    const outcome = await new Scheduler<R>(executor, state, spec.scheduler).run({
+      kind: spec.kind,
+      root: spec.root,
+      options: spec.options,
+      batches,
+      signal: spec.signal,
+      sources: spec.sources,
+    });
+    if (spec.cache) {
+      const fresh: { hash: string; key: string; value: unknown }[] = [];
+      for (const record of state.results()) {
+        const miss = misses.get(record.path);
+        if (miss && record.outcome?.status === 'ok') {
+          spec.cache.store.store(miss.file, miss.hash, miss.key, record.outcome.value, record.durationMs ?? 0);
+          fresh.push({ hash: miss.hash, key: miss.key, value: record.outcome.value });
+        }
       }
+      await storeShared(spec.cache.shared, fresh, state);
+      const unsaved = await spec.cache.store.save();
+      if (unsaved) state.apply({ type: 'output', stream: 'stderr', text: `parallel-tasks: ${unsaved}\n` });
     }
-    await storeShared(spec.cache.shared, fresh, state);
-    const unsaved = await spec.cache.store.save();
-    if (unsaved) state.apply({ type: 'output', stream: 'stderr', text: `parallel-tasks: ${unsaved}\n` });
+    return { state, outcome, discovery };
+  } finally {
+    if (executor !== pool) await executor.terminate();
   }
-  if (executor !== pool) await executor.terminate();
-  return { state, outcome, discovery };
 }
 
 interface Miss {

@@ -4,7 +4,7 @@ import { UsageError } from './errors';
 import { sha256 } from './hash';
 import { workerHeapLimitForMachine } from './memory';
 import type { IsolationChoice } from './worker-tuning';
-import type { AnyTaskKind, ExternalRun } from './task-api';
+import type { AnyTaskKind, ExternalRun, WorkerMemoryEstimate } from './task-api';
 
 /**
  * What a front end knows before a run, from CLI flags or the editor's
@@ -44,7 +44,7 @@ export interface PlannedJob {
   /** The options as the kind's schema parsed them. */
   readonly options: unknown;
   /** Everything `runJob` needs but the cache (opened by the front end, which knows where caches live). */
-  readonly spec: Omit<JobSpec, 'cache' | 'signal' | 'sources' | 'smallRunExecutor'>;
+  readonly spec: Omit<JobSpec, 'cache' | 'signal' | 'sources' | 'smallRunExecutor' | 'memoryFit'>;
   /** Where the work runs: our workers (threads or processes) or the kind's external executor. */
   readonly isolation: IsolationChoice;
   readonly workers: number;
@@ -57,6 +57,11 @@ export interface PlannedJob {
   /** Results may be cached (the kind says what they depend on). */
   readonly cacheable: boolean;
   readonly external?: ExternalRun;
+  /**
+   * What each worker needs when that is far more than usual (type-aware lint): the front end passes it to the
+   * engine with a way to make a smaller pool, and the engine starts no more workers than the memory holds.
+   */
+  readonly workerMemory?: WorkerMemoryEstimate;
 }
 
 /** An external command enforces its own time limit (and kills its process group); the scheduler's watchdog is the backstop. */
@@ -86,6 +91,7 @@ export function planJob(request: JobRequest): PlannedJob {
     unsavedText: kind.unsavedText && !external,
     cacheable: kind.cache !== undefined && !external,
     ...(external ? { external } : {}),
+    ...(kind.workerMemory && !external ? { workerMemory: kind.workerMemory(options, request.root) } : {}),
     spec: {
       kind: kind.name,
       root: request.root,

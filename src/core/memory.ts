@@ -36,10 +36,32 @@ export function workerHeapLimitMb(figures: MemoryFigures): number {
 }
 
 /**
+ * Overrides the memory the machine has available, in MB: for operators who
+ * want the worker count and heap caps sized for less than the machine has
+ * (other services share it), and for tests of what happens when memory is short.
+ */
+export const AVAILABLE_MEMORY_ENV = 'PARALLEL_TASKS_AVAILABLE_MEMORY_MB';
+
+/**
+ * The memory the system can give now without swapping, or the override in
+ * PARALLEL_TASKS_AVAILABLE_MEMORY_MB. Node's `availableMemory()` reads Linux's
+ * MemAvailable (free memory plus reclaimable cache) within the cgroup's limit;
+ * `os.freemem()` is the fallback in hosts whose Node predates it.
+ */
+export function availableMemoryBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const override = env[AVAILABLE_MEMORY_ENV];
+  if (override !== undefined && override !== '') {
+    const mb = Number(override);
+    if (!Number.isInteger(mb) || mb <= 0) throw new UsageError(`${AVAILABLE_MEMORY_ENV} must be a whole number of MB, got "${override}"`);
+    return mb * MiB;
+  }
+  const processMemory = process as NodeJS.Process & { availableMemory?: () => number };
+  return processMemory.availableMemory?.() ?? os.freemem();
+}
+
+/**
  * The heap cap for each of `workers` workers on this machine now, or the
- * override in PARALLEL_TASKS_WORKER_HEAP_MB. Node's `availableMemory()` already
- * takes the cgroup limit into account; `os.freemem()` is the fallback in hosts
- * whose Node predates it.
+ * override in PARALLEL_TASKS_WORKER_HEAP_MB.
  */
 export function workerHeapLimitForMachine(workers: number, env: NodeJS.ProcessEnv = process.env): number {
   const override = env[WORKER_HEAP_ENV];
@@ -48,10 +70,35 @@ export function workerHeapLimitForMachine(workers: number, env: NodeJS.ProcessEn
     if (!Number.isInteger(mb) || mb <= 0) throw new UsageError(`${WORKER_HEAP_ENV} must be a whole number of MB, got "${override}"`);
     return mb;
   }
-  const processMemory = process as NodeJS.Process & { availableMemory?: () => number; constrainedMemory?: () => number | undefined };
-  return workerHeapLimitMb({
-    workers,
-    availableBytes: processMemory.availableMemory?.() ?? os.freemem(),
-    constrainedBytes: processMemory.constrainedMemory?.() ?? 0,
-  });
+  const processMemory = process as NodeJS.Process & { constrainedMemory?: () => number | undefined };
+  return workerHeapLimitMb({ workers, availableBytes: availableMemoryBytes(env), constrainedBytes: processMemory.constrainedMemory?.() ?? 0 });
+}
+
+/**
+ * Part of the available memory that workers whose need is known (see
+ * `fitWorkersToMemory`) may take together: the rest is for the process that
+ * runs the pool (it holds every result until the run ends) and the machine.
+ */
+const WORKER_MEMORY_SHARE = 0.8;
+
+export interface WorkerFit {
+  readonly workers: number;
+  /** Set when fewer workers than asked for fit: the line the user sees. */
+  readonly message?: string;
+}
+
+/**
+ * How many of `requested` workers fit in the memory there is when each needs
+ * about `perWorkerMb` (a type-aware lint worker holds its own TypeScript
+ * program): 80% of the available memory divided by that, at least one worker.
+ */
+export function fitWorkersToMemory(figures: { readonly requested: number; readonly perWorkerMb: number; readonly availableMb: number; readonly what: string }): WorkerFit {
+  const { requested, perWorkerMb, availableMb, what } = figures;
+  const fit = Math.max(1, Math.floor((availableMb * WORKER_MEMORY_SHARE) / Math.max(1, perWorkerMb)));
+  if (fit >= requested) return { workers: requested };
+  const noun = (n: number): string => `${n} worker${n === 1 ? '' : 's'}`;
+  return {
+    workers: fit,
+    message: `${noun(fit)} instead of ${requested}: each ${what} needs ~${Math.round(perWorkerMb)} MB and ${Math.round(availableMb)} MB is free`,
+  };
 }

@@ -10,7 +10,7 @@ import type { SymlinkPolicy } from './discovery';
 import type { Executor } from './executor';
 import type { IsolationChoice } from './worker-tuning';
 import type { CachedValueSchema } from './result-cache';
-import type { BatchRequest, FileOutcome } from './types';
+import type { BatchRequest, DiscoveredFile, FileOutcome } from './types';
 
 /**
  * Processes one file of a batch in a worker. Throwing `ConfigError` stops the
@@ -147,6 +147,13 @@ export interface TaskKind<O = unknown, R = unknown> {
     readonly value: CachedValueSchema;
     keyInputs(options: O, root: string): Promise<CacheKeyInputs>;
   };
+  /**
+   * What each worker will need in memory for these files, when it is far more
+   * than an ordinary worker (a type-aware lint builds a TypeScript program per
+   * worker): the engine then starts no more workers than fit. Absent, or
+   * undefined for a run: the worker count stands.
+   */
+  workerMemory?(options: O, root: string): WorkerMemoryEstimate;
   /** The worker side, loaded only where files are processed. Absent for a kind that brings its own executor. */
   handler?(): Promise<FileHandler<O, R>>;
   /** An external program's run in a folder (custom tasks), or why the folder has nothing to run. */
@@ -154,6 +161,18 @@ export interface TaskKind<O = unknown, R = unknown> {
   readonly results: ResultHandling<O, R>;
   /** How the outcome of a run reads in one line ("3 problems", "2 files changed"). */
   summaryLine(totals: RunTotals): string;
+}
+
+/**
+ * See TaskKind.workerMemory. `perWorkerMb` is cheap (from the files' sizes);
+ * `applies` may load the tool's config, so it is asked only when the memory
+ * would not suffice for the workers asked for.
+ */
+export interface WorkerMemoryEstimate {
+  /** What such a worker is called in the message: "type-aware lint worker". */
+  readonly what: string;
+  perWorkerMb(files: readonly DiscoveredFile[]): number;
+  applies(files: readonly DiscoveredFile[]): Promise<boolean>;
 }
 
 /** What a file's cache key is made of besides its content: fixed parts, and an optional fingerprint per file. */

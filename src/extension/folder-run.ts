@@ -92,6 +92,8 @@ export class FolderRunner {
         sources: plan.unsavedText ? openDocumentSources() : undefined,
         // Through a queue, what this machine's cache misses is asked of the queue's shared cache.
         cache: cache && shared ? { ...cache, shared } : cache,
+        // Workers that each need much memory (type-aware lint): no more than fit, in a pool made for the run.
+        ...(plan.workerMemory && !queue && !plan.external ? { memoryFit: { estimate: plan.workerMemory, fewerWorkers: (workers: number, heapMb: number) => this.context.pool.forOneRun(workers, plan.isolation, heapMb) } } : {}),
       };
       return { result: await engine.runJob<unknown>(executor, spec, job.state), settings };
     } finally {

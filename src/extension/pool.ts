@@ -99,6 +99,17 @@ export class PoolManager implements vscode.Disposable {
     return executor;
   }
 
+  /**
+   * A pool for one run, which the engine terminates after it: fewer workers than the warm pool, when each
+   * needs more memory than the machine has for all of them (type-aware lint). Not kept warm: it exists
+   * because memory is short, and idle workers holding TypeScript programs would keep it short.
+   */
+  forOneRun(workers: number, isolation: IsolationChoice, heapMb: number): Executor {
+    this.log.info(`Starting a pool of ${workers} worker${workers === 1 ? '' : 's'} (${isolation}) for this run only (heap cap ${heapMb} MB each)`);
+    const { TunedPool } = loadEngine();
+    return new TunedPool({ script: this.workerScript, workers, isolation, maxOldGenerationSizeMb: heapMb, onLifecycle: (event) => this.log.info(`${event.type}: ${event.detail}`) });
+  }
+
   /** Both pools together: what tests check for busy or leaked workers. */
   stats(): { busy: number; pending: number; workers: number } {
     const total = { busy: 0, pending: 0, workers: 0 };

@@ -5,6 +5,7 @@ import { JS_TS_FILES } from '../file-types';
 import { problemsLine } from '../summary-lines';
 import { mapToolPaths } from '../tool-info';
 import { cachedLintValue } from './cached-value';
+import { lintWorkerMemory } from './worker-memory';
 import { lintOptionsSchema, type LintOptions, type LintValue, type RuleDocs } from './types';
 
 /** ESLint over the workspace: its results go to Problems, the CLI prints them as eslint does. */
@@ -24,6 +25,8 @@ export const lintKind: TaskKind<LintOptions, LintValue> = {
   symlinks: 'follow',
   unsavedText: true,
   cache: { value: cachedLintValue, keyInputs: (options, root) => eslintKeyInputs(root, options.configFile) },
+  // Type-aware configs build a TypeScript program in every worker: no more workers than the memory holds.
+  workerMemory: (options, root) => lintWorkerMemory(root, options.configFile),
   handler: async () => (await import('./handler')).lintFile,
   results: {
     view: 'problems',
