@@ -37,13 +37,14 @@ const NOT_TUNING = /^--(inspect|debug|eval|print|require|import|loader|experimen
  * The flags a worker process starts with, measured on 2 cores (BENCHMARKS.md, "Workers tuned per process"):
  * - `--single-threaded` once the workers fill the cores: V8's helper threads (concurrent GC and compiler) then
  *   only take time from another worker. With a core to spare they use it, so they stay.
- * - `--heap-growing-percent=100`: the heap may grow to twice what was live after a full GC instead of V8's up
- *   to 4×; a linter's live heap is small and its garbage large, so this took a third off the peak memory for a
- *   few percent of time.
+ * - `--heap-growing-percent=100` with two workers or more: the heap may grow to twice what was live after a
+ *   full GC instead of V8's up to 4×. A linter's live heap is small and its garbage large, and each worker's
+ *   headroom adds up: with 2 workers this took a third off the peak memory for a few percent of time. One
+ *   worker's heap is like the tool's own, and there the flag cost 5 % of the wall time and 10 % of the CPU.
  */
 export function workerProcessFlags(workers: number, cores = os.availableParallelism(), env: NodeJS.ProcessEnv = process.env): readonly string[] {
   const override = env[WORKER_FLAGS_ENV];
-  if (override === undefined) return [...(workers >= cores ? ['--single-threaded'] : []), '--heap-growing-percent=100'];
+  if (override === undefined) return [...(workers >= cores ? ['--single-threaded'] : []), ...(workers >= 2 ? ['--heap-growing-percent=100'] : [])];
   const flags = override.split(/\s+/).filter((flag) => flag.length > 0);
   for (const flag of flags) {
     // Tuning only: anything else (a script name, code to run, a debugger) would start something that is not our worker.

@@ -8,8 +8,9 @@ describe('worker tuning', () => {
     assert.equal(isolationForRun(60_000), 'process');
   });
 
-  it('keeps V8 helper threads while a core is spare, and stops them once the workers fill the cores', () => {
-    assert.deepEqual(workerProcessFlags(1, 2, {}), ['--heap-growing-percent=100']);
+  it('keeps V8 helper threads while a core is spare, and stops them once the workers fill the cores; bounds the heaps of several', () => {
+    assert.deepEqual(workerProcessFlags(1, 2, {}), []);
+    assert.deepEqual(workerProcessFlags(1, 1, {}), ['--single-threaded']);
     assert.deepEqual(workerProcessFlags(2, 2, {}), ['--single-threaded', '--heap-growing-percent=100']);
     assert.deepEqual(workerProcessFlags(3, 8, {}), ['--heap-growing-percent=100']);
     assert.deepEqual(workerProcessFlags(16, 8, {}), ['--single-threaded', '--heap-growing-percent=100']);
