@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ESLint } from 'eslint';
 import type { ParallelTasksApi } from '../../src/extension/extension';
 import type { RunSummary } from '../../src/extension/run-types';
+import { SWITCH_POOL_MS } from '../../src/core/worker-tuning';
 
 /**
  * Runs inside a real VS Code extension host (code-server here, desktop VS Code
@@ -390,14 +391,16 @@ describe('Parallel Tasks in a real VS Code host', function () {
     it('cancels a long run: every worker goes idle and the counts add up', async () => {
       const big = path.join(root, 'big');
       mkdirSync(big, { recursive: true });
-      const body = readFileSync(path.join(root, 'src', 'nested', 'complex.js'), 'utf8').repeat(40);
+      const unit = readFileSync(path.join(root, 'src', 'nested', 'complex.js'), 'utf8');
+      // More expected work (1 ms per KB before any is measured) than a warm thread pool keeps: the run goes to processes whatever ran before.
+      const body = unit.repeat(Math.ceil((1.5 * SWITCH_POOL_MS * 1024) / 600 / unit.length));
       for (let i = 0; i < 600; i++) writeFileSync(path.join(big, `file${i}.js`), body);
       try {
         // Lint: long enough to catch mid-run (analyze on oxc's parser finishes these 600 files in about a second).
         const running = vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace');
         for (let i = 0; i < 100 && !(extension.view()?.running && (extension.view()?.snapshot.counts.done ?? 0) > 0); i++) await settle(50);
         assert.ok(extension.view()?.running, 'the run is going');
-        assert.equal(extension.view()?.snapshot.executor, 'process', 'a run this large goes to worker processes (isolation auto)');
+        assert.equal(extension.view()?.snapshot.executor, 'process', 'a run this large goes to worker processes (isolation auto), even after a small one warmed threads');
         assert.equal(await vscode.commands.executeCommand('parallelTasks.cancelRun'), true);
         const summary = (await running) as RunSummary;
         assert.equal(summary.phase, 'cancelled');
