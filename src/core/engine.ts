@@ -78,10 +78,10 @@ export async function runJob<R>(pool: Executor, spec: JobSpec, state = new RunSt
   const expectedMs = batches.remainingMs;
   const small = spec.smallRunExecutor && pool.kind !== 'in-process' && expectedMs < SMALL_RUN_MS;
   const executor = small && spec.smallRunExecutor ? spec.smallRunExecutor() : await executorForMemory(pool, spec.memoryFit, toRun, state);
-  // Told the run's expected work, a tuned pool picks threads or processes (see tuned-pool.ts).
-  const note = small ? undefined : await executor.prepare?.(expectedMs);
   // A pool made for this run (a small run's thread, fewer workers for memory) ends with it, whatever happens.
   try {
+    // Told the run's expected work, a tuned pool picks threads or processes (see tuned-pool.ts).
+    const note = small ? undefined : await executor.prepare?.(expectedMs);
     state.apply({
       type: 'run-start',
       kind: spec.kind,
