@@ -7,10 +7,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 
 const PAGE = 4096;
-const INTERVAL_MS = 100;
+export const INTERVAL_MS = 100;
 
-/** Parent pid and resident bytes of every process, read from /proc. */
-function processes() {
+/** Parent pid and resident bytes of every process (and its command line when asked), read from /proc. */
+function processes(withCommandLine) {
   const all = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -19,7 +19,8 @@ function processes() {
       // The name in parentheses may hold spaces; the fields after it are plain.
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       const resident = Number(readFileSync(`/proc/${entry}/statm`, 'utf8').split(' ')[1]) * PAGE;
-      all.set(Number(entry), { ppid, resident });
+      const cmdline = withCommandLine ? readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ') : '';
+      all.set(Number(entry), { ppid, resident, cmdline });
     } catch {
       // The process ended between the listing and the read.
     }
@@ -27,8 +28,9 @@ function processes() {
   return all;
 }
 
-function treeResident(root) {
-  const all = processes();
+/** Every process under `root` (itself included) now, with what /proc says of each. */
+export function processTree(root, withCommandLine = false) {
+  const all = processes(withCommandLine);
   const tree = new Set([root]);
   for (let grew = true; grew; ) {
     grew = false;
@@ -39,9 +41,7 @@ function treeResident(root) {
       }
     }
   }
-  let sum = 0;
-  for (const pid of tree) sum += all.get(pid)?.resident ?? 0;
-  return sum;
+  return [...tree].filter((pid) => all.has(pid)).map((pid) => ({ pid, ...all.get(pid) }));
 }
 
 /** Starts sampling the tree under `pid`; `stop()` returns the peak in KiB, or undefined where /proc is missing. */
@@ -49,7 +49,10 @@ export function sampleTreeMemory(pid) {
   if (process.platform !== 'linux') return { stop: () => undefined };
   let peak = 0;
   const sample = () => {
-    peak = Math.max(peak, treeResident(pid));
+    peak = Math.max(
+      peak,
+      processTree(pid).reduce((sum, p) => sum + p.resident, 0),
+    );
   };
   const timer = setInterval(sample, INTERVAL_MS);
   return {

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export type Exit = { code: number | null; signal: NodeJS.Signals | null } | 'still running';
 
@@ -12,4 +13,18 @@ export function exitWithin(child: ChildProcess, ms: number): Promise<Exit> {
       resolve({ code, signal });
     });
   });
+}
+
+/** Whether `pid` is a running process (a zombie whose parent did not reap it yet has ended, too). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }

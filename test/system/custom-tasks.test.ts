@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { cliScript, repoRoot, tempDir, writeFiles } from '../helpers/files';
+import { alive } from '../helpers/exits';
 
 interface RunJson {
   task: string;
@@ -372,17 +373,3 @@ describe('custom tasks (external commands)', function () {
     });
   });
 });
-
-/** Whether a process still runs: a zombie (killed, not yet reaped by its new parent) does not count. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../helpers/files';
-import { alive, daemonSuite, sockets, sources, until } from './daemon-helpers';
+import { daemonSuite, sockets, sources, until } from './daemon-helpers';
+import { alive } from '../helpers/exits';
 
 const LINT = ['lint', 'src', '--format', 'json', '--no-cache', '--workers', '2'];
 /** 40 files at 150 ms each on 2 workers: a run of about 3 s, long enough to be caught in the middle. */

@@ -104,19 +104,6 @@ export async function until(check: () => boolean, what: string, timeoutMs = 30_0
   }
 }
 
-/** Whether `pid` is a running process (a zombie whose parent did not reap it yet has ended, too). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /** The socket files in a runtime folder: none, when no daemon was started. */
 export function sockets(dir: string): string[] {

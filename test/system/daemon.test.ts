@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot, writeFiles } from '../helpers/files';
-import { alive, CONFIG, daemonSuite, pluginSource, sockets, sources, until } from './daemon-helpers';
+import { CONFIG, daemonSuite, pluginSource, sockets, sources, until } from './daemon-helpers';
+import { alive } from '../helpers/exits';
 
 const LINT = ['lint', 'src', '--format', 'json', '--no-cache', '--workers', '2'];
 

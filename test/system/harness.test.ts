@@ -7,19 +7,11 @@ import { exitWithin } from '../helpers/exits';
 import { createNamespace, namespaceSupport, type Namespace } from '../helpers/netns';
 import { redisServerPath, startRedis, uniquePrefix, type RedisOptions, type RedisServer } from '../helpers/redis-server';
 import { redisCall, type RespReply } from '../helpers/resp';
+import { alive } from '../helpers/exits';
 
 // What the queue executor's tests rely on from test/helpers/redis-server.ts and netns.ts: a real Redis with the
 // settings BullMQ needs, restarts and stops that behave like a server's, and a second "machine" that reaches
 // Redis only through its own link, which can be cut.
-
-/** Alive and not a zombie (an orphan killed inside a namespace may stay a zombie under an init that does not reap). */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 function ipOut(...args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8' });
