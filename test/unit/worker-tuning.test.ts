@@ -8,12 +8,12 @@ describe('worker tuning', () => {
     assert.equal(isolationForRun(60_000), 'process');
   });
 
-  it('keeps V8 helper threads while a core is spare, and stops them once the workers fill the cores; bounds the heaps of several', () => {
+  it('keeps V8 helper threads while a core is spare, and stops them (and compiles to baseline code at once) once the workers fill the cores; bounds the heaps of several', () => {
     assert.deepEqual(workerProcessFlags(1, 2, {}), []);
-    assert.deepEqual(workerProcessFlags(1, 1, {}), ['--single-threaded']);
-    assert.deepEqual(workerProcessFlags(2, 2, {}), ['--single-threaded', '--heap-growing-percent=100']);
+    assert.deepEqual(workerProcessFlags(1, 1, {}), ['--single-threaded', '--always-sparkplug']);
+    assert.deepEqual(workerProcessFlags(2, 2, {}), ['--single-threaded', '--always-sparkplug', '--heap-growing-percent=100']);
     assert.deepEqual(workerProcessFlags(3, 8, {}), ['--heap-growing-percent=100']);
-    assert.deepEqual(workerProcessFlags(16, 8, {}), ['--single-threaded', '--heap-growing-percent=100']);
+    assert.deepEqual(workerProcessFlags(16, 8, {}), ['--single-threaded', '--always-sparkplug', '--heap-growing-percent=100']);
   });
 
   it('takes the flags from the environment instead when given there, none for an empty value', () => {
