@@ -196,6 +196,15 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await page.screenshot({ path: path.join(artifacts, 'walkthrough-linted.png') });
   });
 
+  it('in an untrusted workspace the walkthrough offers Analyze, which needs no trust, instead of Lint', async () => {
+    const { page } = await open({ trusted: false, runner: false });
+    await runFromPalette(page, 'Parallel Tasks: Get Started');
+    const walkthrough = page.locator('.gettingStartedContainer');
+    await walkthrough.getByText('Analyze the workspace', { exact: true }).first().waitFor({ timeout: 60_000 });
+    assert.equal(await walkthrough.getByText('Lint the workspace', { exact: true }).count(), 0);
+    await page.screenshot({ path: path.join(artifacts, 'walkthrough-untrusted.png') });
+  });
+
   for (const theme of ['dark', 'light'] as const) {
     it(`panel (${theme} theme): lint from the panel shows the run's numbers; clicking a problem opens the editor at its line`, async () => {
       const files: Record<string, string> = {};
