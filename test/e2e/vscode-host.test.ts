@@ -1,26 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { SuiteReport } from '../integration/index';
-import { launchBrowser, openWorkbench } from '../host/browser';
-import { ensureCodeServer, installVsix, prepareExtensions, repoRoot, startCodeServer, type CodeServer } from '../host/code-server';
-import { makeWorkspace } from '../host/workspace';
+import { launchBrowser } from '../host/browser';
+import { ensureCodeServer, repoRoot } from '../host/code-server';
+import { artifacts, closeSessions, generatedModule, openSession, panelFrame, pickQuickInput, runFromPalette, startFromPanel, type Session, type SessionOptions } from '../host/session';
 
 /** How many tests test/integration/extension.test.ts has for each mode: a test added there is counted here too. */
 const INTEGRATION_TESTS = { trusted: 26, untrusted: 2 } as const;
-
-/** Screenshots land here, one PNG per moment worth looking at. */
-const artifacts = path.join(repoRoot, 'test-results');
-
-interface Session {
-  readonly server: CodeServer;
-  readonly page: Page;
-  readonly workspace: string;
-  readonly scratch: string;
-}
 
 describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function () {
   this.timeout(15 * 60_000);
@@ -34,45 +23,13 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     browser = await launchBrowser();
   });
 
-  afterEach(async () => {
-    for (const session of sessions.splice(0)) {
-      await session.page.context().close().catch(() => undefined);
-      await session.server.stop();
-      rmSync(session.workspace, { recursive: true, force: true });
-      rmSync(session.scratch, { recursive: true, force: true });
-    }
-  });
+  afterEach(() => closeSessions(sessions));
 
   after(async () => {
     await browser?.close();
   });
 
-  async function open(options: { trusted: boolean; runner: boolean; vsix?: boolean; files?: Record<string, string>; colorScheme?: 'dark' | 'light'; settings?: Record<string, unknown> }): Promise<Session> {
-    const scratch = mkdtempSync(path.join(os.tmpdir(), 'pt-host-'));
-    const workspace = makeWorkspace(options.files);
-    const extensionsDir = path.join(scratch, 'extensions');
-    if (options.vsix) installVsix(extensionsDir, scratch);
-    else prepareExtensions(extensionsDir, options.runner);
-    const server = await startCodeServer({
-      workspace,
-      extensionsDir,
-      userDataDir: path.join(scratch, 'data'),
-      trusted: options.trusted,
-      env: options.runner
-        ? {
-            PT_TEST_SUITE: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'),
-            PT_TEST_RESULTS: path.join(scratch, 'results.json'),
-            ...(process.env.PT_TEST_GREP ? { PT_TEST_GREP: process.env.PT_TEST_GREP } : {}),
-            ...(process.env.PT_TEST_SHUFFLE ? { PT_TEST_SHUFFLE: process.env.PT_TEST_SHUFFLE } : {}),
-          }
-        : {},
-      settings: { 'workbench.colorTheme': options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern', ...options.settings },
-    });
-    const page = await openWorkbench(browser, server.url, options.colorScheme);
-    const session = { server, page, workspace, scratch };
-    sessions.push(session);
-    return session;
-  }
+  const open = (options: SessionOptions): Promise<Session> => openSession(browser, sessions, options);
 
   async function runSuite(trusted: boolean): Promise<void> {
     const session = await open({ trusted, runner: true });
@@ -411,54 +368,6 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await page.screenshot({ path: path.join(artifacts, 'panel-cancelled.png') });
   });
 });
-
-/** Opens the panel and starts a run with one of its empty-state buttons. */
-async function startFromPanel(page: Page, button: 'Lint Workspace' | 'Analyze Workspace'): Promise<FrameLocator> {
-  await runFromPalette(page, 'Parallel Tasks: Show Panel');
-  const webview = panelFrame(page);
-  await webview.getByRole('button', { name: button }).first().click();
-  return webview;
-}
-
-/** The panel's content: VS Code nests each webview in two iframes. */
-function panelFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
-/** A module with a few lint problems and some branching, unique per index. */
-function generatedModule(i: number): string {
-  const body = Array.from({ length: 40 }, (_, j) => `export function route${j}(req, res) {\n  if (req.a && req.b) {\n    return ${j};\n  } else if (req.c || req.d) {\n    return ${i};\n  }\n  for (const x of req.items ?? []) {\n    if (x == null) res.push(x);\n  }\n  return 0;\n}\n`).join('\n');
-  return `let unused${i} = ${i};\n${body}`;
-}
-
-async function runFromPalette(page: Page, command: string): Promise<void> {
-  // The palette lists the commands known when it opens; right after start-up the
-  // extension's contributions may not be registered yet, so reopen until it is there.
-  for (let attempt = 0; attempt < 12; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 30_000 });
-    await input.fill(`>${command}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
-    if (await row.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
-      await row.click();
-      return;
-    }
-    await page.keyboard.press('Escape');
-  }
-  await pickQuickInput(page, command);
-}
-
-async function pickQuickInput(page: Page, label: string): Promise<void> {
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-  try {
-    await row.waitFor({ timeout: 30_000 });
-  } catch (error) {
-    await page.screenshot({ path: path.join(artifacts, `quick-input-missing-${label.replace(/\W+/g, '-')}.png`) });
-    throw error;
-  }
-  await row.click();
-}
 
 async function waitFor(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
