@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { isDynamicPattern } from 'globby';
 import { changedFiles, DEFAULT_CHANGED_REF, describeChanged, UnknownRevisionError, type ChangedFiles } from '../core/changed-files';
 import { UsageError } from '../core/errors';
 
@@ -16,8 +17,9 @@ export async function changedSelection(flag: ChangedFlag, cwd: string): Promise<
   const ref = flag === true ? DEFAULT_CHANGED_REF : flag;
   const changed = await changedFiles(cwd, ref).catch((error: unknown) => {
     // `lint --changed src`: commander gives an optional value the next word, so the folder became the revision.
-    if (error instanceof UnknownRevisionError && existsSync(path.resolve(cwd, ref))) {
-      throw new UsageError(`--changed took "${ref}" as the revision to compare with, but it is a file or folder here: name the paths first (${ref} --changed), or the revision too (--changed HEAD ${ref})`);
+    if (error instanceof UnknownRevisionError && (existsSync(path.resolve(cwd, ref)) || isDynamicPattern(ref))) {
+      const what = existsSync(path.resolve(cwd, ref)) ? 'a file or folder here' : 'a glob';
+      throw new UsageError(`--changed took "${ref}" as the revision to compare with, but it is ${what}: name the paths first (${ref} --changed), or the revision too (--changed HEAD ${ref})`);
     }
     throw error;
   });

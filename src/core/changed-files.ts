@@ -33,10 +33,11 @@ export const DEFAULT_CHANGED_REF = 'HEAD';
 const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 /**
- * Settings that make git read a repository without running anything the
- * repository's own config names: a file-system monitor hook (here) and
- * external diff and textconv drivers (`--no-ext-diff`, `--no-textconv`) are
- * programs, and a folder a user merely opened must not start them.
+ * Programs a repository's own config names that listing changed files does
+ * not need: the file-system monitor hook (here), external diff and textconv
+ * drivers (`--no-ext-diff`, `--no-textconv`). Clean filters (Git LFS) still
+ * run where git must hash a file, as for `git status`: the editor asks git
+ * only in a trusted workspace.
  */
 const SAFE_CONFIG = ['-c', 'core.fsmonitor=false'];
 

@@ -4,6 +4,9 @@ import type { Register, Start } from './commands';
 import { isTransformPreset, lintRequest, pickTransform, presetRequest } from './run-requests';
 import type { RunRequest, RunSummary } from './run-types';
 
+/** Git runs programs a repository's config names (clean filters, as for `git status`): as VS Code's own Git, not in Restricted Mode. */
+const UNTRUSTED = 'Parallel Tasks asks git for the changed files only in a trusted workspace: git runs programs that a repository\'s config names, such as clean filters.';
+
 /** What the label of a run over changed files adds, so the panel, the log and the messages say which files. */
 const CHANGED_SUFFIX = ' (changed files)';
 
@@ -29,7 +32,7 @@ export function registerChangedCommands(register: Register, start: Start, log: v
 }
 
 async function runChanged(sourceControl: unknown, log: vscode.LogOutputChannel, start: Start, request: (targets: RunRequest['targets']) => RunRequest): Promise<RunSummary | undefined> {
-  const found = await changedTargets(repositoryRoot(sourceControl));
+  const found = vscode.workspace.isTrusted ? await changedTargets(repositoryRoot(sourceControl)) : { nothing: UNTRUSTED, error: true };
   if ('nothing' in found) {
     log.info(found.nothing);
     if (found.error) void vscode.window.showWarningMessage(found.nothing);

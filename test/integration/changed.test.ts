@@ -34,7 +34,14 @@ function problemsShown(root: string, only?: readonly string[]): string[] {
 
 describe('Lint Changed Files, in the real VS Code host', function () {
   this.timeout(180_000);
-  if (!vscode.workspace.isTrusted) return;
+  if (!vscode.workspace.isTrusted) {
+    it('does not ask git in an untrusted workspace (git runs programs a repository\'s config names), and says why', async () => {
+      const summary = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintChangedFiles')) as RunSummary;
+      assert.equal(summary.phase, 'refused');
+      assert.match(summary.error ?? '', /only in a trusted workspace/);
+    });
+    return;
+  }
 
   it('outside a git repository says so and runs nothing; in one, lints only the files git reports changed (from the palette and from the Source Control view)', async () => {
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

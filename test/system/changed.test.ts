@@ -139,6 +139,7 @@ describe('--changed [REF]: only the files git reports changed (CLI, a real git r
     const folder = cli(['lint', '--changed', 'src'], dir);
     assert.equal(folder.status, 2);
     assert.match(folder.stderr, /--changed took "src" as the revision to compare with, but it is a file or folder here/);
+    assert.match(cli(['lint', '--changed', 'src/**/*.js'], dir).stderr, /--changed took "src\/\*\*\/\*\.js" as the revision to compare with, but it is a glob/);
   });
 
   it('outside a git repository, or without git, says so and exits 2: never "0 files, all clean"', () => {
