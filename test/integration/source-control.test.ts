@@ -1,3 +1,4 @@
+// Named to load after extension.test.ts: that suite checks the pool and the view as activation left them, before any run.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
