@@ -21,6 +21,7 @@ import { daemonExecutor, type DaemonFlags } from './daemon-choice';
 import { queueUrl, type QueueFlags } from './queue-env';
 import { ProgressDisplay } from './progress';
 import { recordPhases } from './phases';
+import { changedSelection, reportNothingChecked, type ChangedFlag } from './changed';
 import { exitOnTerminationSignals } from './signals';
 
 /** Options every command shares. */
@@ -36,6 +37,8 @@ export interface CommonOptions extends QueueFlags, DaemonFlags {
   readonly cache: boolean;
   readonly cacheLocation?: string;
   readonly cacheStrategy: CacheStrategy;
+  /** `--changed [REF]`: only the files git reports changed against REF (true: HEAD), plus untracked ones. */
+  readonly changed?: ChangedFlag;
 }
 
 export interface CliJob {
@@ -111,7 +114,7 @@ function parseIsolation(value: string | undefined): IsolationChoice | undefined 
 }
 
 /** The common flags as a planned job: the planner (shared with the editor) fills in what the kind decides. */
-function planCliJob(job: CliJob, common: CommonOptions, cwd: string): { plan: PlannedJob; automatic: boolean; fileTimeoutMs: number } {
+function planCliJob(job: CliJob, common: CommonOptions, cwd: string, only: readonly string[] | undefined): { plan: PlannedJob; automatic: boolean; fileTimeoutMs: number } {
   // Without --workers the CLI picks: one worker per core, or none for a run too small to pay for starting them.
   const automatic = common.workers === undefined;
   const workers = automatic ? os.availableParallelism() : parseCount(common.workers ?? '', '--workers');
@@ -131,6 +134,7 @@ function planCliJob(job: CliJob, common: CommonOptions, cwd: string): { plan: Pl
     isolation: parseIsolation(common.isolation),
     fileTimeoutMs: timeoutSeconds * 1000,
     external: job.external,
+    ...(only ? { only } : {}),
   });
   return { plan, automatic, fileTimeoutMs: timeoutSeconds * 1000 };
 }
@@ -166,7 +170,8 @@ function handleInterrupts(executor: Executor, controller: AbortController): { te
  */
 export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<JobResult<R>> {
   const cwd = process.cwd();
-  const { plan, automatic, fileTimeoutMs } = planCliJob(job, common, cwd);
+  const changed = await changedSelection(common.changed, cwd);
+  const { plan, automatic, fileTimeoutMs } = planCliJob(job, common, cwd, changed?.files);
   const cache = await openCache(plan, common, cwd);
   const url = queueUrl(common);
   // Through a queue, --workers counts the workers this process adds to it; none unless asked.
@@ -177,7 +182,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
   const executor = queueRun?.executor ?? daemon?.executor ?? createExecutor(plan, fileTimeoutMs);
   const controller = new AbortController();
   const interrupts = handleInterrupts(executor, controller);
-  const { termination } = interrupts;
+  const termination = interrupts.termination;
 
   const state = new RunState<R>();
   const phases = recordPhases(state);
@@ -206,6 +211,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
     // A termination signal stopped the run: the process exits once the workers are gone; nothing may
     // act on the partial result meanwhile (a transform would start writing files).
     if (termination.stopping) await new Promise<never>(() => undefined);
+    reportNothingChecked(changed, result.state.snapshot().counts.total);
     return result;
   } finally {
     progress?.stop();

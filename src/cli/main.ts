@@ -29,6 +29,8 @@ function withCommonOptions(command: Command): Command {
     .option('--include <glob>', 'a glob a file found in a folder must match (relative to the current folder); repeatable', collect)
     .option('--exclude <glob>', 'a glob of files to leave out (relative to the current folder); repeatable', collect)
     .option('--no-gitignore', 'do not honour .gitignore files')
+    // An optional value: `--changed` alone means HEAD; a path after it is still a path only when written `--changed=REF` or after `--`.
+    .option('--changed [ref]', 'only the files changed against REF (default HEAD: what is not committed) and untracked files, as git reports them; the paths, globs, --include and --exclude narrow them')
     .option('--max-file-size <bytes>', 'skip files larger than this', String(2 * 1024 * 1024))
     .option('--no-progress', 'no live progress display, even on a terminal')
     // Both given: commander leaves the value unset unless one is typed, so the environment can decide.

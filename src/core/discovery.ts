@@ -39,6 +39,13 @@ export interface DiscoveryOptions {
    * command line).
    */
   readonly confine?: boolean;
+  /**
+   * Absolute paths: of the files found, only these are taken (`--changed`:
+   * git's list of changed files, narrowed by the paths, globs and settings as
+   * usual). A path that matches files, none of them in the list, is not an
+   * error: it checked nothing because nothing in it changed.
+   */
+  readonly only?: readonly string[];
 }
 
 /** A path or glob the user gave that yielded no file at all, with why. */
@@ -82,13 +89,16 @@ interface Context extends DiscoveryOptions {
 export async function discoverFiles(given: DiscoveryOptions): Promise<DiscoveryResult> {
   const options: Context = { ...given, realCwd: await realpath(given.cwd) };
   const requested = options.paths.length > 0 ? options.paths : ['.'];
-  const entries = await Promise.all(requested.map((entry) => expandEntry(entry, options)));
+  const expanded = await Promise.all(requested.map((entry) => expandEntry(entry, options)));
   const unmatched: UnmatchedPath[] = [];
-  const byPath = new Map<string, Candidate>();
-  entries.forEach((entry, i) => {
+  expanded.forEach((entry, i) => {
     const name = requested[i] as string;
     if (entry.unmatched !== undefined) unmatched.push({ path: name, reason: entry.unmatched });
     else if (entry.candidates.length === 0) unmatched.push({ path: name, reason: noMatchReason(name, options) });
+  });
+  const entries = options.only ? keepOnly(expanded, options.only) : expanded;
+  const byPath = new Map<string, Candidate>();
+  entries.forEach((entry) => {
     for (const candidate of entry.candidates) {
       // Named on purpose wins over found by walking: it decides how ignored files are reported.
       if (!byPath.get(candidate.path)?.explicit) byPath.set(candidate.path, candidate);
@@ -115,6 +125,12 @@ export async function discoverFiles(given: DiscoveryOptions): Promise<DiscoveryR
     if (reasons.every((r) => r !== undefined)) unmatched.push({ path: requested[i] as string, reason: `every file it matched was skipped (${countReasons(reasons as string[])})` });
   });
   return { files, skipped, unmatched };
+}
+
+/** Each entry's candidates that are in `only`; an entry left without any has nothing more to report. */
+function keepOnly(entries: readonly Entry[], only: readonly string[]): Entry[] {
+  const wanted = new Set(only);
+  return entries.map((entry) => (entry.unmatched !== undefined ? entry : { candidates: entry.candidates.filter((c) => wanted.has(c.path)) }));
 }
 
 /**

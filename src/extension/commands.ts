@@ -5,6 +5,7 @@ import type { DisposableStore } from './lifecycle';
 import { reportProgress } from './progress';
 import type { VsCodeTaskRunner } from './vscode-tasks';
 import type { RunController } from './run-controller';
+import { registerChangedCommands } from './changed-commands';
 import { analyzeRequest, customTaskRequest, isTransformPreset, lintRequest, pickScope, pickTransform, presetRequest, selectionTargets, workspaceTargets } from './run-requests';
 import type { RunKind, RunRequest, RunSummary } from './run-types';
 import { SECTION } from './settings';
@@ -19,8 +20,8 @@ interface CommandContext {
   readonly extensionId: string;
 }
 
-type Register = (id: string, fn: (...args: never[]) => unknown) => void;
-type Start = (request: RunRequest | undefined) => Promise<RunSummary | undefined>;
+export type Register = (id: string, fn: (...args: never[]) => unknown) => void;
+export type Start = (request: RunRequest | undefined) => Promise<RunSummary | undefined>;
 
 export function registerCommands(store: DisposableStore, context: CommandContext): void {
   const { controller } = context;
@@ -46,6 +47,7 @@ export function registerCommands(store: DisposableStore, context: CommandContext
     store.add(vscode.commands.registerCommand(id, fn));
   };
   registerRunCommands(register, start, context.log);
+  registerChangedCommands(register, start, context.log);
   registerVsCodeTasksCommand(register, context);
   registerRunViewCommands(register, start, context);
 }

@@ -76,6 +76,7 @@ export class FolderRunner {
         confine: true,
         // A selection that matches nothing is an error; a whole folder without such files is counted by the caller.
         failOnUnmatched: target.paths.length > 0,
+        ...(target.only ? { only: target.only } : {}),
         workers: settings.workers,
         isolation: settings.isolation(kind.isolation(options).setting, kind.isolation(options).fallback),
         fileTimeoutMs: settings.fileTimeoutMs,

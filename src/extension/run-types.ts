@@ -8,6 +8,8 @@ import type { ResultView } from '../core/task-api';
 export interface RunTarget {
   readonly folder: vscode.WorkspaceFolder;
   readonly paths: readonly string[];
+  /** Of the files found, only these absolute paths (the files git reports changed); absent: every file. */
+  readonly only?: readonly string[];
 }
 
 export interface RunRequest {

@@ -9,7 +9,7 @@ import { ensureCodeServer, repoRoot } from '../host/code-server';
 import { artifacts, closeSessions, generatedModule, openSession, panelFrame, pickQuickInput, runFromPalette, startFromPanel, type Session, type SessionOptions } from '../host/session';
 
 /** How many tests test/integration/extension.test.ts has for each mode: a test added there is counted here too. */
-const INTEGRATION_TESTS = { trusted: 26, untrusted: 2 } as const;
+const INTEGRATION_TESTS = { trusted: 27, untrusted: 3 } as const;
 
 describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function () {
   this.timeout(15 * 60_000);

@@ -68,4 +68,17 @@ describe('discoverFiles', () => {
     const named = await discoverFiles(options({ paths: ['odd/[id].js'] }));
     assert.deepEqual(rel(named.files), ['odd/[id].js'], 'an existing file is that file, not a pattern matching i.js');
   });
+
+  it('with `only` (changed files): takes those of them the paths, include, exclude and .gitignore take; a path with none is no error, a typo still is', async () => {
+    const changed = ['src/a.js', 'src/readme.md', 'src/c.generated.js', 'build/out.js', 'sub/kept.js', 'src/image.js', 'gone.js'].map((f) => path.join(dir, f));
+    const all = await discoverFiles(options({ only: changed }));
+    assert.deepEqual(rel(all.files), ['src/a.js', 'sub/kept.js'], 'not readme.md (include), nor what .gitignore leaves out, nor a file that is gone');
+    assert.deepEqual(rel(all.skipped), ['src/image.js'], 'a changed binary file is reported as skipped, as in a full run');
+    assert.deepEqual(rel((await discoverFiles(options({ only: changed, exclude: ['sub/**'] }))).files), ['src/a.js']);
+    const narrowed = await discoverFiles(options({ only: changed, paths: ['sub', 'src/b.ts', 'nope'] }));
+    assert.deepEqual(rel(narrowed.files), ['sub/kept.js'], 'src/b.ts is named, but did not change');
+    assert.deepEqual(narrowed.unmatched, [{ path: 'nope', reason: 'no such file or folder' }]);
+    const nothing = await discoverFiles(options({ only: [] }));
+    assert.deepEqual([nothing.files, nothing.skipped, nothing.unmatched], [[], [], []], 'nothing changed: nothing to run, and nothing the user named is missing');
+  });
 });

@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { UsageError } from './errors';
+
+/**
+ * The files changed against a commit, asked of git itself: the CLI's
+ * `--changed [REF]` and the editor's "Lint Changed Files" both come here.
+ */
+export interface ChangedFiles {
+  /** The revision as the user named it ("HEAD", "main", "HEAD~1"). */
+  readonly ref: string;
+  /** The commit it names, in full. */
+  readonly commit: string;
+  /** The top of the working tree: it may be above the folder asked about. */
+  readonly repoRoot: string;
+  /**
+   * Absolute paths below the folder asked about: tracked files that differ
+   * from the commit (staged or not) and untracked files that .gitignore does
+   * not exclude. Deleted files are not in it; a renamed file is under its new name.
+   */
+  readonly files: readonly string[];
+  /** How many of `files` are untracked. */
+  readonly untracked: number;
+}
+
+/** A revision that names no commit: a UsageError, told apart by the CLI (a path typed after `--changed` lands here). */
+export class UnknownRevisionError extends UsageError {}
+
+/** The default revision: what is not committed yet. */
+export const DEFAULT_CHANGED_REF = 'HEAD';
+
+/** A generous ceiling for git's output: a list of paths in a huge monorepo, not file contents. */
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Programs a repository's own config names that listing changed files does
+ * not need: the file-system monitor hook (here), external diff and textconv
+ * drivers (`--no-ext-diff`, `--no-textconv`). Clean filters (Git LFS) still
+ * run where git must hash a file, as for `git status`: the editor asks git
+ * only in a trusted workspace.
+ */
+const SAFE_CONFIG = ['-c', 'core.fsmonitor=false'];
+
+interface GitOutput {
+  readonly stdout: Buffer;
+  readonly stderr: string;
+  /** Undefined when git ran and exited 0. */
+  readonly exitCode?: number;
+}
+
+/** Runs git with the given arguments in `cwd`; never through a shell, so no name is ever parsed by one. */
+function git(cwd: string, args: readonly string[]): Promise<GitOutput> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      [...SAFE_CONFIG, ...args],
+      // English messages (the few we look at), no lock taken on the index while the user may be committing.
+      { cwd, encoding: 'buffer', maxBuffer: MAX_OUTPUT_BYTES, env: { ...process.env, LC_ALL: 'C', LANGUAGE: 'C', GIT_OPTIONAL_LOCKS: '0' }, windowsHide: true },
+      (error, stdout, stderr) => {
+        const text = stderr.toString('utf8');
+        if (!error) return resolve({ stdout, stderr: text });
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return reject(new UsageError('git was not found: finding the changed files needs git on the PATH'));
+        if (typeof code === 'number') return resolve({ stdout, stderr: text, exitCode: code });
+        reject(new UsageError(`git could not be run: ${error.message}`));
+      },
+    );
+  });
+}
+
+/** NUL-separated names (`-z`), as they are: spaces, newlines, quotes and leading dashes need no unquoting. */
+function splitNames(output: Buffer): string[] {
+  const names: string[] = [];
+  let start = 0;
+  for (let end = output.indexOf(0); end >= 0; start = end + 1, end = output.indexOf(0, start)) {
+    if (end > start) names.push(output.subarray(start, end).toString('utf8'));
+  }
+  return names;
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0]?.replace(/^fatal: /, '') ?? '';
+}
+
+/** The top of the working tree that holds `folder`, or a UsageError that says why there is none. */
+async function workTreeRoot(folder: string): Promise<string> {
+  const top = await git(folder, ['rev-parse', '--show-toplevel']);
+  if (top.exitCode === undefined) return top.stdout.toString('utf8').replace(/\n$/, '');
+  if (/not a git repository/i.test(top.stderr)) throw new UsageError(`${folder} is not in a git repository: changed files are those git reports, so there are none to find`);
+  throw new UsageError(`git cannot read the repository of ${folder}: ${firstLine(top.stderr)}`);
+}
+
+/**
+ * The commit `ref` names. `--end-of-options` keeps a name that starts with
+ * a dash (`--output=/tmp/x`) a name, never an option of git's.
+ */
+async function resolveCommit(folder: string, ref: string): Promise<string> {
+  if (ref === '' || ref.includes('\0')) throw new UsageError('--changed needs a revision (a branch, a tag, a commit), or none for HEAD');
+  const parsed = await git(folder, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+  if (parsed.exitCode === undefined) return parsed.stdout.toString('utf8').trim();
+  if (ref === DEFAULT_CHANGED_REF) throw new UsageError('HEAD has no commit yet (a new repository): commit once, or name the revision to compare with');
+  throw new UnknownRevisionError(`unknown revision "${ref}": not a commit in this repository`);
+}
+
+/** Runs a git command that lists names, or fails with what git said. */
+async function listNames(folder: string, args: readonly string[]): Promise<string[]> {
+  const listed = await git(folder, args);
+  if (listed.exitCode !== undefined) throw new UsageError(`git ${args[0]} failed: ${firstLine(listed.stderr)}`);
+  return splitNames(listed.stdout);
+}
+
+/**
+ * The files below `folder` changed against `ref` (default HEAD), plus the
+ * untracked ones, honouring .gitignore. Paths come from git relative to
+ * `folder` (`--relative`, and ls-files' own default), so a repository whose
+ * root is above the folder gives the folder's files only.
+ */
+export async function changedFiles(folder: string, ref: string = DEFAULT_CHANGED_REF): Promise<ChangedFiles> {
+  const repoRoot = await workTreeRoot(folder);
+  const commit = await resolveCommit(folder, ref);
+  // The commit's full hash goes to git diff: nothing the user typed is an argument there.
+  const [tracked, untracked] = await Promise.all([
+    listNames(folder, ['diff', '--name-only', '-z', '--relative', '--no-renames', '--diff-filter=d', '--no-ext-diff', '--no-textconv', commit, '--']),
+    listNames(folder, ['ls-files', '--others', '--exclude-standard', '-z']),
+  ]);
+  const files = [...new Set([...tracked, ...untracked].map((name) => path.resolve(folder, name)))].sort();
+  return { ref, commit, repoRoot, files, untracked: untracked.length };
+}
+
+/** "5 changed files against HEAD (1a2b3c4d), 2 of them untracked": for a summary line. */
+export function describeChanged(changed: ChangedFiles): string {
+  const count = `${changed.files.length} changed file${changed.files.length === 1 ? '' : 's'}`;
+  const untracked = changed.untracked > 0 ? `, ${changed.untracked} of them untracked` : '';
+  return `${count} against ${changed.ref} (${changed.commit.slice(0, 8)})${untracked}`;
+}
