@@ -2,7 +2,7 @@
 // alternative on the same files in one session, after checking that they give
 // the same answers. Prints Markdown for BENCHMARKS.md.
 //
-//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,cache,isolation,limits,editor,queue,queue-hop,daemon,scaling,type-aware,startup,tuning]
+//   node scripts/build.mjs --bench && node bench/run.mjs [--runs N] [--only overhead,analyze,lint,prettier,daemon,cache,isolation,limits,editor,queue,queue-hop,daemon,scaling,type-aware,startup,tuning]
 //   [--sizes 100,1000,10000] (scaling: file counts) [--copies 1,3] (type-aware: copies of src/ in the project)
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { scalingScenario } from './scaling.mjs';
 import { typeAwareScenario } from './type-aware.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '100,1000,10000' }, copies: { type: 'string', default: '1,3' }, only: { type: 'string', default: 'overhead,analyze,lint,prettier,cache,isolation,limits,editor' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '100,1000,10000' }, copies: { type: 'string', default: '1,3' }, only: { type: 'string', default: 'overhead,analyze,lint,prettier,daemon,cache,isolation,limits,editor' } } });
 const runs = Number(values.runs);
 const only = new Set(values.only.split(','));
 const corpus = ensureCorpus();
@@ -55,12 +55,16 @@ if (only.has('analyze')) {
     corpus,
     runs,
   );
-  const bytes = readdirSync(path.join(corpus, 'lib'), { recursive: true }).map((f) => path.join(corpus, 'lib', String(f))).filter((f) => f.endsWith('.js')).reduce((n, f) => n + statSync(f).size, 0);
+  const sources = readdirSync(path.join(corpus, 'lib'), { recursive: true }).map((f) => path.join(corpus, 'lib', String(f))).filter((f) => f.endsWith('.js'));
+  const bytes = sources.reduce((n, f) => n + statSync(f).size, 0);
   say('## Analyze');
   say();
   say(table(results, 'analyze --workers 1'));
   say();
   say(`MB/s with 2 workers: ${(bytes / 2 ** 20 / (results['analyze --workers 2'].wallMs / 1000)).toFixed(2)}; 2 vs 1 workers (first bar ≤ 0.60, aim ≤ 0.52): ${(results['analyze --workers 2'].wallMs / results['analyze --workers 1'].wallMs).toFixed(2)}`);
+  // Issue 14's start, measured when it was filed (b161b37, typescript-estree, same corpus and machine): 790 files in 7.7 s.
+  const filesPerSecond = sources.length / (results['analyze --workers 1'].wallMs / 1000);
+  say(`Files/s with 1 worker: ${filesPerSecond.toFixed(0)}, ${(filesPerSecond / (790 / 7.7)).toFixed(1)}× the issue's start of 103 files/s (first bar ≥ 2.5, aim ≥ 5)`);
   say();
 }
 
