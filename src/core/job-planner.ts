@@ -27,6 +27,8 @@ export interface JobRequest {
   readonly maxFileSize: number;
   /** Settings and panel messages name these paths, not a person at a prompt: never leave the folder. */
   readonly confine?: boolean;
+  /** `paths` are files taken as a folder walk finds them (see DiscoveryOptions.asWalked). */
+  readonly asWalked?: boolean;
   /** Whether a path that matches nothing ends the run before it starts (see JobSpec). */
   readonly failOnUnmatched?: boolean;
   readonly workers: number;
@@ -106,6 +108,7 @@ export function planJob(request: JobRequest): PlannedJob {
         maxFileSize: request.maxFileSize,
         symlinks: kind.symlinks,
         ...(request.confine ? { confine: true } : {}),
+        ...(request.asWalked ? { asWalked: true } : {}),
       },
       ...(request.failOnUnmatched !== undefined ? { failOnUnmatched: request.failOnUnmatched } : {}),
       scheduler: { fileTimeoutMs: external ? external.timeoutMs + EXTERNAL_TIMEOUT_GRACE_MS : request.fileTimeoutMs, cancelGraceMs: CANCEL_GRACE_MS },

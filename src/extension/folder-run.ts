@@ -34,6 +34,8 @@ export interface FolderJob {
   readonly begin: () => void;
   /** With a queue: the workers that serve it, as they come and go. */
   readonly onRemote?: (status: QueueStatus) => void;
+  /** The paths are files a folder walk takes, checked again because they changed (keep-current.ts); a gone one is no error. */
+  readonly asWalked?: boolean;
 }
 
 /**
@@ -75,7 +77,8 @@ export class FolderRunner {
         // Settings and panel messages name these paths, not a person at a prompt: never leave the folder.
         confine: true,
         // A selection that matches nothing is an error; a whole folder without such files is counted by the caller.
-        failOnUnmatched: target.paths.length > 0,
+        failOnUnmatched: target.paths.length > 0 && job.asWalked !== true,
+        asWalked: job.asWalked,
         workers: settings.workers,
         isolation: settings.isolation(kind.isolation(options).setting, kind.isolation(options).fallback),
         fileTimeoutMs: settings.fileTimeoutMs,
