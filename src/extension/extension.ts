@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   const storage = context.storageUri ?? context.globalStorageUri;
   const controller = store.add(new RunController(pool, diagnostics, review, log, storage, workerScript, context.secrets));
   store.add(registerQueuePassword(context.secrets));
-  const passes = new LivePass(new FolderRunner({ pool, log, storage, workerScript, secrets: context.secrets }), diagnostics, log);
+  const passes = new LivePass(pool, new FolderRunner({ pool, log, storage, workerScript, secrets: context.secrets }), diagnostics, log);
   const live = store.add(new KeepCurrent(controller, store.add(new LiveTargets(log)), passes, log));
   controller.waitBeforeRuns(() => live.idle());
   store.add(new RunStatusBar(controller, live));

@@ -36,6 +36,13 @@ export interface FolderJob {
   readonly onRemote?: (status: QueueStatus) => void;
   /** The paths are files a folder walk takes, checked again because they changed (keep-current.ts); a gone one is no error. */
   readonly asWalked?: boolean;
+  /**
+   * A pass that keeps Problems current, where time counts: the result cache is left out (a few files just
+   * saved are not in it, and its keys cost a fresh ESLint in this process that loads the config, where the
+   * warm workers have it), config stamps are compared after the pass (PoolManager.configsChanged), and it
+   * runs here, not through a queue.
+   */
+  readonly quick?: boolean;
 }
 
 /**
@@ -85,10 +92,10 @@ export class FolderRunner {
         batchBytes: settings.batchBytes,
         external,
       });
-      const cache = settings.cache ? await this.cacheFor(plan, target.folder) : undefined;
-      queue = settings.queueUrl ? await this.openQueue(plan, settings, job, cache?.keyFor) : undefined;
+      const cache = settings.cache && job.quick !== true ? await this.cacheFor(plan, target.folder) : undefined;
+      queue = settings.queueUrl && job.quick !== true ? await this.openQueue(plan, settings, job, cache?.keyFor) : undefined;
       const shared = queue?.sharedCache();
-      const executor = queue ?? plan.external?.executor ?? (await this.context.pool.acquire(plan.workers, plan.isolation, [root], plan.heapCapMb));
+      const executor = queue ?? plan.external?.executor ?? (await this.context.pool.acquire(plan.workers, plan.isolation, [root], plan.heapCapMb, job.quick !== true));
       const spec: JobSpec = {
         ...plan.spec,
         signal: job.signal,

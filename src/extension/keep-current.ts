@@ -19,6 +19,8 @@ export interface LiveState {
   /** Passes finished in this window, and the last one's files and time (take to Problems set). */
   readonly passes: number;
   readonly lastPass?: { readonly files: number; readonly ms: number };
+  /** Workspace lints run (to their end) because a config, a plugin or a lock file changed. */
+  readonly relints: number;
 }
 
 /** The pause in typing after which the unsaved text is linted (`onType`). */
@@ -56,6 +58,7 @@ export class KeepCurrent implements vscode.Disposable {
   private relintAfterRun = false;
   private pass: Promise<void> | undefined;
   private passes = 0;
+  private relints = 0;
   private lastPass: LiveState['lastPass'];
   private disposed = false;
   private watching = false;
@@ -126,7 +129,7 @@ export class KeepCurrent implements vscode.Disposable {
   }
 
   state(): LiveState {
-    return { mode: this.mode(), pending: this.queue.pending, passes: this.passes, ...(this.lastPass ? { lastPass: this.lastPass } : {}) };
+    return { mode: this.mode(), pending: this.queue.pending, passes: this.passes, relints: this.relints, ...(this.lastPass ? { lastPass: this.lastPass } : {}) };
   }
 
   /** Resolves once no pass runs: a workspace run waits for this before it takes the pool. */
@@ -202,18 +205,24 @@ export class KeepCurrent implements vscode.Disposable {
 
   private async runPass(keys: readonly string[]): Promise<void> {
     const started = performance.now();
-    let apply: ((stands: (item: LiveItem) => boolean) => void) | undefined;
+    let ran: Awaited<ReturnType<LivePass['run']>> | undefined;
     try {
-      apply = (await this.runner.run(keys.map(itemOf))).apply;
+      ran = await this.runner.run(keys.map(itemOf));
     } catch (error) {
       this.log.error(`Keeping Problems current failed: ${errorMessage(error)}`);
     } finally {
       const stands = this.queue.finish();
-      apply?.((item) => stands(keyOf(item)));
+      ran?.apply((item) => stands(keyOf(item)));
     }
     this.passes++;
     this.lastPass = { files: keys.length, ms: performance.now() - started };
     this.log.info(`Problems kept current: ${keys.length} file${keys.length === 1 ? '' : 's'} checked in ${this.lastPass.ms.toFixed(0)} ms`);
+    if (await ran?.configsChanged().catch(() => false)) {
+      // A module the config imports changed under the warm workers: the workspace is linted again on fresh ones.
+      this.log.info('A config changed under the warm workers: linting the workspace again');
+      for (const key of keys) this.queue.add(key);
+      this.scheduleRelint();
+    }
   }
 
   private scheduleRelint(): void {
@@ -234,6 +243,7 @@ export class KeepCurrent implements vscode.Disposable {
     this.log.info('An ESLint config, a plugin or a lock file changed: linting the workspace again (files whose results cannot change come from the cache)');
     try {
       await this.controller.run(lintRequest(targets));
+      this.relints++;
     } catch (error) {
       this.log.warn(`Linting the workspace again failed: ${errorMessage(error)}`);
     }

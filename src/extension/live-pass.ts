@@ -5,6 +5,7 @@ import { RunState, type FileRecord } from '../core/run-state';
 import type { LintDiagnostics } from './diagnostics';
 import type { FolderRunner } from './folder-run';
 import { loadEngine } from './load-engine';
+import type { PoolManager } from './pool';
 import { lintRequest } from './run-requests';
 import { firstOutside } from './workspace-paths';
 
@@ -24,6 +25,7 @@ export type LiveTask = { readonly kind: 'lint' } | { readonly kind: 'custom'; re
  */
 export class LivePass {
   constructor(
+    private readonly pool: PoolManager,
     private readonly folders: FolderRunner,
     private readonly diagnostics: LintDiagnostics,
     private readonly log: vscode.LogOutputChannel,
@@ -33,7 +35,7 @@ export class LivePass {
    * Checks `items`; their results are set by `apply` (told which still stand: a file deleted during
    * the pass does not), so that the caller can end its queue's pass first.
    */
-  async run(items: readonly LiveItem[]): Promise<{ apply: (stands: (item: LiveItem) => boolean) => void }> {
+  async run(items: readonly LiveItem[]): Promise<{ apply: (stands: (item: LiveItem) => boolean) => void; configsChanged: () => Promise<boolean> }> {
     const groups = new Map<string, { task: LiveTask; folder: vscode.WorkspaceFolder; items: LiveItem[] }>();
     for (const item of items) {
       const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(item.file));
@@ -52,7 +54,10 @@ export class LivePass {
         this.log.error(`Keeping Problems current failed on ${group.items.map((i) => vscode.workspace.asRelativePath(i.file)).join(', ')}: ${errorMessage(error)}`);
       }
     }
+    const warm = [...new Set([...groups.values()].filter((g) => g.task.kind === 'lint').map((g) => g.folder.uri.fsPath))];
     return {
+      // Asked after the Problems are set: whether the warm workers held an old config (see FolderJob.quick).
+      configsChanged: () => this.pool.configsChanged(warm),
       apply: (stands) => {
         for (const { records, set, items: asked } of done) {
           const byFile = new Map(asked.map((i) => [i.file, i]));
@@ -77,7 +82,7 @@ export class LivePass {
     if (outside) throw new Error(`it would load ${outside}, which is outside the workspace`);
     const paths = items.map((i) => path.relative(folder.uri.fsPath, i.file));
     const state = new RunState<unknown>();
-    const ran = await this.folders.run({ kind, options, target: { folder, paths }, state, signal: new AbortController().signal, begin: () => undefined, asWalked: true });
+    const ran = await this.folders.run({ kind, options, target: { folder, paths }, state, signal: new AbortController().signal, begin: () => undefined, asWalked: true, quick: true });
     if (!ran) return undefined;
     if (ran.result.outcome.phase === 'failed') this.log.warn(`Keeping Problems current: ${ran.result.outcome.error ?? 'the pass failed'}`);
     const target = results.diagnostics(options);
