@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ParallelTasksApi } from '../../src/extension/extension';
@@ -173,6 +173,61 @@ describe('keeps Problems current in a real VS Code host', function () {
       writeFileSync(config, original);
     }
     await until('the old config is back in Problems', () => rules(problems).includes('eqeqeq') && !extension.view()?.running, 30_000);
+  });
+
+  it('leaves out what a workspace run leaves out: excluded by a setting, ignored by ESLint, and documents that are not files', async () => {
+    await setMode('onType');
+    await vscode.workspace.getConfiguration('parallelTasks').update('exclude', ['src/excluded-*.js'], vscode.ConfigurationTarget.Workspace);
+    try {
+      const excluded = file('excluded-live.js', CLEAN);
+      const ignored = path.join(root, 'ignored', 'live-ignored.js');
+      made.push(ignored);
+      writeFileSync(ignored, CLEAN);
+      const untitled = await vscode.workspace.openTextDocument({ language: 'javascript', content: CLEAN });
+      const control = file('live-control.js', CLEAN);
+      for (const at of [excluded, ignored, control]) {
+        const document = await vscode.workspace.openTextDocument(at);
+        await replaceText(document, PROBLEM);
+        assert.ok(await document.save());
+      }
+      await replaceText(untitled, PROBLEM);
+      // The control file, saved last, shows that the checks ran: the others had their chance before it.
+      await until('the control file is linted', () => rules(control).includes('eqeqeq'));
+      await until('no pass is pending', () => extension.liveState().pending === 0);
+      assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(excluded)), []);
+      assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(ignored)), [], 'not even ESLint\'s "File ignored" warning');
+      assert.deepEqual(vscode.languages.getDiagnostics(untitled.uri), []);
+    } finally {
+      await vscode.workspace.getConfiguration('parallelTasks').update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('a custom task with "keepCurrent": true runs again on the saved file', async () => {
+    await setMode('onSave');
+    const tasksFile = path.join(root, '.vscode', 'parallel-tasks.json');
+    mkdirSync(path.dirname(tasksFile), { recursive: true });
+    made.push(tasksFile);
+    // grep as the external program: each TODO line is a warning; `|| true` because no match is no failure here.
+    const task = { name: 'todos', command: ['sh', '-c', 'grep -Hn TODO "$@" || true', 'sh', '${files}'], include: ['notes/**/*.txt'], keepCurrent: true, problemMatcher: { regexp: '^(?<file>[^:]+):(?<line>\\d+):(?<message>.*)$', severity: 'warning' } };
+    writeFileSync(tasksFile, JSON.stringify({ tasks: [task] }));
+    const notes = path.join(root, 'notes');
+    mkdirSync(notes, { recursive: true });
+    const note = path.join(notes, 'plan.txt');
+    made.push(note);
+    writeFileSync(note, 'nothing to do\n');
+    const todos = (): string[] => vscode.languages.getDiagnostics(vscode.Uri.file(note)).filter((d) => d.source === 'todos').map((d) => `${d.range.start.line + 1} ${d.message}`);
+    try {
+      const document = await vscode.workspace.openTextDocument(note);
+      await replaceText(document, 'nothing to do\nTODO: write the plan\n');
+      assert.ok(await document.save());
+      await until('the saved file\'s task problems show', () => todos().length === 1);
+      assert.deepEqual(todos(), ['2 TODO: write the plan']);
+      await replaceText(document, 'done\n');
+      assert.ok(await document.save());
+      await until('the fixed file\'s task problems are gone', () => todos().length === 0);
+    } finally {
+      rmSync(notes, { recursive: true, force: true });
+    }
   });
 
   it('set to off: saving changes nothing', async () => {
