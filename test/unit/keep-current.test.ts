@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { discoverFiles } from '../../src/core/discovery';
 import { PassQueue } from '../../src/core/pass-queue';
 import { walkFilter } from '../../src/core/walk-filter';
+import { emptyPanel, reduce } from '../../media/src/state';
 import { tempDir, writeFiles } from '../helpers/files';
 
 describe('PassQueue (keeping Problems current)', () => {
@@ -102,5 +103,14 @@ describe('walkFilter (which saved files a workspace run takes)', () => {
     assert.equal(named.files[0]?.explicit, true);
     assert.equal(walked.files.length, 1);
     assert.equal(walked.files[0]?.explicit, undefined);
+  });
+});
+
+describe('the panel\'s "Problems live" line (webview state)', () => {
+  it('shows the mode and the files pending as the host sends them, and goes when keeping current is off', () => {
+    const live = reduce(emptyPanel, { type: 'live', live: { mode: 'onSave', pending: 2 } });
+    assert.deepEqual(live.live, { mode: 'onSave', pending: 2 });
+    assert.equal(reduce(live, { type: 'delta', workers: [], samples: [], reset: true }).live?.pending, 2, 'a new run leaves it alone');
+    assert.equal(reduce(live, { type: 'live' }).live, undefined);
   });
 });
