@@ -51,6 +51,8 @@ export class LiveTargets implements vscode.Disposable {
     if (!filters) {
       filters = this.build(folder);
       this.filters.set(key, filters);
+      // A failure is said by the caller; the next change tries again.
+      filters.catch(() => this.filters.delete(key));
     }
     const file = uri.fsPath;
     return (await filters).filter((f) => (custom || f.task.kind === 'lint') && f.takes(file)).map((f) => ({ task: f.task, file }));
