@@ -177,6 +177,9 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
 
       const webview = await startFromPanel(page, 'Lint Workspace');
       await webview.locator('.header h2', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
+      // The workspace was linted: from now on saves keep Problems current, and the panel and the status bar say so.
+      await webview.locator('.live', { hasText: 'Problems live (checked on save)' }).waitFor({ timeout: 30_000 });
+      await page.locator('.statusbar-item', { hasText: 'Problems live' }).first().waitFor({ timeout: 30_000 });
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(artifacts, `panel-lint-${theme}.png`) });
 
