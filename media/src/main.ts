@@ -20,7 +20,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     requests.settle(message);
     return;
   }
-  if (!message || (message.type !== 'snapshot' && message.type !== 'delta' && message.type !== 'tasks')) return;
+  if (!message || (message.type !== 'snapshot' && message.type !== 'delta' && message.type !== 'tasks' && message.type !== 'live')) return;
   store.apply(message);
 });
 // A reload or a closed view must not leave timers behind for answers that will never be shown.

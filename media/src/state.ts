@@ -24,6 +24,7 @@ export function reduce(state: PanelState, message: HostMessage): PanelState {
   if (message.type === 'response') return state;
   if (message.type === 'snapshot') return message.state;
   if (message.type === 'tasks') return { ...state, tasks: message.lanes };
+  if (message.type === 'live') return { ...state, live: message.live };
   const base = message.reset ? { ...state, series: [], lint: [], skipped: [], analyze: { rows: [], hotspots: [] }, remote: undefined } : state;
   let series = message.samples.length > 0 ? [...base.series, ...message.samples] : base.series;
   if (series.length > MAX_SAMPLES) series = series.filter((_, i) => i % 2 === 0);

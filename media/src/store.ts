@@ -1,7 +1,7 @@
 import type { HostMessage, PanelState } from '../../src/shared/protocol';
 import { emptyPanel, reduce, restoreUi, type UiState } from './state';
 
-type PanelUpdate = Extract<HostMessage, { type: 'snapshot' | 'delta' | 'tasks' }>;
+type PanelUpdate = Extract<HostMessage, { type: 'snapshot' | 'delta' | 'tasks' | 'live' }>;
 
 /**
  * The webview's one owner of state: the run as the host reports it, and the

@@ -46,6 +46,12 @@ export interface DiscoveryOptions {
    * error: it checked nothing because nothing in it changed.
    */
   readonly only?: readonly string[];
+  /**
+   * Files in `paths` count as found by walking their folder, not as named on purpose (keeping Problems
+   * current: a saved file gets the answer a workspace run gives, so ESLint's ignores drop it silently).
+   * The caller has checked them against `include`, `exclude` and .gitignore (see walk-filter.ts).
+   */
+  readonly asWalked?: boolean;
 }
 
 /** A path or glob the user gave that yielded no file at all, with why. */
@@ -62,7 +68,7 @@ export interface DiscoveryResult {
 }
 
 /** Folders no task should ever walk into. */
-const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**', TEMP_FILE_GLOB];
+export const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**', TEMP_FILE_GLOB];
 
 /** How many files are probed for binary content at once: I/O bound, so a modest limit is enough. */
 const PROBE_CONCURRENCY = 32;
@@ -170,7 +176,7 @@ async function expandEntry(entry: string, options: Context): Promise<Entry> {
   }
   if (info.isDirectory()) return { candidates: await folderCandidates(absolute, options) };
   // A file named on purpose is taken even if it does not match `include`, as the eslint and prettier CLIs do.
-  return { candidates: [{ path: absolute, explicit: true }] };
+  return { candidates: [{ path: absolute, explicit: options.asWalked !== true }] };
 }
 
 /** A symbolic link named on purpose: followed only to a target inside the folder, and never for transforms (as the prettier CLI refuses). */
@@ -181,7 +187,7 @@ async function expandLink(absolute: string, options: Context): Promise<Entry> {
   if (!isInside(target, options.realCwd)) return { candidates: [], unmatched: `is a symbolic link to ${target}, outside the folder` };
   const info = await stat(target);
   if (info.isDirectory()) return { candidates: await folderCandidates(target, options) };
-  return { candidates: [{ path: absolute, explicit: true, link: true }] };
+  return { candidates: [{ path: absolute, explicit: options.asWalked !== true, link: true }] };
 }
 
 /**

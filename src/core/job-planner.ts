@@ -29,6 +29,8 @@ export interface JobRequest {
   readonly confine?: boolean;
   /** Of the files found, only these absolute paths (the changed files, see changed-files.ts); absent: every file. */
   readonly only?: readonly string[];
+  /** `paths` are files taken as a folder walk finds them (see DiscoveryOptions.asWalked). */
+  readonly asWalked?: boolean;
   /** Whether a path that matches nothing ends the run before it starts (see JobSpec). */
   readonly failOnUnmatched?: boolean;
   readonly workers: number;
@@ -109,6 +111,7 @@ export function planJob(request: JobRequest): PlannedJob {
         symlinks: kind.symlinks,
         ...(request.confine ? { confine: true } : {}),
         ...(request.only ? { only: request.only } : {}),
+        ...(request.asWalked ? { asWalked: true } : {}),
       },
       ...(request.failOnUnmatched !== undefined ? { failOnUnmatched: request.failOnUnmatched } : {}),
       scheduler: { fileTimeoutMs: external ? external.timeoutMs + EXTERNAL_TIMEOUT_GRACE_MS : request.fileTimeoutMs, cancelGraceMs: CANCEL_GRACE_MS },

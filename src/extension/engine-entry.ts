@@ -20,3 +20,5 @@ export { loadTasks, TASKS_FILE } from '../tasks/custom/definition';
 export { registerTaskKind, taskKind, taskKindNames } from '../tasks/registry';
 // The panel's message check needs zod, which the engine bundles anyway: kept out of activation with the rest.
 export { parseWebviewMessage } from './panel/validate';
+// Keeping Problems current: which saved files a workspace run would take.
+export { walkFilter } from '../core/walk-filter';

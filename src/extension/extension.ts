@@ -9,11 +9,15 @@ import { RunController, type RunView } from './run-controller';
 import { PanelProvider } from './panel/panel-provider';
 import { RunStatusBar } from './status-bar';
 import { VsCodeTaskRunner } from './vscode-tasks';
-import type { PanelState, TaskLane } from '../shared/protocol';
+import type { LiveStatus, PanelState, TaskLane } from '../shared/protocol';
 import type { AnyTaskKind } from '../core/task-api';
 import { loadEngine } from './load-engine';
 import type { RunSummary } from './run-types';
 import { TransformReview } from './transform-review';
+import { FolderRunner } from './folder-run';
+import { KeepCurrent, type LiveState } from './keep-current';
+import { LivePass } from './live-pass';
+import { LiveTargets } from './live-targets';
 
 /** What `activate` returns: for tests and other extensions (a new task kind, a run of one). */
 export interface ParallelTasksApi {
@@ -33,6 +37,8 @@ export interface ParallelTasksApi {
   registerTaskKind(kind: AnyTaskKind): vscode.Disposable;
   /** Runs a registered kind over every workspace folder, as the commands do for theirs. */
   runTask(kind: string, label: string, options: unknown): Promise<RunSummary>;
+  /** Keeping Problems current (parallelTasks.lint.keepCurrent): the mode, the files pending, the passes done. */
+  liveState(): LiveState;
 }
 
 const store = new DisposableStore();
@@ -48,10 +54,14 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   const storage = context.storageUri ?? context.globalStorageUri;
   const controller = store.add(new RunController(pool, diagnostics, review, log, storage, workerScript, context.secrets));
   store.add(registerQueuePassword(context.secrets));
-  store.add(new RunStatusBar(controller));
+  const passes = new LivePass(pool, new FolderRunner({ pool, log, storage, workerScript, secrets: context.secrets }), diagnostics, log);
+  const live = store.add(new KeepCurrent(controller, store.add(new LiveTargets(log)), passes, log));
+  controller.waitBeforeRuns(() => live.idle());
+  store.add(new RunStatusBar(controller, live));
   const tasks = store.add(new VsCodeTaskRunner());
   const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log, tasks));
   store.add(vscode.window.registerWebviewViewProvider(PanelProvider.viewId, panel));
+  store.add(panel.followLive({ onDidChange: live.onDidChange, live: () => liveStatus(live.state()) }));
   registerCommands(store, { controller, log, storage, tasks, openPanelInEditor: () => panel.openInEditor(), extensionId: context.extension.id });
   const manager = pool;
   return {
@@ -62,8 +72,14 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
     taskLanes: () => tasks.view(),
     panelState: () => panel.state(),
     registerTaskKind: (kind) => new vscode.Disposable(loadEngine().registerTaskKind(kind)),
+    liveState: () => live.state(),
     runTask: (kind, label, options) => controller.run({ kind, label, options, targets: (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ folder, paths: [] })) }),
   };
+}
+
+/** What the panel shows of keeping Problems current: nothing when it is off. */
+function liveStatus(state: LiveState): LiveStatus | undefined {
+  return state.mode === 'off' ? undefined : { mode: state.mode, pending: state.pending };
 }
 
 /** Returns the pool's shutdown so VS Code waits for it, within a time limit. */

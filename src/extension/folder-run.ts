@@ -34,6 +34,15 @@ export interface FolderJob {
   readonly begin: () => void;
   /** With a queue: the workers that serve it, as they come and go. */
   readonly onRemote?: (status: QueueStatus) => void;
+  /** The paths are files a folder walk takes, checked again because they changed (keep-current.ts); a gone one is no error. */
+  readonly asWalked?: boolean;
+  /**
+   * A pass that keeps Problems current, where time counts: the result cache is left out (a few files just
+   * saved are not in it, and its keys cost a fresh ESLint in this process that loads the config, where the
+   * warm workers have it), config stamps are compared after the pass (PoolManager.configsChanged), and it
+   * runs here, not through a queue.
+   */
+  readonly quick?: boolean;
 }
 
 /**
@@ -75,18 +84,19 @@ export class FolderRunner {
         // Settings and panel messages name these paths, not a person at a prompt: never leave the folder.
         confine: true,
         // A selection that matches nothing is an error; a whole folder without such files is counted by the caller.
-        failOnUnmatched: target.paths.length > 0,
+        failOnUnmatched: target.paths.length > 0 && job.asWalked !== true,
         ...(target.only ? { only: target.only } : {}),
+        asWalked: job.asWalked,
         workers: settings.workers,
         isolation: settings.isolation(kind.isolation(options).setting, kind.isolation(options).fallback),
         fileTimeoutMs: settings.fileTimeoutMs,
         batchBytes: settings.batchBytes,
         external,
       });
-      const cache = settings.cache ? await this.cacheFor(plan, target.folder) : undefined;
-      queue = settings.queueUrl ? await this.openQueue(plan, settings, job, cache?.keyFor) : undefined;
+      const cache = settings.cache && job.quick !== true ? await this.cacheFor(plan, target.folder) : undefined;
+      queue = settings.queueUrl && job.quick !== true ? await this.openQueue(plan, settings, job, cache?.keyFor) : undefined;
       const shared = queue?.sharedCache();
-      const executor = queue ?? plan.external?.executor ?? (await this.context.pool.acquire(plan.workers, plan.isolation, [root], plan.heapCapMb));
+      const executor = queue ?? plan.external?.executor ?? (await this.context.pool.acquire(plan.workers, plan.isolation, [root], plan.heapCapMb, job.quick !== true));
       const spec: JobSpec = {
         ...plan.spec,
         signal: job.signal,

@@ -51,14 +51,28 @@ export class PoolManager implements vscode.Disposable {
     this.watcher.onDidDelete((uri) => changed(uri, true));
   }
 
-  /** Ends every warm worker when a config they may hold has changed since they started. */
-  private async dropStaleWorkers(folders: readonly string[]): Promise<void> {
+  /**
+   * Compares each folder's config stamp with the one of its last run; true (and the warm workers marked
+   * stale) when it changed. Separate from `acquire` for the passes that keep Problems current, which
+   * check after their few files (the stamp parses the config's imports: most of a one-file pass).
+   */
+  async configsChanged(folders: readonly string[]): Promise<boolean> {
+    let changed = false;
     for (const folder of folders) {
       const stamp = await loadEngine().configStamp([folder]);
       const before = this.stamps.get(folder);
-      if (before !== undefined && stamp !== before) this.stale ??= `a config file in ${folder}, or a module it imports, changed`;
+      if (before !== undefined && stamp !== before) {
+        this.stale ??= `a config file in ${folder}, or a module it imports, changed`;
+        changed = true;
+      }
       this.stamps.set(folder, stamp);
     }
+    return changed;
+  }
+
+  /** Ends every warm worker when a config they may hold has changed since they started (checked first unless `stamp` is false). */
+  private async dropStaleWorkers(folders: readonly string[], stamp: boolean): Promise<void> {
+    if (stamp) await this.configsChanged(folders);
     if (!this.stale || this.executors.size === 0) {
       this.stale = undefined;
       return;
@@ -70,9 +84,12 @@ export class PoolManager implements vscode.Disposable {
     await Promise.all(executors.map((e) => e.terminate()));
   }
 
-  /** The pool for the next run over `folders` (a planned job's workers, isolation and heap cap); call only between runs. */
-  async acquire(workers: number, isolation: IsolationChoice, folders: readonly string[], heapMb: number): Promise<Executor> {
-    await this.dropStaleWorkers(folders);
+  /**
+   * The pool for the next run over `folders` (a planned job's workers, isolation and heap cap); call only between runs.
+   * `stamp` false skips comparing config stamps (see configsChanged); configs the watcher saw change still count.
+   */
+  async acquire(workers: number, isolation: IsolationChoice, folders: readonly string[], heapMb: number, stamp = true): Promise<Executor> {
+    await this.dropStaleWorkers(folders, stamp);
     this.watchConfigs();
     let executor = this.executors.get(isolation);
     if (executor && executor.concurrency !== workers) {

@@ -75,8 +75,18 @@ export class RunController implements vscode.Disposable {
     this.folders = new FolderRunner({ pool, log, storage, workerScript, secrets });
   }
 
+  /** Set from a run's request until it ends, also while it waits for `gate`. */
+  private claimed = false;
+  /** What a run waits for before it takes the pool: the pass that keeps Problems current, when one runs (keep-current.ts). */
+  private gate: () => Promise<void> = () => Promise.resolve();
+
   get running(): boolean {
-    return this.active !== undefined;
+    return this.active !== undefined || this.claimed;
+  }
+
+  /** Runs wait for `gate` before they start. */
+  waitBeforeRuns(gate: () => Promise<void>): void {
+    this.gate = gate;
   }
 
   view(): RunView | undefined {
@@ -110,7 +120,17 @@ export class RunController implements vscode.Disposable {
   }
 
   async run(request: RunRequest): Promise<RunSummary> {
-    if (this.active) throw new Error(`${this.active.request.label} is still running; cancel it first`);
+    if (this.running) throw new Error(`${this.active?.request.label ?? 'A run'} is still running; cancel it first`);
+    this.claimed = true;
+    try {
+      await this.gate();
+      return await this.runNow(request);
+    } finally {
+      this.claimed = false;
+    }
+  }
+
+  private async runNow(request: RunRequest): Promise<RunSummary> {
     const planned = this.check(request);
     if ('refused' in planned) return planned.refused;
     const { kind, options } = planned;

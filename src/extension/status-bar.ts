@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { KeepCurrent } from './keep-current';
 import type { RunController, RunView } from './run-controller';
 
 /**
@@ -8,33 +9,38 @@ import type { RunController, RunView } from './run-controller';
  */
 export class RunStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('parallelTasks.status', vscode.StatusBarAlignment.Left, 10);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly controller: RunController) {
+  constructor(
+    private readonly controller: RunController,
+    private readonly live: KeepCurrent,
+  ) {
     this.item.name = 'Parallel Tasks';
     this.item.command = 'parallelTasks.showPanel';
-    this.subscription = controller.onDidChange(() => this.render());
+    this.subscriptions = [controller.onDidChange(() => this.render()), live.onDidChange(() => this.render())];
   }
 
   private render(): void {
     const view = this.controller.view();
-    if (!view) {
+    const live = liveText(this.live.state());
+    if (!view && !live) {
       this.item.hide();
       return;
     }
-    const { text, tooltip, accessibility } = describe(view);
-    this.item.text = text;
+    const { text, tooltip, accessibility } = view ? describe(view) : { text: '', tooltip: new vscode.MarkdownString(), accessibility: 'Parallel Tasks' };
+    if (live) tooltip.appendMarkdown(`\n\n${live.tooltip}`);
+    this.item.text = live ? (text ? `${text} · ${live.text}` : live.text) : text;
     this.item.tooltip = tooltip;
-    this.item.accessibilityInformation = { label: accessibility };
+    this.item.accessibilityInformation = { label: live ? `${accessibility}, ${live.tooltip}` : accessibility };
     this.item.backgroundColor =
-      !view.running && (view.summary?.phase === 'failed' || (view.summary?.failed ?? 0) > 0)
+      view && !view.running && (view.summary?.phase === 'failed' || (view.summary?.failed ?? 0) > 0)
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
         : undefined;
     this.item.show();
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
 }
@@ -81,4 +87,12 @@ function outcomeText(summary: NonNullable<RunView['summary']>): string {
   if (summary.phase === 'failed') return 'failed';
   if (summary.phase === 'cancelled') return 'cancelled';
   return summary.line ?? 'done';
+}
+
+/** "Problems live", with the files still to check: shown while saves keep Problems current (keep-current.ts). */
+function liveText(state: ReturnType<KeepCurrent['state']>): { text: string; tooltip: string } | undefined {
+  if (state.mode === 'off') return undefined;
+  const when = state.mode === 'onType' ? 'as you type' : 'on save';
+  if (state.pending > 0) return { text: `$(sync~spin) Problems live: ${state.pending} pending`, tooltip: `Problems live: ${state.pending} file${state.pending === 1 ? '' : 's'} pending (checked ${when})` };
+  return { text: '$(eye) Problems live', tooltip: `Problems live: files are checked again ${when}` };
 }

@@ -175,8 +175,16 @@ export interface RemoteState {
   readonly waiting?: number;
 }
 
+/** Problems kept current as the user works (parallelTasks.lint.keepCurrent); absent when off. */
+export interface LiveStatus {
+  readonly mode: 'onSave' | 'onType';
+  /** Files waiting for a check or being checked. */
+  readonly pending: number;
+}
+
 export interface PanelState {
   readonly trusted: boolean;
+  readonly live?: LiveStatus;
   readonly run?: RunHeader;
   readonly workers: readonly WorkerLane[];
   readonly series: readonly Sample[];
@@ -198,6 +206,7 @@ export type HostMessage =
   | { readonly type: 'response'; readonly id: number; readonly ok: false; readonly error: string }
   | { readonly type: 'snapshot'; readonly state: PanelState }
   | { readonly type: 'tasks'; readonly lanes: readonly TaskLane[] }
+  | { readonly type: 'live'; readonly live?: LiveStatus }
   | {
       readonly type: 'delta';
       readonly run?: RunHeader;

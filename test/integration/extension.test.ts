@@ -120,7 +120,9 @@ async function updateSetting(key: string, value: unknown): Promise<void> {
 }
 
 /** The settings every test starts from (the rest are at their defaults); `restoreSettings` puts them back after each test. */
-const baselineSettings: Readonly<Record<string, unknown>> = { 'transform.review': 'apply' };
+// Problems kept current on save would lint the files these tests write behind their back, and re-lint the workspace
+// when they edit a config (keep-current.test.ts tests that): off here.
+const baselineSettings: Readonly<Record<string, unknown>> = { 'transform.review': 'apply', 'lint.keepCurrent': 'off' };
 const changedSettings = new Set<string>();
 
 /** Changes a setting for the current test only: the suite's afterEach restores it, whether the test passed or not. */

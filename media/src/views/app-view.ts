@@ -20,6 +20,14 @@ function gettingStarted(trusted: boolean): TemplateResult {
     <p class="more">${button('Set Worker Count…', 'server-process', () => command('setWorkerCount'), { secondary: true })}${button('Get Started', 'book', () => command('openWalkthrough'), { secondary: true })}</p>`;
 }
 
+/** "Problems live": saves (or typing) keep Problems current; the files still to check while there are any. */
+function liveLine(live: PanelState['live']): TemplateResult | typeof nothing {
+  if (!live) return nothing;
+  const when = live.mode === 'onType' ? 'as you type' : 'on save';
+  const pending = live.pending > 0 ? html` · <span class="live-pending">${live.pending} pending</span>` : nothing;
+  return html`<p class="live" role="status"><vscode-icon name=${live.pending > 0 ? 'sync' : 'eye'} ?spin=${live.pending > 0}></vscode-icon> Problems live (checked ${when})${pending}</p>`;
+}
+
 const onTabSelect = (event: Event): void => store.setUi({ tab: (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'history' : 'results' });
 
 /**
@@ -59,7 +67,7 @@ export class AppView extends LightElement {
     const nothingYet = !panel.run && panel.history.length === 0 && panel.tasks.length === 0;
     // By the kind's result view, never its name: a kind added later shows in the view it declares.
     const view = panel.run?.view ?? panel.history[0]?.view ?? 'problems';
-    return html`<section class="empty" aria-label="Getting started" ?hidden=${!nothingYet}>${nothingYet ? gettingStarted(panel.trusted) : nothing}</section>
+    return html`${liveLine(panel.live)}<section class="empty" aria-label="Getting started" ?hidden=${!nothingYet}>${nothingYet ? gettingStarted(panel.trusted) : nothing}</section>
       <section class="header" aria-label="Run" aria-live="polite" ?hidden=${nothingYet}><pt-summary .run=${panel.run}></pt-summary></section>
       <section class="queue" aria-label="Queue" ?hidden=${nothingYet}><pt-queue .run=${panel.run} .series=${panel.series}></pt-queue></section>
       <section class="workers" aria-label="Workers" ?hidden=${nothingYet}><pt-task-lanes .lanes=${panel.tasks}></pt-task-lanes><pt-remote-workers .remote=${panel.remote} .elapsedMs=${panel.run?.elapsedMs ?? 0}></pt-remote-workers><pt-workers .lanes=${panel.workers} .elapsedMs=${panel.run?.elapsedMs ?? 0}></pt-workers></section>

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PanelState, HostMessage, WebviewMessage } from '../../shared/protocol';
+import type { PanelState, HostMessage, LiveStatus, WebviewMessage } from '../../shared/protocol';
 import { loadEngine } from '../load-engine';
 import type { RunController } from '../run-controller';
 import { throttle } from '../throttle';
@@ -33,6 +33,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private readonly flush = throttle(() => this.postDelta(), UPDATE_INTERVAL_MS);
   /** For tests: messages dropped by validation. */
   rejected = 0;
+  /** Whether Problems are kept current, and how many files wait (see followLive). */
+  private live: () => LiveStatus | undefined = () => undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -139,10 +141,24 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     }
   }
 
+  /** Shows whether Problems are kept current (keep-current.ts), sent whole on each change: it is two numbers. */
+  followLive(source: { readonly onDidChange: vscode.Event<void>; live(): LiveStatus | undefined }): vscode.Disposable {
+    this.live = () => source.live();
+    return source.onDidChange(() => {
+      const live = source.live();
+      for (const webview of this.ready) void this.post(webview, { type: 'live', ...(live ? { live } : {}) });
+    });
+  }
+
+  private fullState(): PanelState {
+    const live = this.live();
+    return { ...this.model.snapshot(vscode.workspace.isTrusted, this.tasks.view()), ...(live ? { live } : {}) };
+  }
+
   private async onReady(webview: vscode.Webview | undefined): Promise<boolean> {
     if (!webview) return true;
     this.postDelta();
-    await this.post(webview, { type: 'snapshot', state: this.model.snapshot(vscode.workspace.isTrusted, this.tasks.view()) });
+    await this.post(webview, { type: 'snapshot', state: this.fullState() });
     this.ready.add(webview);
     return true;
   }
@@ -219,11 +235,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 
   /** What a webview that loads now would be sent. */
   state(): PanelState {
-    return this.model.snapshot(vscode.workspace.isTrusted, this.tasks.view());
+    return this.fullState();
   }
 
   private postSnapshotToAll(): void {
-    const state = this.model.snapshot(vscode.workspace.isTrusted, this.tasks.view());
+    const state = this.fullState();
     for (const webview of this.ready) void this.post(webview, { type: 'snapshot', state });
   }
 

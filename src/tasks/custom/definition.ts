@@ -47,6 +47,12 @@ const task = z.strictObject({
       'How to read problems from the output: $gcc (file:line:column: severity: message), $tsc, $eslint-compact, $unix (file:line:column: message [severity]), or a regexp with named groups. Without one, the exit code alone decides (0 passes). A non-zero exit fails the invocation unless it reported an error for one of its files.',
     ),
   ),
+  keepCurrent: z.optional(
+    described(
+      z.boolean(),
+      'In the editor, run the task again on each file when it is saved, keeping its Problems current (like `parallelTasks.lint.keepCurrent`, which also turns this off). Off by default.',
+    ),
+  ),
   maxOutputBytes: z.optional(described(z.int().check(z.minimum(1024), z.maximum(256 * 1024 * 1024)), 'Output kept per invocation; the rest is dropped and the run says so (default 4 MiB).')),
 });
 
