@@ -24,7 +24,7 @@ export function reduce(state: PanelState, message: HostMessage): PanelState {
   if (message.type === 'response') return state;
   if (message.type === 'snapshot') return message.state;
   if (message.type === 'tasks') return { ...state, tasks: message.lanes };
-  const base = message.reset ? { ...state, series: [], lint: [], skipped: [], analyze: { rows: [], hotspots: [] }, remote: undefined } : state;
+  const base = message.reset ? { ...state, series: [], lint: [], skipped: [], analyze: { rows: [], hotspots: [] }, remote: undefined, timing: undefined } : state;
   let series = message.samples.length > 0 ? [...base.series, ...message.samples] : base.series;
   if (series.length > MAX_SAMPLES) series = series.filter((_, i) => i % 2 === 0);
   return {
@@ -40,6 +40,7 @@ export function reduce(state: PanelState, message: HostMessage): PanelState {
     },
     transform: message.transform ?? base.transform,
     history: message.history ?? base.history,
+    timing: message.timing ?? base.timing,
     remote: message.remote ?? base.remote,
   };
 }

@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   store.add(registerQueuePassword(context.secrets));
   store.add(new RunStatusBar(controller));
   const tasks = store.add(new VsCodeTaskRunner());
-  const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log, tasks));
+  const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log, tasks, context.storageUri));
   store.add(vscode.window.registerWebviewViewProvider(PanelProvider.viewId, panel));
   registerCommands(store, { controller, log, storage, tasks, openPanelInEditor: () => panel.openInEditor() });
   const manager = pool;

@@ -44,7 +44,9 @@ describe('the parallel-tasks CLI (spawned)', () => {
     assert.equal(clean.stdout, '');
     assert.match(clean.stderr, /Linted 1 file with no workers \(small run \(about \d+ ms of work\): not worth starting workers\) in/);
     const pooled = cli(['lint', 'src/clean.js', '--workers', '1', '--no-cache'], lintFixture);
-    assert.match(pooled.stderr, /Linted 1 file with 1 worker in [\d.]+ s; [\d.]+ files\/s, speedup [\d.]+×/, 'an explicit --workers is honoured');
+    assert.match(pooled.stderr, /Linted 1 file with 1 worker in [\d.]+ s; [\d.]+ files\/s/, 'an explicit --workers is honoured');
+    // One worker cannot beat one thread: a "speedup 0.75×" there would only measure the pool's overhead.
+    assert.doesNotMatch(pooled.stderr, /speedup/);
   });
 
   it('lint --format sarif writes SARIF 2.1.0 with one result per ESLint message', () => {

@@ -10,6 +10,7 @@ import './queue-view';
 import './results-view';
 import './summary-view';
 import './task-lanes-view';
+import './timing-view';
 import './workers-view';
 
 function gettingStarted(trusted: boolean): TemplateResult {
@@ -65,7 +66,7 @@ export class AppView extends LightElement {
         <vscode-tab-header slot="header">Results</vscode-tab-header>
         <vscode-tab-panel><pt-results .view=${view} .panel=${panel} .ui=${ui}></pt-results></vscode-tab-panel>
         <vscode-tab-header slot="header">History</vscode-tab-header>
-        <vscode-tab-panel><pt-history .entries=${panel.history}></pt-history></vscode-tab-panel>
+        <vscode-tab-panel><pt-timing .timing=${panel.timing}></pt-timing><pt-history .entries=${panel.history}></pt-history></vscode-tab-panel>
       </vscode-tabs>`;
   }
 }
