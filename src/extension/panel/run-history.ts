@@ -88,16 +88,21 @@ function withoutKeys(entry: StoredRun): StoredRun {
 /** At most HISTORY_LIMIT entries and HISTORY_BYTES of JSON: the oldest keys go first, then the oldest entries. */
 export function bounded(history: readonly StoredRun[]): StoredRun[] {
   const runs = history.slice(0, HISTORY_LIMIT);
-  let size = JSON.stringify(serialize(runs)).length;
+  // Sizes per entry (plus its comma), so that each step does not serialize the whole history again.
+  const sizeOf = (run: StoredRun): number => JSON.stringify(run).length + 1;
+  const sizes = runs.map(sizeOf);
+  let size = JSON.stringify(serialize([])).length + sizes.reduce((n, s) => n + s, 0);
   for (let i = runs.length - 1; i >= 0 && size > HISTORY_BYTES; i--) {
     const run = runs[i] as StoredRun;
     if (!run.keys) continue;
     runs[i] = withoutKeys(run);
-    size = JSON.stringify(serialize(runs)).length;
+    const smaller = sizeOf(runs[i] as StoredRun);
+    size -= (sizes[i] as number) - smaller;
+    sizes[i] = smaller;
   }
   while (runs.length > 1 && size > HISTORY_BYTES) {
     runs.pop();
-    size = JSON.stringify(serialize(runs)).length;
+    size -= sizes.pop() as number;
   }
   return runs;
 }
