@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
@@ -47,17 +47,22 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await browser?.close();
   });
 
-  async function open(options: { trusted: boolean; runner: boolean; vsix?: boolean; files?: Record<string, string>; colorScheme?: 'dark' | 'light'; settings?: Record<string, unknown> }): Promise<Session> {
-    const scratch = mkdtempSync(path.join(os.tmpdir(), 'pt-host-'));
-    const workspace = makeWorkspace(options.files);
+  /** `again`: the same workspace, user data and extensions as a session that was closed: VS Code started anew on them. */
+  async function open(options: { trusted: boolean; runner: boolean; vsix?: boolean; files?: Record<string, string>; colorScheme?: 'dark' | 'light'; settings?: Record<string, unknown>; again?: Session }): Promise<Session> {
+    const scratch = options.again?.scratch ?? mkdtempSync(path.join(os.tmpdir(), 'pt-host-'));
+    const workspace = options.again?.workspace ?? makeWorkspace(options.files);
     const extensionsDir = path.join(scratch, 'extensions');
-    if (options.vsix) installVsix(extensionsDir, scratch);
+    if (options.again) {
+      // Installed already, by the first session.
+    } else if (options.vsix) installVsix(extensionsDir, scratch);
     else prepareExtensions(extensionsDir, options.runner);
     const server = await startCodeServer({
       workspace,
       extensionsDir,
       userDataDir: path.join(scratch, 'data'),
       trusted: options.trusted,
+      // The web client names the workspace's storage after its address, port included: a restart comes back on the same one.
+      ...(options.again ? { port: Number(new URL(options.again.server.url).port) } : {}),
       env: options.runner
         ? {
             PT_TEST_SUITE: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'),
@@ -269,6 +274,64 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await page.screenshot({ path: path.join(artifacts, 'panel-history-high-contrast.png') });
   });
 
+  it('panel: the run history survives a restart of VS Code, and the next lint is compared with the run before it; slowest files and rules; speedup only with several workers', async () => {
+    const first = await open({
+      trusted: true,
+      runner: false,
+      // Enough files for batches on both workers of the second session.
+      files: { 'eslint.config.mjs': BUSY_RULE_CONFIG, 'src/slow.js': 'export const slow = 1;\n', ...Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`many/file${i}.js`, generatedModule(i)])) },
+      settings: { 'parallelTasks.lint.ruleTimings': true, 'parallelTasks.maxWorkers': 1 },
+    });
+    let webview = await startFromPanel(first.page, 'Lint Workspace');
+    await webview.locator('.header h2', { hasText: 'Lint — completed' }).waitFor({ timeout: 120_000 });
+    await webview.locator('.stats .rate').waitFor();
+    assert.equal(await webview.locator('.stats .speedup').count(), 0, 'one worker: no "speedup" figure');
+    await webview.locator('vscode-tab-header', { hasText: 'History' }).click();
+    await webview.locator('.timing.rules li').first().waitFor({ timeout: 30_000 });
+    // Listed with the 3 s the rule spun on it (a worker's first file also carries loading ESLint and the config: it may come close).
+    const slowest = await webview.locator('.timing.files li').allTextContents();
+    process.stdout.write(`      slowest files: ${slowest.join(' | ')}\n`);
+    const slow = slowest.find((row) => /src\/slow\.js$/.test(row.trim()));
+    assert.ok(slow && Number(/([\d.]+) s /.exec(slow)?.[1]) >= 3, `the file the busy rule spins on, with its 3 s: ${slowest.join(' | ')}`);
+    assert.match((await webview.locator('.timing.rules li').first().textContent()) ?? '', /local\/busy/, 'ESLint\'s own rule times put the busy rule first');
+    const before = webview.locator('ul.history li').first();
+    assert.equal(await before.locator('.label').textContent(), 'Lint');
+    const found = (await before.locator('.found').textContent()) ?? '';
+    assert.match(found, /^\d+ problems$/, 'the first run of its scope has nothing to compare with');
+    await first.page.screenshot({ path: path.join(artifacts, 'history-before-restart.png') });
+
+    // VS Code stops (the server, its extension host and the browser) once the history is on disk, and starts again on the same user data.
+    await waitFor(() => findFile(path.join(first.scratch, 'data'), 'run-history.json') !== undefined, 'the history is saved in the workspace storage');
+    await first.page.context().close();
+    await first.server.stop();
+    const second = await open({ trusted: true, runner: false, again: first, settings: { 'parallelTasks.maxWorkers': 2, 'parallelTasks.cache': false } });
+    await runFromPalette(second.page, 'Parallel Tasks: Show Panel');
+    webview = panelFrame(second.page);
+    await webview.locator('vscode-tab-header', { hasText: 'History' }).click();
+    const restored = webview.locator('ul.history li').first();
+    await restored.waitFor({ timeout: 60_000 });
+    assert.equal(await restored.locator('.label').textContent(), 'Lint');
+    assert.equal(await restored.locator('.found').textContent(), found, 'the run from before the restart, with its problems');
+    assert.match((await restored.locator('.when').textContent()) ?? '', /\d/, 'with when it ran');
+    await second.page.screenshot({ path: path.join(artifacts, 'history-after-restart.png') });
+
+    // Fixed meanwhile: the next lint is compared with the run before the restart.
+    writeFileSync(path.join(second.workspace, 'src', 'problems.js'), 'export const fixed = 1;\n');
+    await webview.getByRole('button', { name: 'Lint Workspace' }).first().click();
+    await webview.locator('.header h2', { hasText: 'Lint — completed' }).waitFor({ timeout: 120_000 });
+    await webview.locator('ul.history li').nth(1).waitFor({ timeout: 30_000 });
+    const latest = webview.locator('ul.history li').first();
+    assert.equal(await latest.locator('.new').textContent(), ' · +0 new');
+    assert.equal(await latest.locator('.fixed').textContent(), ' · −4 fixed', 'the four problems of src/problems.js, fixed since the run before the restart');
+    assert.equal(await webview.locator('.timing.rules').count(), 0, 'rule times were not asked for this time');
+    // Two workers at work and more than a second of it (the busy rule alone spins 3 s): the speedup is shown, and says what it is measured against.
+    assert.equal(await webview.locator('.lane .done', { hasText: /^[1-9]/ }).count(), 2, 'both workers linted files');
+    const speedup = webview.locator('.stats .speedup');
+    assert.match((await speedup.textContent()) ?? '', /^speedup \d+\.\d\d×$/);
+    assert.match((await speedup.getAttribute('title')) ?? '', /^Speedup over one worker: the files' own processing times added up \(.+\) divided by the elapsed time \(.+\) on 2 workers\.$/);
+    await second.page.screenshot({ path: path.join(artifacts, 'history-compared-after-restart.png') });
+  });
+
   it('panel: transform results held for review, compared in the diff editor, applied from the panel', async () => {
     const session = await open({
       trusted: true,
@@ -370,6 +433,43 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await page.screenshot({ path: path.join(artifacts, 'panel-cancelled.png') });
   });
 });
+
+/**
+ * The lint-basic project's config plus a rule that spins 3 s on src/slow.js:
+ * more than loading ESLint and the config costs any worker's first file, so
+ * that file is the slowest and the rule the slowest by ESLint's own times.
+ */
+const BUSY_RULE_CONFIG = `import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const busy = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    return {
+      Program() {
+        const until = performance.now() + (context.filename.endsWith('slow.js') ? 3000 : 0);
+        while (performance.now() < until);
+      },
+    };
+  },
+};
+
+export default [
+  { ignores: ['ignored/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts', '**/*.tsx'] })),
+  {
+    plugins: { local: { rules: { busy } } },
+    rules: { 'local/busy': 'error', 'no-unused-vars': 'warn', eqeqeq: 'error', complexity: ['warn', 3], 'prefer-const': 'error' },
+  },
+];
+`;
+
+/** A file of that name anywhere under `dir`. */
+function findFile(dir: string, name: string): string | undefined {
+  const found = readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((entry) => path.basename(entry) === name);
+  return found === undefined ? undefined : path.join(dir, found);
+}
 
 /** Opens the panel and starts a run with one of its empty-state buttons. */
 async function startFromPanel(page: Page, button: 'Lint Workspace' | 'Analyze Workspace'): Promise<FrameLocator> {

@@ -110,9 +110,13 @@ describe('timings', () => {
     assert.equal(eslintRuleTimes({} as ESLint.LintResult), undefined);
   });
 
-  it('shows a speedup only for two or more workers and a second or more of work', () => {
-    const snapshot = (workers: number, serialEstimateMs: number) => ({ workers: Array.from({ length: workers }, () => ({}) as never), timings: { serialEstimateMs, speedup: 0.75 } as never });
+  it('shows a speedup only for two or more workers that processed files and a second or more of work', () => {
+    const snapshot = (workers: number, serialEstimateMs: number, idle = 0) => ({
+      workers: Array.from({ length: workers + idle }, (_, i) => ({ filesDone: i < workers ? 3 : 0 }) as never),
+      timings: { serialEstimateMs, speedup: 0.75 } as never,
+    });
     assert.equal(meaningfulSpeedup(snapshot(1, 60_000)), undefined, 'one worker: its "0.75×" is the pool\'s overhead');
+    assert.equal(meaningfulSpeedup(snapshot(1, 60_000, 3)), undefined, 'four workers of which one got every file: the same');
     assert.equal(meaningfulSpeedup(snapshot(4, 300)), undefined, 'too little work to measure');
     assert.equal(meaningfulSpeedup(snapshot(2, 1000)), 0.75);
   });

@@ -12,7 +12,7 @@ import { LightElement } from './light-element';
  */
 function speedup(run: RunHeader): TemplateResult | typeof nothing {
   if (run.speedup === undefined) return nothing;
-  const title = `Speedup over one worker: the files' own processing times added up (${formatDuration(run.serialEstimateMs)}, what one worker would have needed, without the pool's overhead) divided by the elapsed time (${formatDuration(run.elapsedMs)}) with ${run.workers} workers.`;
+  const title = `Speedup over one worker: the files' own processing times added up (${formatDuration(run.serialEstimateMs)}, what one worker would have needed, without the pool's overhead) divided by the elapsed time (${formatDuration(run.elapsedMs)}) on ${run.workers} workers.`;
   return html`<span class="speedup" title=${title}>speedup ${run.speedup.toFixed(2)}×</span>`;
 }
 
