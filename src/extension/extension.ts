@@ -37,6 +37,8 @@ export interface ParallelTasksApi {
 
 const store = new DisposableStore();
 let pool: PoolManager | undefined;
+/** The last write of the run history: a reload right after a run must not lose it. */
+let historySaved: (() => Promise<void>) | undefined;
 
 /** Wires things up only; the worker pool starts with the first run. */
 export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
@@ -52,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   const tasks = store.add(new VsCodeTaskRunner());
   const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log, tasks, context.storageUri));
   store.add(vscode.window.registerWebviewViewProvider(PanelProvider.viewId, panel));
+  historySaved = () => panel.historySaved();
   registerCommands(store, { controller, log, storage, tasks, openPanelInEditor: () => panel.openInEditor() });
   const manager = pool;
   return {
@@ -68,8 +71,9 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
 
 /** Returns the pool's shutdown so VS Code waits for it, within a time limit. */
 export function deactivate(): Promise<void> {
-  const closing = pool?.shutdown(3000) ?? Promise.resolve();
+  const closing = Promise.all([pool?.shutdown(3000), historySaved?.()]).then(() => undefined);
   pool = undefined;
+  historySaved = undefined;
   store.dispose();
   return closing;
 }
