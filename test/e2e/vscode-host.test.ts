@@ -304,6 +304,13 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await waitFor(() => findFile(path.join(first.scratch, 'data'), 'run-history.json') !== undefined, 'the history is saved in the workspace storage');
     await first.page.context().close();
     await first.server.stop();
+    // Meanwhile someone writes into the stored file: markup in a label, and entries that are not entries.
+    const stored = findFile(path.join(first.scratch, 'data'), 'run-history.json') as string;
+    const saved = JSON.parse(readFileSync(stored, 'utf8')) as { version: number; runs: Record<string, unknown>[] };
+    assert.equal(saved.runs.length, 1);
+    const hostileLabel = '<img src=x onerror="document.body.dataset.pwned=1"><b>bold</b>';
+    saved.runs.push({ ...saved.runs[0], id: 99, label: hostileLabel, scope: 'someone-else' }, { id: 100, label: 'no kind, no phase' }, 'junk' as never);
+    writeFileSync(stored, JSON.stringify(saved));
     const second = await open({ trusted: true, runner: false, again: first, settings: { 'parallelTasks.maxWorkers': 2, 'parallelTasks.cache': false } });
     await runFromPalette(second.page, 'Parallel Tasks: Show Panel');
     webview = panelFrame(second.page);
@@ -313,13 +320,18 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     assert.equal(await restored.locator('.label').textContent(), 'Lint');
     assert.equal(await restored.locator('.found').textContent(), found, 'the run from before the restart, with its problems');
     assert.match((await restored.locator('.when').textContent()) ?? '', /\d/, 'with when it ran');
+    // What was valid of the rest is shown, as text: no markup from the file reaches the page.
+    assert.equal(await webview.locator('ul.history li').count(), 2, 'the entries that are not entries are dropped');
+    assert.equal(await webview.locator('ul.history li').nth(1).locator('.label').textContent(), hostileLabel);
+    assert.equal(await webview.locator('ul.history img, ul.history b').count(), 0);
+    assert.equal(await webview.locator('body').getAttribute('data-pwned'), null);
     await second.page.screenshot({ path: path.join(artifacts, 'history-after-restart.png') });
 
     // Fixed meanwhile: the next lint is compared with the run before the restart.
     writeFileSync(path.join(second.workspace, 'src', 'problems.js'), 'export const fixed = 1;\n');
     await webview.getByRole('button', { name: 'Lint Workspace' }).first().click();
     await webview.locator('.header h2', { hasText: 'Lint — completed' }).waitFor({ timeout: 120_000 });
-    await webview.locator('ul.history li').nth(1).waitFor({ timeout: 30_000 });
+    await webview.locator('ul.history li').nth(2).waitFor({ timeout: 30_000 });
     const latest = webview.locator('ul.history li').first();
     assert.equal(await latest.locator('.new').textContent(), ' · +0 new');
     assert.equal(await latest.locator('.fixed').textContent(), ' · −4 fixed', 'the four problems of src/problems.js, fixed since the run before the restart');
