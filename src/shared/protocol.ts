@@ -41,6 +41,8 @@ export interface RunHeader extends QueueCounts {
   readonly workers: number;
   /** `serialEstimateMs` over the wall time; only where it means something (≥ 2 workers, ≥ 1 s of work: core/speedup.ts). */
   readonly speedup?: number;
+  /** A finished run whose results are problems, against the previous run of the same kind and scope (as its history entry). */
+  readonly compared?: { readonly newProblems: number; readonly fixedProblems: number };
 }
 
 export type BatchOutcome = 'running' | 'ok' | 'failed' | 'crashed' | 'timed out' | 'cancelled';

@@ -335,6 +335,7 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     const latest = webview.locator('ul.history li').first();
     assert.equal(await latest.locator('.new').textContent(), ' · +0 new');
     assert.equal(await latest.locator('.fixed').textContent(), ' · −4 fixed', 'the four problems of src/problems.js, fixed since the run before the restart');
+    assert.equal(await webview.locator('.stats .compared').textContent(), '+0 new · −4 fixed', 'the run header says it too');
     assert.equal(await webview.locator('.timing.rules').count(), 0, 'rule times were not asked for this time');
     // Two workers at work and more than a second of it (the busy rule alone spins 3 s): the speedup is shown, and says what it is measured against.
     assert.equal(await webview.locator('.lane .done', { hasText: /^[1-9]/ }).count(), 2, 'both workers linted files');

@@ -25,6 +25,9 @@ function stats(run: RunHeader, finished: number): TemplateResult {
     ${running ? html`<span class="eta">ETA ${formatDuration(run.etaMs)}</span>` : nothing}
     ${run.cached > 0 ? html`<span class="cached" title="unchanged since the last run: not processed again">${run.cached} from cache</span>` : nothing}
     ${speedup(run)}
+    ${run.compared
+      ? html`<span class="compared" title="compared with the previous run of the same kind, folders, paths and options"><span class="new">+${run.compared.newProblems} new</span> · <span class="fixed">−${run.compared.fixedProblems} fixed</span></span>`
+      : nothing}
   </div>`;
 }
 

@@ -215,7 +215,9 @@ export class PanelModel {
       this.functions = [];
     }
     const view = this.results?.view ?? 'problems';
-    this.recorder.finish({ kind: this.kind, view, label: this.label, files, durationMs, phase }, view === 'problems' ? this.lint : undefined);
+    const entry = this.recorder.finish({ kind: this.kind, view, label: this.label, files, durationMs, phase }, view === 'problems' ? this.lint : undefined);
+    // The header says it too: the finished run's problems against the previous run of its scope.
+    if (this.header && entry.newProblems !== undefined && entry.fixedProblems !== undefined) this.header = { ...this.header, compared: { newProblems: entry.newProblems, fixedProblems: entry.fixedProblems } };
     this.historyChanged = true;
   }
 

@@ -41,7 +41,7 @@ export class RunRecorder {
   }
 
   /** Records the finished run; `lint` is its problems when its results are problems. */
-  finish(run: FinishedRun, lint: readonly LintFile[] | undefined): void {
+  finish(run: FinishedRun, lint: readonly LintFile[] | undefined): HistoryEntry {
     const keys = lint && run.phase === 'completed' ? problemKeys(lint) : undefined;
     const problems = lint && run.phase === 'completed' ? lint.reduce((n, f) => n + f.problems.length, 0) : undefined;
     this.runs = recordRun(this.runs, {
@@ -60,6 +60,7 @@ export class RunRecorder {
       ...(rules ? { rules: rules.map((r) => ({ ...r, ms: Math.round(r.ms * 10) / 10 })) } : {}),
     };
     this.persist(this.runs);
+    return forPanel(this.runs.slice(0, 1))[0] as HistoryEntry;
   }
 
   /**
