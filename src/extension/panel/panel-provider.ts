@@ -50,11 +50,14 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     this.historyFile = new HistoryFile(storage, log);
     this.model = new PanelModel(review, (runs) => void this.historyFile.save(runs));
     // Read after activation, never awaited by it: a slow or broken file cannot hold up or fail the extension.
-    this.historyLoaded = this.historyFile.load().then((stored) => {
-      if (stored.length === 0) return;
-      this.model.restoreHistory(stored);
-      this.flush();
-    });
+    this.historyLoaded = this.historyFile
+      .load()
+      .then((stored) => {
+        if (stored.length === 0) return;
+        this.model.restoreHistory(stored);
+        this.flush();
+      })
+      .catch((error: unknown) => log.warn(`The run history could not be restored: ${error instanceof Error ? error.message : String(error)}`));
     this.disposables.push(
       // Task lanes are few and change rarely: sent whole on every change.
       tasks.onDidChange(() => {
