@@ -25,7 +25,7 @@ export function reduce(state: PanelState, message: HostMessage): PanelState {
   if (message.type === 'snapshot') return message.state;
   if (message.type === 'tasks') return { ...state, tasks: message.lanes };
   if (message.type === 'live') return { ...state, live: message.live };
-  const base = message.reset ? { ...state, series: [], lint: [], skipped: [], analyze: { rows: [], hotspots: [] }, remote: undefined } : state;
+  const base = message.reset ? { ...state, series: [], lint: [], skipped: [], analyze: { rows: [], hotspots: [] }, remote: undefined, timing: undefined } : state;
   let series = message.samples.length > 0 ? [...base.series, ...message.samples] : base.series;
   if (series.length > MAX_SAMPLES) series = series.filter((_, i) => i % 2 === 0);
   return {
@@ -41,6 +41,7 @@ export function reduce(state: PanelState, message: HostMessage): PanelState {
     },
     transform: message.transform ?? base.transform,
     history: message.history ?? base.history,
+    timing: message.timing ?? base.timing,
     remote: message.remote ?? base.remote,
   };
 }

@@ -1,6 +1,7 @@
 import { UsageError } from '../core/errors';
 import { summarizeAnalysis, type AnalyzedFile } from '../tasks/analyze/summary';
 import type { FileAnalysis } from '../tasks/analyze/types';
+import { describeTiming } from './timing';
 import { runCliJob, type CommonOptions } from './job';
 import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative, skippedFiles } from './summary';
 
@@ -39,6 +40,7 @@ export async function analyzeCommand(paths: string[], options: AnalyzeCommandOpt
     for (const line of describeProblems(records, true)) process.stderr.write(`${line}\n`);
     process.stderr.write(`${describeRun('Analyzed', result)}\n`);
   }
+  if (options.timing) for (const line of describeTiming('analyze', result)) process.stderr.write(`${line}\n`);
   if (result.outcome.phase === 'cancelled') return EXIT_CANCELLED;
   return failed.length > 0 ? 1 : 0;
 }

@@ -34,6 +34,8 @@ export interface CommonOptions extends QueueFlags, DaemonFlags {
   readonly gitignore: boolean;
   readonly maxFileSize: string;
   readonly progress: boolean;
+  /** `--timing`: the slowest files (and lint's slowest rules) after the run. */
+  readonly timing?: boolean;
   readonly cache: boolean;
   readonly cacheLocation?: string;
   readonly cacheStrategy: CacheStrategy;

@@ -7,6 +7,7 @@ import { toSarif } from '../tasks/lint/sarif';
 import type { LintOptions, LintValue, RuleDocs } from '../tasks/lint/types';
 import { bundledToolEntry, importModule } from '../tasks/resolve-tool';
 import { runCliJob, type CommonOptions } from './job';
+import { describeTiming } from './timing';
 import { distinctTools } from '../tasks/tool-info';
 import { assertNotFailed, describeProblems, describeRun, describeTools, EXIT_CANCELLED, relative, skippedFiles } from './summary';
 
@@ -20,7 +21,8 @@ const FORMATS = ['pretty', 'json', 'sarif'];
 export async function lintCommand(paths: string[], options: LintCommandOptions): Promise<number> {
   if (!FORMATS.includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} for lint`);
   if (options.config && !existsSync(path.resolve(options.config))) throw new UsageError(`--config file not found: ${options.config}`);
-  const lintOptions: LintOptions = options.config ? { configFile: path.resolve(options.config) } : {};
+  // Rule times cost a little on every file: ESLint collects them only when asked.
+  const lintOptions: LintOptions = { ...(options.config ? { configFile: path.resolve(options.config) } : {}), ...(options.timing ? { stats: true } : {}) };
   const result = await runCliJob<LintValue>({ kind: 'lint', paths, options: lintOptions }, options);
   assertNotFailed(result);
 
@@ -50,6 +52,7 @@ export async function lintCommand(paths: string[], options: LintCommandOptions):
       if (used) process.stderr.write(`${used}\n`);
     }
   }
+  if (options.timing) for (const line of describeTiming('lint', result)) process.stderr.write(`${line}\n`);
   if (result.outcome.phase === 'cancelled') return EXIT_CANCELLED;
   return results.some((r) => r.errorCount > 0) ? 1 : 0;
 }

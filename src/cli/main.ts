@@ -33,6 +33,7 @@ function withCommonOptions(command: Command): Command {
     .option('--changed [ref]', 'only the files changed against REF (default HEAD: what is not committed) and untracked files, as git reports them; the paths, globs, --include and --exclude narrow them')
     .option('--max-file-size <bytes>', 'skip files larger than this', String(2 * 1024 * 1024))
     .option('--no-progress', 'no live progress display, even on a terminal')
+    .option('--timing', 'after the run, list on stderr the 10 slowest files and, for lint, the 10 slowest rules (ESLint\'s own rule times)')
     // Both given: commander leaves the value unset unless one is typed, so the environment can decide.
     .option('--daemon', 'run on the warm worker pool of this folder\'s daemon (starting it), even with CI=true')
     .option('--no-daemon', `run on workers of this process only (also: ${DAEMON_ENV}=0)`)

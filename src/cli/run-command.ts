@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors';
 import type { CommandValue, Invocation } from '../tasks/custom/command-executor';
 import { commandRun } from '../tasks/custom/kind';
 import { loadTasks, resolveTask, TASKS_FILE, type ResolvedTask } from '../tasks/custom/definition';
+import { describeTiming } from './timing';
 import { parseCount, runCliJob, type CommonOptions } from './job';
 import { assertNotFailed, describeProblems, describeRun, EXIT_CANCELLED, relative, skippedFiles } from './summary';
 
@@ -58,6 +59,7 @@ export async function runCommand(name: string, paths: string[], options: RunComm
     const failedNote = failedInvocations.length > 0 ? `; ${failedInvocations.length} invocation${failedInvocations.length === 1 ? '' : 's'} failed` : '';
     process.stderr.write(`${describeRun(`${task.name}:`, result)}; ${errors} error${errors === 1 ? '' : 's'}, ${problems.length - errors} other problem${problems.length - errors === 1 ? '' : 's'}${failedNote}\n`);
   }
+  if (options.timing) for (const line of describeTiming('custom', result)) process.stderr.write(`${line}\n`);
   if (result.outcome.phase === 'cancelled') return EXIT_CANCELLED;
   // A failed invocation fails its files, so it is counted here too: a tool's non-zero exit never ends in 0.
   const failed = records.some((r) => r.status === 'failed');

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { JobResult } from '../core/engine';
 import { ConfigError } from '../core/errors';
 import { countReasons } from '../core/discovery';
+import { meaningfulSpeedup } from '../core/speedup';
 import type { FileRecord } from '../core/run-state';
 import { describeTool, distinctTools, type ToolInfo } from '../tasks/tool-info';
 
@@ -23,8 +24,9 @@ export function describeRun<R>(verb: string, result: JobResult<R>): string {
         ? `${snapshot.workers.length} worker process${snapshot.workers.length === 1 ? '' : 'es'}`
         : `${snapshot.workers.length} worker${snapshot.workers.length === 1 ? '' : 's'}`;
   const parts = [`${verb} ${counts.done + counts.failed} file${counts.done + counts.failed === 1 ? '' : 's'} with ${workers} in ${(timings.wallMs / 1000).toFixed(2)} s`];
-  // With every result from the cache nothing ran, and a speedup would be meaningless.
-  if (timings.serialEstimateMs > 0) parts.push(`${timings.filesPerSecond.toFixed(1)} files/s, speedup ${timings.speedup.toFixed(2)}×`);
+  // A speedup only where it means something: several workers and enough work (see meaningfulSpeedup).
+  const speedup = meaningfulSpeedup(snapshot);
+  if (timings.serialEstimateMs > 0) parts.push(`${timings.filesPerSecond.toFixed(1)} files/s${speedup === undefined ? '' : `, speedup ${speedup.toFixed(2)}× over one worker`}`);
   const restarts = snapshot.workers.reduce((n, w) => n + w.restarts, 0);
   if (restarts) parts.push(`${restarts} worker restart${restarts === 1 ? '' : 's'}`);
   if (snapshot.cached) parts.push(`${snapshot.cached} from cache${snapshot.sharedCached ? ` (${snapshot.sharedCached} from the queue's shared cache)` : ''}`);

@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors';
 import { removeStaleTempFiles } from '../core/temp-files';
 import { checkUnchanged, unifiedDiff, writeIfUnchanged } from '../tasks/transform/apply';
 import type { TransformOptions, TransformValue } from '../tasks/transform/types';
+import { describeTiming } from './timing';
 import { runCliJob, type CommonOptions } from './job';
 import { distinctTools } from '../tasks/tool-info';
 import { assertNotFailed, describeProblems, describeRun, describeTools, EXIT_CANCELLED, relative, skippedFiles } from './summary';
@@ -116,6 +117,7 @@ export async function transformCommand(paths: string[], options: TransformComman
     if (used) process.stderr.write(`${used}\n`);
     if (!options.write && !options.diff && !options.check && changed > 0) process.stderr.write('Nothing was written: use --write to apply, --diff to review.\n');
   }
+  if (options.timing) for (const line of describeTiming('transform', result)) process.stderr.write(`${line}\n`);
   if (result.outcome.phase === 'cancelled') return EXIT_CANCELLED;
   // Like `eslint --fix`: errors that remain after fixing fail the run.
   if (failed.length > 0 || unfixed.length > 0) return 1;

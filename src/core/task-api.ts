@@ -70,6 +70,11 @@ export type ResultHandling<O, R> =
       problems(value: R): readonly Problem[];
       /** Where they go in Problems: a collection of their own or the main one, named by `source`, and what a failed file says. */
       diagnostics(options: O): ProblemsTarget;
+      /**
+       * Milliseconds the tool spent in each of its rules on this file, when the run asked for them
+       * (ESLint's `stats`): the front ends add them up per rule over the run. Absent: no rule times.
+       */
+      ruleTimes?(value: R): Readonly<Record<string, number>> | undefined;
     }
   | { readonly view: 'edits'; edit(value: R): FileEdit }
   | { readonly view: 'report'; row(value: R): ReportRow };

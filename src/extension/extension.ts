@@ -43,6 +43,8 @@ export interface ParallelTasksApi {
 
 const store = new DisposableStore();
 let pool: PoolManager | undefined;
+/** The last write of the run history: a reload right after a run must not lose it. */
+let historySaved: (() => Promise<void>) | undefined;
 
 /** Wires things up only; the worker pool starts with the first run. */
 export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
@@ -59,9 +61,10 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   controller.waitBeforeRuns(() => live.idle());
   store.add(new RunStatusBar(controller, live));
   const tasks = store.add(new VsCodeTaskRunner());
-  const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log, tasks));
+  const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log, tasks, context.storageUri));
   store.add(vscode.window.registerWebviewViewProvider(PanelProvider.viewId, panel));
   store.add(panel.followLive({ onDidChange: live.onDidChange, live: () => liveStatus(live.state()) }));
+  historySaved = () => panel.historySaved();
   registerCommands(store, { controller, log, storage, tasks, openPanelInEditor: () => panel.openInEditor(), extensionId: context.extension.id });
   const manager = pool;
   return {
@@ -84,8 +87,9 @@ function liveStatus(state: LiveState): LiveStatus | undefined {
 
 /** Returns the pool's shutdown so VS Code waits for it, within a time limit. */
 export function deactivate(): Promise<void> {
-  const closing = pool?.shutdown(3000) ?? Promise.resolve();
+  const closing = Promise.all([pool?.shutdown(3000), historySaved?.()]).then(() => undefined);
   pool = undefined;
+  historySaved = undefined;
   store.dispose();
   return closing;
 }

@@ -16,6 +16,7 @@ import type { Settings } from './settings';
 import { throttle } from './throttle';
 import type { TransformReview } from './transform-review';
 import { firstOutside } from './workspace-paths';
+import { meaningfulSpeedup } from '../core/speedup';
 
 /** What the panel follows: every engine event of a run, between its start and its summary. */
 export type ControllerEvent =
@@ -246,8 +247,9 @@ export class RunController implements vscode.Disposable {
 
   private logFolder(request: RunRequest, target: RunTarget, snapshot: RunSnapshot, records: readonly FileRecord<unknown>[]): void {
     const { counts, timings } = snapshot;
+    const speedup = meaningfulSpeedup(snapshot);
     this.log.info(
-      `${request.label} on ${target.folder.name}: ${counts.done} done, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.cancelled} cancelled in ${(timings.wallMs / 1000).toFixed(2)} s (${timings.filesPerSecond.toFixed(1)} files/s, speedup ${timings.speedup.toFixed(2)}×)`,
+      `${request.label} on ${target.folder.name}: ${counts.done} done, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.cancelled} cancelled in ${(timings.wallMs / 1000).toFixed(2)} s (${timings.filesPerSecond.toFixed(1)} files/s${speedup === undefined ? '' : `, speedup ${speedup.toFixed(2)}× over one worker`})`,
     );
     for (const record of records) if (record.outcome?.status === 'error') this.log.error(`${record.path}: ${record.outcome.message}`);
   }

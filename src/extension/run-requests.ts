@@ -39,7 +39,9 @@ function lintConfigFile(targets: readonly RunTarget[]): string | undefined {
 
 export function lintRequest(targets: readonly RunTarget[]): RunRequest {
   const configFile = lintConfigFile(targets);
-  return { kind: 'lint', label: 'Lint', options: configFile ? { configFile } : {}, targets };
+  // ESLint's per-rule times cost a little on every file: collected only when the setting asks.
+  const stats = readSettings(targets[0]?.folder.uri).lintRuleTimings;
+  return { kind: 'lint', label: 'Lint', options: { ...(configFile ? { configFile } : {}), ...(stats ? { stats: true } : {}) }, targets };
 }
 
 export function analyzeRequest(targets: readonly RunTarget[]): RunRequest {

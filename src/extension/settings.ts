@@ -12,6 +12,8 @@ export interface Settings {
   readonly fileTimeoutMs: number;
   readonly maxFileSize: number;
   readonly lintConfigFile: string;
+  /** ESLint's own per-rule times, summed in the panel's slowest rules. */
+  readonly lintRuleTimings: boolean;
   readonly codemod: string;
   readonly transformReview: 'refactorPreview' | 'panel' | 'apply';
   readonly hotspots: number;
@@ -41,6 +43,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     fileTimeoutMs: Math.max(1, config.get<number>('fileTimeoutSeconds', 60)) * 1000,
     maxFileSize: config.get<number>('maxFileSizeBytes', 2 * 1024 * 1024),
     lintConfigFile: config.get<string>('lint.configFile', ''),
+    lintRuleTimings: config.get<boolean>('lint.ruleTimings', false) === true,
     codemod: config.get<string>('transform.codemod', ''),
     transformReview: config.get<'refactorPreview' | 'panel' | 'apply'>('transform.review', 'refactorPreview'),
     hotspots: config.get<number>('analyze.hotspots', 10),

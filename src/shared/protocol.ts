@@ -35,8 +35,14 @@ export interface RunHeader extends QueueCounts {
   readonly filesPerSecond: number;
   readonly elapsedMs: number;
   readonly etaMs?: number;
+  /** The sum of the per-file times: what one worker would have needed, without the pool's overhead. */
   readonly serialEstimateMs: number;
-  readonly speedup: number;
+  /** Worker lanes of the run (threads, processes, command slots, or batches in flight on a queue). */
+  readonly workers: number;
+  /** `serialEstimateMs` over the wall time; only where it means something (≥ 2 workers, ≥ 1 s of work: core/speedup.ts). */
+  readonly speedup?: number;
+  /** A finished run whose results are problems, against the previous run of the same kind and scope (as its history entry). */
+  readonly compared?: { readonly newProblems: number; readonly fixedProblems: number };
 }
 
 export type BatchOutcome = 'running' | 'ok' | 'failed' | 'crashed' | 'timed out' | 'cancelled';
@@ -128,9 +134,22 @@ export interface HistoryEntry {
   readonly durationMs: number;
   readonly phase: RunPhase;
   readonly problems?: number;
-  /** Kinds whose results are problems: compared with the previous run of the same label. */
+  /** Kinds whose results are problems: compared with the previous run of the same kind and scope (folders, paths, options). */
   readonly newProblems?: number;
   readonly fixedProblems?: number;
+  /** When the run ended (ms since the epoch): the history outlives the window. */
+  readonly finishedAt?: number;
+  /** The folders it ran on, for display. */
+  readonly folders?: string;
+}
+
+/** Where a finished run spent its time: its slowest files and, when the tool times them (lint with rule timings on), its rules. */
+export interface RunTiming {
+  /** Files processed in the run (answers from the cache are not timed). */
+  readonly timed: number;
+  readonly files: readonly { readonly path: string; readonly rel: string; readonly ms: number }[];
+  /** Absent: the run did not collect rule times. */
+  readonly rules?: readonly { readonly rule: string; readonly ms: number; readonly files: number }[];
 }
 
 /** A task from tasks.json that Parallel Tasks started alongside others. */
@@ -193,6 +212,8 @@ export interface PanelState {
   readonly transform: readonly TransformFile[];
   readonly analyze: { readonly rows: readonly AnalyzeRow[]; readonly hotspots: readonly Hotspot[] };
   readonly history: readonly HistoryEntry[];
+  /** The last finished run's slowest files and rules. */
+  readonly timing?: RunTiming;
   readonly tasks: readonly TaskLane[];
   /** When the run goes through a queue. */
   readonly remote?: RemoteState;
@@ -220,6 +241,7 @@ export type HostMessage =
       readonly hotspots?: readonly Hotspot[];
       readonly transform?: readonly TransformFile[];
       readonly history?: readonly HistoryEntry[];
+      readonly timing?: RunTiming;
       /** The queue's workers, when they changed (a run through a queue reports them every few seconds). */
       readonly remote?: RemoteState;
     };

@@ -34,7 +34,7 @@ function bigRun(files: number, perFile: number): PanelState {
   }));
   return {
     trusted: true,
-    run: { id: 1, kind: 'lint', view: 'problems', label: 'Lint', phase: 'completed', total: files, pending: 0, running: 0, done: files, failed: 0, skipped: 0, cancelled: 0, cached: 0, filesPerSecond: 500, elapsedMs: 20_000, serialEstimateMs: 38_000, speedup: 1.9 },
+    run: { id: 1, kind: 'lint', view: 'problems', label: 'Lint', phase: 'completed', total: files, pending: 0, running: 0, done: files, failed: 0, skipped: 0, cancelled: 0, cached: 0, filesPerSecond: 500, elapsedMs: 20_000, serialEstimateMs: 38_000, workers: 2, speedup: 1.9 },
     tasks: [],
     workers: [{ slot: 0, kind: 'thread', state: 'idle', filesDone: files, utilisation: 0.95, restarts: 0, batches: [] }],
     series: [],

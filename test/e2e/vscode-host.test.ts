@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { SuiteReport } from '../integration/index';
@@ -9,7 +9,7 @@ import { ensureCodeServer, repoRoot } from '../host/code-server';
 import { artifacts, closeSessions, generatedModule, openSession, panelFrame, pickQuickInput, runFromPalette, startFromPanel, type Session, type SessionOptions } from '../host/session';
 
 /** How many tests test/integration/*.test.ts have for each mode: a test added there is counted here too. */
-const INTEGRATION_TESTS = { trusted: 34, untrusted: 3 } as const;
+const INTEGRATION_TESTS = { trusted: 35, untrusted: 3 } as const;
 
 describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function () {
   this.timeout(15 * 60_000);
@@ -270,6 +270,77 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await page.screenshot({ path: path.join(artifacts, 'panel-history-high-contrast.png') });
   });
 
+  it('panel: the run history survives a restart of VS Code, and the next lint is compared with the run before it; slowest files and rules; speedup only with several workers', async () => {
+    const first = await open({
+      trusted: true,
+      runner: false,
+      // Enough files for batches on both workers of the second session.
+      files: { 'eslint.config.mjs': BUSY_RULE_CONFIG, 'src/slow.js': 'export const slow = 1;\n', ...Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`many/file${i}.js`, generatedModule(i)])) },
+      settings: { 'parallelTasks.lint.ruleTimings': true, 'parallelTasks.maxWorkers': 1 },
+    });
+    let webview = await startFromPanel(first.page, 'Lint Workspace');
+    await webview.locator('.header h2', { hasText: 'Lint — completed' }).waitFor({ timeout: 120_000 });
+    await webview.locator('.stats .rate').waitFor();
+    assert.equal(await webview.locator('.stats .speedup').count(), 0, 'one worker: no "speedup" figure');
+    await webview.locator('vscode-tab-header', { hasText: 'History' }).click();
+    await webview.locator('.timing.rules li').first().waitFor({ timeout: 30_000 });
+    // Listed with the 3 s the rule spun on it (a worker's first file also carries loading ESLint and the config: it may come close).
+    const slowest = await webview.locator('.timing.files li').allTextContents();
+    process.stdout.write(`      slowest files: ${slowest.join(' | ')}\n`);
+    const slow = slowest.find((row) => /src\/slow\.js$/.test(row.trim()));
+    assert.ok(slow && Number(/([\d.]+) s /.exec(slow)?.[1]) >= 3, `the file the busy rule spins on, with its 3 s: ${slowest.join(' | ')}`);
+    assert.match((await webview.locator('.timing.rules li').first().textContent()) ?? '', /local\/busy/, 'ESLint\'s own rule times put the busy rule first');
+    const before = webview.locator('ul.history li').first();
+    assert.equal(await before.locator('.label').textContent(), 'Lint');
+    const found = (await before.locator('.found').textContent()) ?? '';
+    assert.match(found, /^\d+ problems$/, 'the first run of its scope has nothing to compare with');
+    await first.page.screenshot({ path: path.join(artifacts, 'history-before-restart.png') });
+
+    // VS Code stops (the server, its extension host and the browser) once the history is on disk, and starts again on the same user data.
+    await waitFor(() => findFile(path.join(first.scratch, 'data'), 'run-history.json') !== undefined, 'the history is saved in the workspace storage');
+    await first.page.context().close();
+    await first.server.stop();
+    // Meanwhile someone writes into the stored file: markup in a label, and entries that are not entries.
+    const stored = findFile(path.join(first.scratch, 'data'), 'run-history.json') as string;
+    const saved = JSON.parse(readFileSync(stored, 'utf8')) as { version: number; runs: Record<string, unknown>[] };
+    assert.equal(saved.runs.length, 1);
+    const hostileLabel = '<img src=x onerror="document.body.dataset.pwned=1"><b>bold</b>';
+    saved.runs.push({ ...saved.runs[0], id: 99, label: hostileLabel, scope: 'someone-else' }, { id: 100, label: 'no kind, no phase' }, 'junk' as never);
+    writeFileSync(stored, JSON.stringify(saved));
+    const second = await open({ trusted: true, runner: false, again: first, settings: { 'parallelTasks.maxWorkers': 2, 'parallelTasks.cache': false } });
+    await runFromPalette(second.page, 'Parallel Tasks: Show Panel');
+    webview = panelFrame(second.page);
+    await webview.locator('vscode-tab-header', { hasText: 'History' }).click();
+    const restored = webview.locator('ul.history li').first();
+    await restored.waitFor({ timeout: 60_000 });
+    assert.equal(await restored.locator('.label').textContent(), 'Lint');
+    assert.equal(await restored.locator('.found').textContent(), found, 'the run from before the restart, with its problems');
+    assert.match((await restored.locator('.when').textContent()) ?? '', /\d/, 'with when it ran');
+    // What was valid of the rest is shown, as text: no markup from the file reaches the page.
+    assert.equal(await webview.locator('ul.history li').count(), 2, 'the entries that are not entries are dropped');
+    assert.equal(await webview.locator('ul.history li').nth(1).locator('.label').textContent(), hostileLabel);
+    assert.equal(await webview.locator('ul.history img, ul.history b').count(), 0);
+    assert.equal(await webview.locator('body').getAttribute('data-pwned'), null);
+    await second.page.screenshot({ path: path.join(artifacts, 'history-after-restart.png') });
+
+    // Fixed meanwhile: the next lint is compared with the run before the restart.
+    writeFileSync(path.join(second.workspace, 'src', 'problems.js'), 'export const fixed = 1;\n');
+    await webview.getByRole('button', { name: 'Lint Workspace' }).first().click();
+    await webview.locator('.header h2', { hasText: 'Lint — completed' }).waitFor({ timeout: 120_000 });
+    await webview.locator('ul.history li').nth(2).waitFor({ timeout: 30_000 });
+    const latest = webview.locator('ul.history li').first();
+    assert.equal(await latest.locator('.new').textContent(), ' · +0 new');
+    assert.equal(await latest.locator('.fixed').textContent(), ' · −4 fixed', 'the four problems of src/problems.js, fixed since the run before the restart');
+    assert.equal(await webview.locator('.stats .compared').textContent(), '+0 new · −4 fixed', 'the run header says it too');
+    assert.equal(await webview.locator('.timing.rules').count(), 0, 'rule times were not asked for this time');
+    // Two workers at work and more than a second of it (the busy rule alone spins 3 s): the speedup is shown, and says what it is measured against.
+    assert.equal(await webview.locator('.lane .done', { hasText: /^[1-9]/ }).count(), 2, 'both workers linted files');
+    const speedup = webview.locator('.stats .speedup');
+    assert.match((await speedup.textContent()) ?? '', /^speedup \d+\.\d\d×$/);
+    assert.match((await speedup.getAttribute('title')) ?? '', /^Speedup over one worker: the files' own processing times added up \(.+\) divided by the elapsed time \(.+\) on 2 workers\.$/);
+    await second.page.screenshot({ path: path.join(artifacts, 'history-compared-after-restart.png') });
+  });
+
   it('panel: transform results held for review, compared in the diff editor, applied from the panel', async () => {
     const session = await open({
       trusted: true,
@@ -372,6 +443,42 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
   });
 });
 
+/**
+ * The lint-basic project's config plus a rule that spins 3 s on src/slow.js:
+ * more than loading ESLint and the config costs any worker's first file, so
+ * that file is the slowest and the rule the slowest by ESLint's own times.
+ */
+const BUSY_RULE_CONFIG = `import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const busy = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    return {
+      Program() {
+        const until = performance.now() + (context.filename.endsWith('slow.js') ? 3000 : 0);
+        while (performance.now() < until);
+      },
+    };
+  },
+};
+
+export default [
+  { ignores: ['ignored/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts', '**/*.tsx'] })),
+  {
+    plugins: { local: { rules: { busy } } },
+    rules: { 'local/busy': 'error', 'no-unused-vars': 'warn', eqeqeq: 'error', complexity: ['warn', 3], 'prefer-const': 'error' },
+  },
+];
+`;
+
+/** A file of that name anywhere under `dir`. */
+function findFile(dir: string, name: string): string | undefined {
+  const found = readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((entry) => path.basename(entry) === name);
+  return found === undefined ? undefined : path.join(dir, found);
+}
 async function waitFor(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {

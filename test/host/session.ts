@@ -32,22 +32,29 @@ export interface SessionOptions {
   readonly files?: Record<string, string>;
   readonly colorScheme?: Theme;
   readonly settings?: Record<string, unknown>;
+  /** The same workspace, user data and extensions as a session that was closed: VS Code started anew on them. */
+  readonly again?: Session;
 }
 
 const THEMES: Record<Theme, string> = { dark: 'Default Dark Modern', light: 'Default Light Modern', 'high-contrast': 'Default High Contrast' };
 
 /** Opens a session and adds it to `sessions`, which closeSessions() ends. */
 export async function openSession(browser: Browser, sessions: Session[], options: SessionOptions): Promise<Session> {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'pt-host-'));
-  const workspace = makeWorkspace(options.files);
+  const scratch = options.again?.scratch ?? mkdtempSync(path.join(os.tmpdir(), 'pt-host-'));
+  const workspace = options.again?.workspace ?? makeWorkspace(options.files);
   const extensionsDir = path.join(scratch, 'extensions');
-  if (options.vsix) installVsix(extensionsDir, scratch);
-  else prepareExtensions(extensionsDir, options.runner);
+  // Again: installed already, by the first session.
+  if (!options.again) {
+    if (options.vsix) installVsix(extensionsDir, scratch);
+    else prepareExtensions(extensionsDir, options.runner);
+  }
   const server = await startCodeServer({
     workspace,
     extensionsDir,
     userDataDir: path.join(scratch, 'data'),
     trusted: options.trusted,
+    // The web client names the workspace's storage after its address, port included: a restart comes back on the same one.
+    ...(options.again ? { port: Number(new URL(options.again.server.url).port) } : {}),
     env: options.runner
       ? {
           PT_TEST_SUITE: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'),

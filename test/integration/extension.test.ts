@@ -238,6 +238,37 @@ describe('Parallel Tasks in a real VS Code host', function () {
       await setSetting('cache', undefined);
     });
 
+    it('panel: the slowest files, ESLint\'s rule times with lint.ruleTimings, and new/fixed problems against the previous run of the same scope only', async () => {
+      await setSetting('lint.ruleTimings', true);
+      // Rule times are asked for in the lint options, so these results are cached apart: the files are linted and timed.
+      const timed = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
+      assert.equal(timed.phase, 'completed', timed.error);
+      let state = extension.panelState();
+      const rules = state.timing?.rules ?? [];
+      // The project's config has dozens of rules (eslint:recommended and its own): the ten slowest, slowest first.
+      assert.equal(rules.length, 10, `ESLint's own rule times: ${JSON.stringify(rules)}`);
+      assert.ok(rules.every((r, i) => r.files > 0 && r.ms >= (rules[i + 1]?.ms ?? 0)), JSON.stringify(rules));
+      assert.ok((state.timing?.files.length ?? 0) > 0 && state.timing?.files.every((f) => !path.isAbsolute(f.rel) && f.ms >= 0));
+
+      await setSetting('lint.ruleTimings', false);
+      const untimed = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.lintWorkspace')) as RunSummary;
+      assert.equal(untimed.phase, 'completed', untimed.error);
+      state = extension.panelState();
+      assert.equal(state.timing?.rules, undefined, 'no rule times when not asked for');
+      // Timing a run does not change what it checks: the same scope, so the two are compared.
+      assert.deepEqual([state.history[0]?.label, state.history[0]?.newProblems, state.history[0]?.fixedProblems], ['Lint', 0, 0]);
+      assert.equal(state.history[0]?.problems, (untimed.errors ?? 0) + (untimed.warnings ?? 0));
+
+      // Another scope (one folder of the workspace) has no earlier run to compare with, though the whole workspace's covered it.
+      const nested = vscode.Uri.file(path.join(root, 'src', 'nested'));
+      const selection = (await vscode.commands.executeCommand<RunSummary>('parallelTasks.runOnSelection', nested, [nested], 'lint')) as RunSummary;
+      assert.equal(selection.phase, 'completed', selection.error);
+      const latest = extension.panelState().history[0];
+      assert.ok(latest && latest.problems !== undefined && latest.problems > 0, JSON.stringify(latest));
+      assert.equal(latest.newProblems, undefined, 'nothing to compare with in its own scope');
+      assert.equal(latest.fixedProblems, undefined);
+    });
+
     it('follows a config change on a warm pool, also in a module the config imports: Problems and the cache show the new config', async () => {
       const configFile = path.join(root, 'eslint.config.mjs');
       const rulesFile = path.join(root, 'lint-rules.mjs');

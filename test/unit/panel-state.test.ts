@@ -19,7 +19,7 @@ const header = (over: Partial<RunHeader> = {}): RunHeader => ({
   filesPerSecond: 0,
   elapsedMs: 0,
   serialEstimateMs: 0,
-  speedup: 0,
+  workers: 2,
   ...over,
 });
 

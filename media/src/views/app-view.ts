@@ -10,12 +10,18 @@ import './queue-view';
 import './results-view';
 import './summary-view';
 import './task-lanes-view';
+import './timing-view';
 import './workers-view';
+
+/** The main actions: in the welcome view, and above the history after a restart, when no run is in the panel. */
+function startActions(): TemplateResult {
+  return html`<div class="actions">${button('Lint Workspace', 'checklist', () => command('lintWorkspace'))}${button('Analyze Workspace', 'graph', () => command('analyzeWorkspace'), { secondary: true })}${button('Transform…', 'wand', () => command('transform'), { secondary: true })}${button('Run Custom Task…', 'terminal', () => command('runCustomTask'), { secondary: true })}</div>`;
+}
 
 /** The welcome view: what the panel is for and the main actions, until the first run. */
 function gettingStarted(trusted: boolean): TemplateResult {
   return html`<p>Run a job over the whole workspace on a pool of workers. While it runs, this panel shows the queue, what each worker is doing, and the results.</p>
-    <div class="actions">${button('Lint Workspace', 'checklist', () => command('lintWorkspace'))}${button('Analyze Workspace', 'graph', () => command('analyzeWorkspace'), { secondary: true })}${button('Transform…', 'wand', () => command('transform'), { secondary: true })}${button('Run Custom Task…', 'terminal', () => command('runCustomTask'), { secondary: true })}</div>
+    ${startActions()}
     ${trusted ? nothing : html`<p class="note">This workspace is not trusted: lint, Prettier and codemods are disabled; analyze works.</p>`}
     <p class="more">${button('Set Worker Count…', 'server-process', () => command('setWorkerCount'), { secondary: true })}${button('Get Started', 'book', () => command('openWalkthrough'), { secondary: true })}</p>`;
 }
@@ -68,14 +74,17 @@ export class AppView extends LightElement {
     // By the kind's result view, never its name: a kind added later shows in the view it declares.
     const view = panel.run?.view ?? panel.history[0]?.view ?? 'problems';
     return html`${liveLine(panel.live)}<section class="empty" aria-label="Getting started" ?hidden=${!nothingYet}>${nothingYet ? gettingStarted(panel.trusted) : nothing}</section>
-      <section class="header" aria-label="Run" aria-live="polite" ?hidden=${nothingYet}><pt-summary .run=${panel.run}></pt-summary></section>
+      <section class="header" aria-label="Run" aria-live="polite" ?hidden=${nothingYet}>${
+        // After a restart the history is back but no run is: the panel still offers to start one.
+        panel.run || nothingYet ? html`<pt-summary .run=${panel.run}></pt-summary>` : startActions()
+      }</section>
       <section class="queue" aria-label="Queue" ?hidden=${nothingYet}><pt-queue .run=${panel.run} .series=${panel.series}></pt-queue></section>
       <section class="workers" aria-label="Workers" ?hidden=${nothingYet}><pt-task-lanes .lanes=${panel.tasks}></pt-task-lanes><pt-remote-workers .remote=${panel.remote} .elapsedMs=${panel.run?.elapsedMs ?? 0}></pt-remote-workers><pt-workers .lanes=${panel.workers} .elapsedMs=${panel.run?.elapsedMs ?? 0}></pt-workers></section>
       <vscode-tabs aria-label="Results and history" ?hidden=${nothingYet} .selectedIndex=${ui.tab === 'history' ? 1 : 0} @vsc-tabs-select=${onTabSelect}>
         <vscode-tab-header slot="header">Results</vscode-tab-header>
         <vscode-tab-panel><pt-results .view=${view} .panel=${panel} .ui=${ui}></pt-results></vscode-tab-panel>
         <vscode-tab-header slot="header">History</vscode-tab-header>
-        <vscode-tab-panel><pt-history .entries=${panel.history}></pt-history></vscode-tab-panel>
+        <vscode-tab-panel><pt-timing .timing=${panel.timing}></pt-timing><pt-history .entries=${panel.history}></pt-history></vscode-tab-panel>
       </vscode-tabs>`;
   }
 }

@@ -5,6 +5,17 @@ import { command } from '../host';
 import { button } from './controls';
 import { LightElement } from './light-element';
 
+/**
+ * Only where the host found it meaningful (several workers, enough work): a
+ * one-worker run's "0.75×" measures the pool's overhead and reads as a fault.
+ * The tooltip says what it is measured against.
+ */
+function speedup(run: RunHeader): TemplateResult | typeof nothing {
+  if (run.speedup === undefined) return nothing;
+  const title = `Speedup over one worker: the files' own processing times added up (${formatDuration(run.serialEstimateMs)}, what one worker would have needed, without the pool's overhead) divided by the elapsed time (${formatDuration(run.elapsedMs)}) on ${run.workers} workers.`;
+  return html`<span class="speedup" title=${title}>speedup ${run.speedup.toFixed(2)}×</span>`;
+}
+
 function stats(run: RunHeader, finished: number): TemplateResult {
   const running = run.phase === 'running';
   return html`<div class="stats">
@@ -13,10 +24,10 @@ function stats(run: RunHeader, finished: number): TemplateResult {
     <span class="elapsed">elapsed ${formatDuration(run.elapsedMs)}</span>
     ${running ? html`<span class="eta">ETA ${formatDuration(run.etaMs)}</span>` : nothing}
     ${run.cached > 0 ? html`<span class="cached" title="unchanged since the last run: not processed again">${run.cached} from cache</span>` : nothing}
-    ${
-      // Nothing was processed when every result came from the cache: no speedup to speak of.
-      run.serialEstimateMs > 0 ? html`<span class="speedup" title="serial estimate ${formatDuration(run.serialEstimateMs)} from per-file times">speedup ${run.speedup.toFixed(2)}×</span>` : nothing
-    }
+    ${speedup(run)}
+    ${run.compared
+      ? html`<span class="compared" title="compared with the previous run of the same kind, folders, paths and options"><span class="new">+${run.compared.newProblems} new</span> · <span class="fixed">−${run.compared.fixedProblems} fixed</span></span>`
+      : nothing}
   </div>`;
 }
 

@@ -1,16 +1,18 @@
 import * as vscode from 'vscode';
 import { RemoteLanes } from './remote-lanes';
 import type { RunSnapshot, RunState } from '../../core/run-state';
-import type { BatchBar, TaskLane, HistoryEntry, HostMessage, Hotspot, LintFile, PanelState, RunHeader, RunKind, Sample, SkippedEntry, WorkerLane, AnalyzeRow } from '../../shared/protocol';
+import type { BatchBar, TaskLane, HostMessage, Hotspot, LintFile, PanelState, RunHeader, RunKind, Sample, SkippedEntry, WorkerLane, AnalyzeRow } from '../../shared/protocol';
 import { unreachable, type AnyTaskKind } from '../../core/task-api';
 import type { ControllerEvent } from '../run-controller';
 import type { TransformReview } from '../transform-review';
+import { meaningfulSpeedup } from '../../core/speedup';
+import { RunRecorder } from './run-recorder';
+import type { StoredRun } from './run-history';
 
 /** Bounds that keep a run over 10,000 files cheap to hold and to send. */
 const MAX_SAMPLES = 600;
 const MAX_BARS_PER_LANE = 300;
 const FILES_PER_BAR = 20;
-const MAX_HISTORY = 20;
 const HOTSPOTS = 20;
 
 interface MutableBar {
@@ -44,9 +46,8 @@ export class PanelModel {
   private analyze: AnalyzeRow[] = [];
   private functions: Hotspot[] = [];
   private hotspots: Hotspot[] = [];
-  private history: HistoryEntry[] = [];
-  /** Problems of the last completed run per label ("Lint", each custom task), for new/fixed counts. */
-  private readonly previousProblemKeys = new Map<string, Set<string>>();
+  /** The history (kept across restarts by whoever `persist` hands it to) and the last run's timings. */
+  private readonly recorder: RunRecorder;
   private lastSampleDone = 0;
   private lastSampleAt = 0;
   // What the next delta carries beyond the always-sent header and lanes.
@@ -59,7 +60,18 @@ export class PanelModel {
   private readonly remote = new RemoteLanes();
   private transformChanged = false;
 
-  constructor(private readonly review: TransformReview) {}
+  constructor(
+    private readonly review: TransformReview,
+    persist: (runs: readonly StoredRun[]) => void = () => undefined,
+  ) {
+    this.recorder = new RunRecorder((file) => vscode.workspace.asRelativePath(file), persist);
+  }
+
+  /** The history read back from storage at start-up. */
+  restoreHistory(stored: readonly StoredRun[]): void {
+    this.recorder.restore(stored);
+    this.historyChanged = true;
+  }
 
   transformListChanged(): void {
     this.transformChanged = true;
@@ -72,6 +84,7 @@ export class PanelModel {
     this.kind = e.request.kind;
     this.results = e.results;
     this.label = e.request.label;
+    this.recorder.start(e.request, e.results);
     this.startedAt = Date.now();
     this.state = undefined;
     this.header = undefined;
@@ -112,6 +125,7 @@ export class PanelModel {
         return;
       }
       case 'file-done': {
+        this.recorder.fileDone(event.file, event.durationMs, event.outcome);
         const bar = this.bars[event.slot]?.at(-1);
         if (bar && bar.outcome === 'running') {
           if (bar.files.length < FILES_PER_BAR) bar.files.push({ path: vscode.workspace.asRelativePath(event.file), ms: Math.round(event.durationMs) });
@@ -200,22 +214,16 @@ export class PanelModel {
       this.hotspots = [...this.functions].sort((a, b) => b.complexity - a.complexity).slice(0, HOTSPOTS);
       this.functions = [];
     }
-    const entry: HistoryEntry = { id: this.runId, kind: this.kind, view: this.results?.view ?? 'problems', label: this.label, files, durationMs, phase };
-    if (this.results?.view === 'problems' && phase === 'completed') {
-      const keys = new Set(this.lint.flatMap((f) => f.problems.map((p) => `${f.path}\u0000${p.ruleId}\u0000${p.message}`)));
-      const previous = this.previousProblemKeys.get(this.label);
-      Object.assign(entry, {
-        problems: this.lint.reduce((n, f) => n + f.problems.length, 0),
-        ...(previous ? { newProblems: [...keys].filter((k) => !previous.has(k)).length, fixedProblems: [...previous].filter((k) => !keys.has(k)).length } : {}),
-      });
-      this.previousProblemKeys.set(this.label, keys);
-    }
-    this.history = [entry, ...this.history].slice(0, MAX_HISTORY);
+    const view = this.results?.view ?? 'problems';
+    const entry = this.recorder.finish({ kind: this.kind, view, label: this.label, files, durationMs, phase }, view === 'problems' ? this.lint : undefined);
+    // The header says it too: the finished run's problems against the previous run of its scope.
+    if (this.header && entry.newProblems !== undefined && entry.fixedProblems !== undefined) this.header = { ...this.header, compared: { newProblems: entry.newProblems, fixedProblems: entry.fixedProblems } };
     this.historyChanged = true;
   }
 
   private makeHeader(snapshot: RunSnapshot, phase?: RunHeader['phase'], error?: string): RunHeader {
     const { counts, timings } = snapshot;
+    const speedup = meaningfulSpeedup(snapshot);
     return {
       id: this.runId,
       kind: this.kind,
@@ -229,7 +237,8 @@ export class PanelModel {
       elapsedMs: timings.wallMs,
       etaMs: timings.etaMs,
       serialEstimateMs: timings.serialEstimateMs,
-      speedup: timings.speedup,
+      workers: snapshot.workers.length,
+      ...(speedup === undefined ? {} : { speedup }),
     };
   }
 
@@ -282,7 +291,8 @@ export class PanelModel {
       skipped: [...this.skipped],
       transform: this.review.list(),
       analyze: { rows: [...this.analyze], hotspots: [...this.hotspots] },
-      history: [...this.history],
+      history: this.recorder.entries(),
+      ...(this.recorder.lastTiming() ? { timing: this.recorder.lastTiming() } : {}),
       ...(this.remote.state() ? { remote: this.remote.state() } : {}),
     };
   }
@@ -303,7 +313,7 @@ export class PanelModel {
       ...(this.pendingAnalyze.length ? { analyze: this.pendingAnalyze } : {}),
       ...(this.results?.view === 'report' && this.header?.phase !== 'running' ? { hotspots: this.hotspots } : {}),
       ...(this.transformChanged ? { transform: this.review.list() } : {}),
-      ...(this.historyChanged ? { history: this.history } : {}),
+      ...(this.historyChanged ? { history: this.recorder.entries(), timing: this.recorder.lastTiming() } : {}),
       ...(remote ? { remote } : {}),
     };
     this.clearPending();

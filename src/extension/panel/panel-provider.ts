@@ -7,6 +7,7 @@ import { throttle } from '../throttle';
 import type { TransformReview } from '../transform-review';
 import { panelHtml, webviewRoot } from './panel-html';
 import { PanelModel } from './panel-model';
+import { HistoryFile } from './history-file';
 import type { VsCodeTaskRunner } from '../vscode-tasks';
 
 /** At most about ten updates a second reach a webview, however many files finish. */
@@ -28,6 +29,9 @@ type MessageOf<T extends WebviewMessage['type']> = Extract<WebviewMessage, { rea
 export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'parallelTasks.panel';
   private readonly model: PanelModel;
+  private readonly historyFile: HistoryFile;
+  /** Settles once the stored history has been read (or found missing or unusable). */
+  readonly historyLoaded: Promise<void>;
   private readonly ready = new Set<vscode.Webview>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly flush = throttle(() => this.postDelta(), UPDATE_INTERVAL_MS);
@@ -42,8 +46,20 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     private readonly review: TransformReview,
     private readonly log: vscode.LogOutputChannel,
     private readonly tasks: VsCodeTaskRunner,
+    /** The workspace's storage, where the run history is kept; undefined without a folder. */
+    storage: vscode.Uri | undefined,
   ) {
-    this.model = new PanelModel(review);
+    this.historyFile = new HistoryFile(storage, log);
+    this.model = new PanelModel(review, (runs) => void this.historyFile.save(runs));
+    // Read after activation, never awaited by it: a slow or broken file cannot hold up or fail the extension.
+    this.historyLoaded = this.historyFile
+      .load()
+      .then((stored) => {
+        if (stored.length === 0) return;
+        this.model.restoreHistory(stored);
+        this.flush();
+      })
+      .catch((error: unknown) => log.warn(`The run history could not be restored: ${error instanceof Error ? error.message : String(error)}`));
     this.disposables.push(
       // Task lanes are few and change rarely: sent whole on every change.
       tasks.onDidChange(() => {
@@ -249,6 +265,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     } catch {
       this.ready.delete(webview);
     }
+  }
+
+  /** The last history write, for deactivation (and tests that restart the host). */
+  historySaved(): Promise<void> {
+    return this.historyFile.flushed();
   }
 
   dispose(): void {

@@ -26,10 +26,12 @@ export interface ESLintRequest {
   readonly root: string;
   readonly configFile?: string;
   readonly fix: boolean;
+  /** Per-rule times on each result (ESLint 9 and later): asked for by a timing run only, since they cost. */
+  readonly stats?: boolean;
 }
 
 /**
- * Warm state: one ESLint instance per (root, config, fix) for the life of the
+ * Warm state: one ESLint instance per (root, config, fix, stats) for the life of the
  * worker. Building one loads the config and every plugin, which costs far more
  * than linting a typical file.
  */
@@ -44,6 +46,10 @@ async function eslintClass(entry: string): Promise<typeof ESLint> {
 function supportsConcurrencyOption(version: string): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   return major > 9 || (major === 9 && minor >= 34);
+}
+
+function supportsStats(version: string): boolean {
+  return Number(version.split('.')[0]) >= 9;
 }
 
 /** A new ESLint as the worker builds it; the result cache asks a fresh one which config applies to a file. */
@@ -62,11 +68,13 @@ export async function createESLint(request: ESLintRequest, useDefaultConfig: boo
   };
   // We already run in a worker; ESLint's own threads would only compete with ours.
   if (supportsConcurrencyOption(ESLintCtor.version)) Object.assign(options, { concurrency: 'off' });
+  // ESLint 8 refuses an option it does not know: there, a timing run lists no rules (the CLI says so).
+  if (request.stats && supportsStats(ESLintCtor.version)) Object.assign(options, { stats: true });
   return { eslint: new ESLintCtor(options), source: useDefaultConfig ? 'bundled-default-config' : tool.source, version: ESLintCtor.version };
 }
 
 function cached(request: ESLintRequest, useDefaultConfig: boolean): Promise<LoadedESLint> {
-  const key = JSON.stringify([request.root, request.configFile ?? null, request.fix, useDefaultConfig]);
+  const key = JSON.stringify([request.root, request.configFile ?? null, request.fix, request.stats === true, useDefaultConfig]);
   let instance = instances.get(key);
   if (!instance) {
     instance = createESLint(request, useDefaultConfig);

@@ -10,7 +10,7 @@ export const lintFile: FileHandler<LintOptions, LintValue> = async (file, reques
   const options = request.options;
   const source = await readSource(file, request.sources?.[file]);
   if (!isSourceText(source)) return source;
-  const { eslint, source: origin, tool } = await eslintForFile({ root: request.root, configFile: options.configFile, fix: false }, file);
+  const { eslint, source: origin, tool } = await eslintForFile({ root: request.root, configFile: options.configFile, fix: false, stats: options.stats === true }, file);
   let results: ESLint.LintResult[];
   try {
     // A file named on purpose that ESLint ignores gets ESLint's own warning result, as `eslint FILE` prints it.

@@ -6,6 +6,7 @@ import { problemsLine } from '../summary-lines';
 import { mapToolPaths } from '../tool-info';
 import { cachedLintValue } from './cached-value';
 import { lintWorkerMemory } from './worker-memory';
+import { eslintRuleTimes } from './rule-times';
 import { lintOptionsSchema, type LintOptions, type LintValue, type RuleDocs } from './types';
 
 /** ESLint over the workspace: its results go to Problems, the CLI prints them as eslint does. */
@@ -32,6 +33,7 @@ export const lintKind: TaskKind<LintOptions, LintValue> = {
     view: 'problems',
     problems: (value) => value.result.messages.map((message) => toProblem(message, value.rules)),
     diagnostics: () => ({ source: 'eslint', failure: 'Parallel Tasks could not lint this file' }),
+    ruleTimes: (value) => eslintRuleTimes(value.result),
   },
   summaryLine: problemsLine,
 };

@@ -5,6 +5,11 @@ import type { ToolInfo } from '../tool-info';
 export const lintOptionsSchema = z.strictObject({
   /** An explicit flat config file (`--config`); otherwise configs are looked up as the eslint CLI does. */
   configFile: z.optional(z.string()),
+  /**
+   * ESLint's own per-rule times (its `stats` option, what its TIMING variable shows) on each result.
+   * They cost a little on every file, so only a run that asks for timings (`--timing`) sets this.
+   */
+  stats: z.optional(z.boolean()),
 });
 
 export type LintOptions = Readonly<z.infer<typeof lintOptionsSchema>>;
