@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { UsageError } from './errors';
+import { isInside } from './paths';
 
 /**
  * The files changed against a commit, asked of git itself: the CLI's
@@ -14,13 +15,15 @@ export interface ChangedFiles {
   /** The top of the working tree: it may be above the folder asked about. */
   readonly repoRoot: string;
   /**
-   * Absolute paths below the folder asked about: tracked files that differ
-   * from the commit (staged or not) and untracked files that .gitignore does
-   * not exclude. Deleted files are not in it; a renamed file is under its new name.
+   * Absolute paths, anywhere in the repository (a path given may lead out of
+   * the folder asked about, `../shared`), each resolved from that folder:
+   * tracked files that differ from the commit (staged or not) and untracked
+   * files that .gitignore does not exclude. Deleted files are not in it; a
+   * renamed file is under its new name.
    */
   readonly files: readonly string[];
-  /** How many of `files` are untracked. */
-  readonly untracked: number;
+  /** Those of `files` that are untracked. */
+  readonly untracked: readonly string[];
 }
 
 /** A revision that names no commit: a UsageError, told apart by the CLI (a path typed after `--changed` lands here). */
@@ -82,10 +85,19 @@ function firstLine(text: string): string {
   return text.trim().split('\n')[0]?.replace(/^fatal: /, '') ?? '';
 }
 
-/** The top of the working tree that holds `folder`, or a UsageError that says why there is none. */
-async function workTreeRoot(folder: string): Promise<string> {
+/**
+ * The top of the working tree that holds `folder`, and the folder's path
+ * below it (`pkg/`, or empty at the top), or a UsageError that says why
+ * there is none.
+ */
+async function workTree(folder: string): Promise<{ root: string; prefix: string }> {
   const top = await git(folder, ['rev-parse', '--show-toplevel']);
-  if (top.exitCode === undefined) return top.stdout.toString('utf8').replace(/\n$/, '');
+  if (top.exitCode === undefined) {
+    // Asked apart: either may hold a newline (a folder's name), so one answer per call, less its last newline.
+    const prefix = await git(folder, ['rev-parse', '--show-prefix']);
+    if (prefix.exitCode !== undefined) throw new UsageError(`git cannot read the repository of ${folder}: ${firstLine(prefix.stderr)}`);
+    return { root: top.stdout.toString('utf8').replace(/\n$/, ''), prefix: prefix.stdout.toString('utf8').replace(/\n$/, '') };
+  }
   if (/not a git repository/i.test(top.stderr)) throw new UsageError(`${folder} is not in a git repository: changed files are those git reports, so there are none to find`);
   throw new UsageError(`git cannot read the repository of ${folder}: ${firstLine(top.stderr)}`);
 }
@@ -110,26 +122,37 @@ async function listNames(folder: string, args: readonly string[]): Promise<strin
 }
 
 /**
- * The files below `folder` changed against `ref` (default HEAD), plus the
- * untracked ones, honouring .gitignore. Paths come from git relative to
- * `folder` (`--relative`, and ls-files' own default), so a repository whose
- * root is above the folder gives the folder's files only.
+ * The files of the repository that holds `folder` changed against `ref`
+ * (default HEAD), plus the untracked ones, honouring .gitignore. The whole
+ * repository, not only the folder: the paths a run is given may lead out of
+ * the folder (`lint ../shared --changed` in a package of a monorepo), and
+ * discovery narrows the list to the files the run covers anyway.
  */
 export async function changedFiles(folder: string, ref: string = DEFAULT_CHANGED_REF): Promise<ChangedFiles> {
-  const repoRoot = await workTreeRoot(folder);
+  const { root: repoRoot, prefix } = await workTree(folder);
   const commit = await resolveCommit(folder, ref);
-  // The commit's full hash goes to git diff: nothing the user typed is an argument there.
+  // The commit's full hash goes to git diff: nothing the user typed is an argument there. Both list
+  // names from the top (diff's default, `--full-name` with the top's pathspec `:/` for ls-files).
   const [tracked, untracked] = await Promise.all([
-    listNames(folder, ['diff', '--name-only', '-z', '--relative', '--no-renames', '--diff-filter=d', '--no-ext-diff', '--no-textconv', commit, '--']),
-    listNames(folder, ['ls-files', '--others', '--exclude-standard', '-z']),
+    listNames(folder, ['diff', '--name-only', '-z', '--no-renames', '--diff-filter=d', '--no-ext-diff', '--no-textconv', commit, '--']),
+    listNames(folder, ['ls-files', '--others', '--exclude-standard', '--full-name', '-z', '--', ':/']),
   ]);
-  const files = [...new Set([...tracked, ...untracked].map((name) => path.resolve(folder, name)))].sort();
-  return { ref, commit, repoRoot, files, untracked: untracked.length };
+  // Resolved from the folder as given, not from `repoRoot` (git's real path): discovery names files
+  // from the folder, which may be reached through a symbolic link (a workspace opened by a link).
+  const fromFolder = (name: string): string => path.resolve(folder, path.posix.relative(prefix, name));
+  const files = [...new Set([...tracked, ...untracked].map(fromFolder))].sort();
+  return { ref, commit, repoRoot, files, untracked: untracked.map(fromFolder) };
+}
+
+/** Only the changed files inside `dir` (a workspace folder below the repository's root): what a run there can take. */
+export function changedInside(changed: ChangedFiles, dir: string): ChangedFiles {
+  const inside = (file: string): boolean => isInside(file, dir);
+  return { ...changed, files: changed.files.filter(inside), untracked: changed.untracked.filter(inside) };
 }
 
 /** "5 changed files against HEAD (1a2b3c4d), 2 of them untracked": for a summary line. */
 export function describeChanged(changed: ChangedFiles): string {
   const count = `${changed.files.length} changed file${changed.files.length === 1 ? '' : 's'}`;
-  const untracked = changed.untracked > 0 ? `, ${changed.untracked} of them untracked` : '';
+  const untracked = changed.untracked.length > 0 ? `, ${changed.untracked.length} of them untracked` : '';
   return `${count} against ${changed.ref} (${changed.commit.slice(0, 8)})${untracked}`;
 }

@@ -102,7 +102,7 @@ export async function discoverFiles(given: DiscoveryOptions): Promise<DiscoveryR
     if (entry.unmatched !== undefined) unmatched.push({ path: name, reason: entry.unmatched });
     else if (entry.candidates.length === 0) unmatched.push({ path: name, reason: noMatchReason(name, options) });
   });
-  const entries = options.only ? keepOnly(expanded, options.only) : expanded;
+  const entries = options.only ? await keepOnly(expanded, options.only) : expanded;
   const byPath = new Map<string, Candidate>();
   entries.forEach((entry) => {
     for (const candidate of entry.candidates) {
@@ -133,10 +133,31 @@ export async function discoverFiles(given: DiscoveryOptions): Promise<DiscoveryR
   return { files, skipped, unmatched };
 }
 
-/** Each entry's candidates that are in `only`; an entry left without any has nothing more to report. */
-function keepOnly(entries: readonly Entry[], only: readonly string[]): Entry[] {
-  const wanted = new Set(only);
-  return entries.map((entry) => (entry.unmatched !== undefined ? entry : { candidates: entry.candidates.filter((c) => wanted.has(c.path)) }));
+/**
+ * Each entry's candidates that are in `only`; an entry left without any has
+ * nothing more to report. Compared by where each file's folder really is: a
+ * path given through a linked folder (a shell's logical `$PWD`), or a folder
+ * opened through a link, names the same files git names by their real path.
+ */
+async function keepOnly(entries: readonly Entry[], only: readonly string[]): Promise<Entry[]> {
+  const realFolders = new Map<string, Promise<string>>();
+  const realName = async (file: string): Promise<string> => {
+    const dir = path.dirname(file);
+    let real = realFolders.get(dir);
+    if (!real) realFolders.set(dir, (real = realpath(dir).catch(() => dir)));
+    return path.join(await real, path.basename(file));
+  };
+  const wanted = new Set([...only, ...(await Promise.all(only.map(realName)))]);
+  // Only a file whose own name is a changed file's is looked up by its folder's real path: most are not.
+  const names = new Set(only.map((file) => path.basename(file)));
+  const keep = async (file: string): Promise<boolean> => wanted.has(file) || (names.has(path.basename(file)) && wanted.has(await realName(file)));
+  return Promise.all(
+    entries.map(async (entry) => {
+      if (entry.unmatched !== undefined) return entry;
+      const kept = await Promise.all(entry.candidates.map((c) => keep(c.path)));
+      return { candidates: entry.candidates.filter((_, i) => kept[i]) };
+    }),
+  );
 }
 
 /**

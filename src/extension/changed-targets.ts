@@ -74,7 +74,8 @@ export async function changedTargets(root: vscode.Uri | undefined): Promise<Chan
   for (const place of where) {
     let changed: ChangedFiles;
     try {
-      changed = await engine.changedFiles(place.gitCwd);
+      // The repository's changes, of which a run in this folder can take only those inside it.
+      changed = engine.changedInside(await engine.changedFiles(place.gitCwd), place.folder.uri.fsPath);
     } catch (error) {
       problems.push(errorMessage(error));
       continue;

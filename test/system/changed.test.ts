@@ -177,5 +177,11 @@ describe('--changed [REF]: only the files git reports changed (CLI, a real git r
     const pkg = path.join(dir, 'pkg');
     const run = cli(['lint', '--changed', '--no-cache', '--format', 'json'], pkg, { GIT_CEILING_DIRECTORIES: path.dirname(dir) });
     assert.deepEqual(linted(run, pkg), ['a.js', 'moved.js', 'new.js']);
+    // A path named outside the folder (a sibling package) is narrowed by the repository's changes, not the folder's.
+    writeFiles(dir, { 'other/new.js': JS });
+    // (analyze: ESLint itself ignores files outside the current folder, changed or not.)
+    const sibling = cli(['analyze', '../other', '--changed', '--format', 'json'], pkg, { GIT_CEILING_DIRECTORIES: path.dirname(dir) });
+    assert.equal(sibling.status, 0, sibling.stderr);
+    assert.deepEqual((JSON.parse(sibling.stdout) as { files: { path: string }[] }).files.map((f) => path.relative(pkg, f.path)).sort(), ['../other/c.js', '../other/new.js']);
   });
 });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverFiles, type DiscoveryOptions } from '../../src/core/discovery';
 import { tempDir, writeFiles } from '../helpers/files';
@@ -80,5 +81,21 @@ describe('discoverFiles', () => {
     assert.deepEqual(narrowed.unmatched, [{ path: 'nope', reason: 'no such file or folder' }]);
     const nothing = await discoverFiles(options({ only: [] }));
     assert.deepEqual([nothing.files, nothing.skipped, nothing.unmatched], [[], [], []], 'nothing changed: nothing to run, and nothing the user named is missing');
+  });
+
+  it('with `only`: a changed file named by another path to it (a folder reached through a link, as a shell\'s $PWD may be) is still that file', async () => {
+    const links = tempDir();
+    try {
+      const link = path.join(links.dir, 'project');
+      symlinkSync(dir, link);
+      const changed = [path.join(dir, 'src', 'a.js')];
+      const named = await discoverFiles(options({ only: changed, paths: [path.join(link, 'src')] }));
+      assert.deepEqual(named.files.map((f) => f.path), [path.join(link, 'src', 'a.js')], 'under the name it was reached by');
+      // The other way round: the folder is opened through the link, git names the files by their real path.
+      const fromLink = await discoverFiles(options({ cwd: link, only: changed }));
+      assert.deepEqual(fromLink.files.map((f) => path.basename(f.path)), ['a.js']);
+    } finally {
+      links.cleanup();
+    }
   });
 });
