@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { isDynamicPattern } from 'globby';
-import { changedFiles, DEFAULT_CHANGED_REF, describeChanged, UnknownRevisionError, type ChangedFiles } from '../core/changed-files';
+import { changedFiles, DEFAULT_CHANGED_REF, describeChanged, describeNested, UnknownRevisionError, type ChangedFiles } from '../core/changed-files';
 import { UsageError } from '../core/errors';
 
 /** `--changed` without a value is `true` (commander's way for an optional value): against HEAD. */
@@ -23,7 +23,7 @@ export async function changedSelection(flag: ChangedFlag, cwd: string): Promise<
     }
     throw error;
   });
-  if (changed.files.length > 0) process.stderr.write(`parallel-tasks: ${describeChanged(changed)}\n`);
+  if (changed.files.length > 0) process.stderr.write(`parallel-tasks: ${describeChanged(changed)}${describeNested(changed)}\n`);
   return changed;
 }
 
@@ -38,5 +38,5 @@ export function reportNothingChecked(changed: ChangedFiles | undefined, filesInR
     changed.files.length === 0
       ? `no changed files against ${changed.ref} (${changed.commit.slice(0, 8)})`
       : `none of the ${describeChanged(changed)} is among the files to check here (the paths given, --include, --exclude, .gitignore)`;
-  process.stderr.write(`parallel-tasks: ${why}: nothing was checked\n`);
+  process.stderr.write(`parallel-tasks: ${why}: nothing was checked${describeNested(changed)}\n`);
 }

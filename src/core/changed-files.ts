@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from './errors';
 import { isInside } from './paths';
@@ -24,6 +25,12 @@ export interface ChangedFiles {
   readonly files: readonly string[];
   /** Those of `files` that are untracked. */
   readonly untracked: readonly string[];
+  /**
+   * Changed submodules and untracked nested repositories (absolute): git
+   * names only their folder, not the files changed in them, so they are not
+   * looked into, and the run says so rather than that nothing changed.
+   */
+  readonly repositories: readonly string[];
 }
 
 /** A revision that names no commit: a UsageError, told apart by the CLI (a path typed after `--changed` lands here). */
@@ -140,14 +147,25 @@ export async function changedFiles(folder: string, ref: string = DEFAULT_CHANGED
   // Resolved from the folder as given, not from `repoRoot` (git's real path): discovery names files
   // from the folder, which may be reached through a symbolic link (a workspace opened by a link).
   const fromFolder = (name: string): string => path.resolve(folder, path.posix.relative(prefix, name));
-  const files = [...new Set([...tracked, ...untracked].map(fromFolder))].sort();
-  return { ref, commit, repoRoot, files, untracked: untracked.map(fromFolder) };
+  const all = [...new Set([...tracked, ...untracked].map(fromFolder))].sort();
+  // A submodule is listed by its folder (a gitlink), an untracked nested repository as "dir/".
+  const repositories = all.filter(isFolder);
+  const files = all.filter((file) => !repositories.includes(file));
+  return { ref, commit, repoRoot, files, untracked: untracked.map(fromFolder).filter((file) => !repositories.includes(file)), repositories };
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Only the changed files inside `dir` (a workspace folder below the repository's root): what a run there can take. */
 export function changedInside(changed: ChangedFiles, dir: string): ChangedFiles {
   const inside = (file: string): boolean => isInside(file, dir);
-  return { ...changed, files: changed.files.filter(inside), untracked: changed.untracked.filter(inside) };
+  return { ...changed, files: changed.files.filter(inside), untracked: changed.untracked.filter(inside), repositories: changed.repositories.filter(inside) };
 }
 
 /** "5 changed files against HEAD (1a2b3c4d), 2 of them untracked": for a summary line. */
@@ -155,4 +173,12 @@ export function describeChanged(changed: ChangedFiles): string {
   const count = `${changed.files.length} changed file${changed.files.length === 1 ? '' : 's'}`;
   const untracked = changed.untracked.length > 0 ? `, ${changed.untracked.length} of them untracked` : '';
   return `${count} against ${changed.ref} (${changed.commit.slice(0, 8)})${untracked}`;
+}
+
+/** "; not looked into: 1 changed submodule or nested repository (vendor/lib)", or nothing: ends a message about the changed files. */
+export function describeNested(changed: ChangedFiles): string {
+  const n = changed.repositories.length;
+  if (n === 0) return '';
+  const names = changed.repositories.map((r) => path.relative(changed.repoRoot, r) || '.').join(', ');
+  return `; not looked into: ${n} changed submodule${n === 1 ? '' : 's'} or nested repositor${n === 1 ? 'y' : 'ies'} (${names})`;
 }

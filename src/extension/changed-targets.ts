@@ -53,7 +53,7 @@ function places(root: vscode.Uri | undefined): Place[] {
 
 /** How git's answer reads in a message: "3 changed files against HEAD (1a2b3c4d)". */
 function describe(folder: vscode.WorkspaceFolder, changed: ChangedFiles): string {
-  return `${folder.name}: ${loadEngine().describeChanged(changed)}`;
+  return `${folder.name}: ${loadEngine().describeChanged(changed)}${loadEngine().describeNested(changed)}`;
 }
 
 /**
@@ -80,8 +80,11 @@ export async function changedTargets(root: vscode.Uri | undefined): Promise<Chan
       problems.push(errorMessage(error));
       continue;
     }
-    if (changed.files.length === 0) unchanged++;
-    else {
+    if (changed.files.length === 0) {
+      unchanged++;
+      // Submodules that changed are still worth a word: "no changed files" alone would hide them.
+      if (changed.repositories.length > 0) problems.push(`${place.folder.name}${engine.describeNested(changed).replace(/^;/, ':')}.`);
+    } else {
       targets.push({ folder: place.folder, paths: place.paths, only: changed.files });
       notes.push(describe(place.folder, changed));
     }

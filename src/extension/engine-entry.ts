@@ -14,7 +14,7 @@ export { cacheFileName, parseOptions, planJob } from '../core/job-planner';
 export { cacheKeyFor } from '../tasks/cache-key';
 export { configStamp } from '../tasks/config-stamp';
 // "Lint Changed Files": git is asked only when such a command runs.
-export { changedFiles, changedInside, describeChanged } from '../core/changed-files';
+export { changedFiles, changedInside, describeChanged, describeNested } from '../core/changed-files';
 export { loadTasks, TASKS_FILE } from '../tasks/custom/definition';
 // Task kinds are looked up here, on the first run, not at activation: a kind brings its tools' glue code.
 export { registerTaskKind, taskKind, taskKindNames } from '../tasks/registry';

@@ -76,7 +76,8 @@ export class KeepCurrent implements vscode.Disposable {
       vscode.workspace.onDidRenameFiles((e) => e.files.forEach(({ oldUri, newUri }) => void this.renamed(oldUri, newUri))),
       controller.onRunEvent((event) => {
         if (event.type !== 'finished') return;
-        const whole = event.request.kind === 'lint' && event.request.targets.every((t) => t.paths.length === 0);
+        // The whole workspace: no paths, and not only its changed files (Lint Changed Files).
+        const whole = event.request.kind === 'lint' && event.request.targets.every((t) => t.paths.length === 0 && t.only === undefined);
         if (whole && event.summary.phase === 'completed' && !this.workspaceLinted) {
           this.workspaceLinted = true;
           this.modeChanged();
@@ -84,6 +85,9 @@ export class KeepCurrent implements vscode.Disposable {
         // Saves during the run waited for it.
         setTimeout(() => (this.relintAfterRun ? this.scheduleRelint() : this.kick()), 0);
       }),
+      // A run that was refused or failed before it finished still frees the pool: passes that waited go on.
+      controller.onDidChange(() => this.kick()),
+      vscode.workspace.onDidCloseTextDocument((document) => this.closed(document)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.lint.keepCurrent`)) this.modeChanged();
       }),
@@ -153,9 +157,20 @@ export class KeepCurrent implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.typing.delete(key);
+        // Unsaved text has no size on disk to check: a huge paste is skipped as a huge file is, until it is saved.
+        const limit = vscode.workspace.getConfiguration(SECTION).get<number>('maxFileSizeBytes') ?? Infinity;
+        if (Buffer.byteLength(e.document.getText()) > limit) return;
         void this.enqueue(uri, false);
       }, TYPING_PAUSE_MS),
     );
+  }
+
+  /** Closed without saving ("Don't Save"): Problems came from text that is gone; check the file on disk again. */
+  private closed(document: vscode.TextDocument): void {
+    if (document.uri.scheme !== 'file' || this.mode() !== 'onType') return;
+    clearTimeout(this.typing.get(document.uri.toString()));
+    this.typing.delete(document.uri.toString());
+    void this.enqueue(document.uri, false);
   }
 
   private dropped(uri: vscode.Uri): void {
@@ -171,7 +186,8 @@ export class KeepCurrent implements vscode.Disposable {
     this.dropped(oldUri);
     const info = await stat(newUri.fsPath).catch(() => undefined);
     if (!info?.isDirectory()) return this.enqueue(newUri, true);
-    const inside = await vscode.workspace.findFiles(new vscode.RelativePattern(newUri, '**/*'), undefined, RENAMED_FOLDER_FILES);
+    // Dependencies and git's own files are never linted, and would use up the cap before the folder's sources.
+    const inside = await vscode.workspace.findFiles(new vscode.RelativePattern(newUri, '**/*'), '{**/node_modules/**,**/.git/**}', RENAMED_FOLDER_FILES);
     for (const uri of inside) await this.enqueue(uri, true);
   }
 

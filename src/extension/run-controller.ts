@@ -76,13 +76,16 @@ export class RunController implements vscode.Disposable {
     this.folders = new FolderRunner({ pool, log, storage, workerScript, secrets });
   }
 
-  /** Set from a run's request until it ends, also while it waits for `gate`. */
-  private claimed = false;
+  /**
+   * Set from a run's request until its workers are done, also while it waits for `gate`; not while the
+   * user reviews a transform's edits (a refactor preview may stay open for long, and blocks nothing).
+   */
+  private claim: object | undefined;
   /** What a run waits for before it takes the pool: the pass that keeps Problems current, when one runs (keep-current.ts). */
   private gate: () => Promise<void> = () => Promise.resolve();
 
   get running(): boolean {
-    return this.active !== undefined || this.claimed;
+    return this.active !== undefined || this.claim !== undefined;
   }
 
   /** Runs wait for `gate` before they start. */
@@ -122,16 +125,21 @@ export class RunController implements vscode.Disposable {
 
   async run(request: RunRequest): Promise<RunSummary> {
     if (this.running) throw new Error(`${this.active?.request.label ?? 'A run'} is still running; cancel it first`);
-    this.claimed = true;
+    const claim = {};
+    this.claim = claim;
+    const release = (): void => {
+      // Only its own claim: another run may have started during this one's review.
+      if (this.claim === claim) this.claim = undefined;
+    };
     try {
       await this.gate();
-      return await this.runNow(request);
+      return await this.runNow(request, release);
     } finally {
-      this.claimed = false;
+      release();
     }
   }
 
-  private async runNow(request: RunRequest): Promise<RunSummary> {
+  private async runNow(request: RunRequest, release: () => void): Promise<RunSummary> {
     const planned = this.check(request);
     if ('refused' in planned) return planned.refused;
     const { kind, options } = planned;
@@ -153,6 +161,7 @@ export class RunController implements vscode.Disposable {
     this.log.info(`${request.label}: starting on ${request.targets.map((t) => t.folder.name).join(', ')}`);
     await vscode.commands.executeCommand('setContext', 'parallelTasks.running', true);
     const state = await this.runFolders({ request, kind, options, runId, abort, sink, tally });
+    release();
     const nothing = tally.failIfNothingProcessed();
     if (nothing) this.log.warn(nothing);
     this.lastFailed = tally.failedByFolder;

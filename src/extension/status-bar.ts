@@ -18,6 +18,8 @@ export class RunStatusBar implements vscode.Disposable {
     this.item.name = 'Parallel Tasks';
     this.item.command = 'parallelTasks.showPanel';
     this.subscriptions = [controller.onDidChange(() => this.render()), live.onDidChange(() => this.render())];
+    // Keeping current may be on from the settings before any run: say so from the start.
+    this.render();
   }
 
   private render(): void {

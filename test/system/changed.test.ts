@@ -70,6 +70,27 @@ describe('--changed [REF]: only the files git reports changed (CLI, a real git r
     assert.deepEqual(linted(cli(['lint', '--changed', '--no-cache', '--format', 'json'], dir), dir), ['modified.js', 'staged.js', 'untracked.js']);
   });
 
+  it('names the changed submodules and nested repositories it does not look into, rather than only saying nothing changed', () => {
+    const sub = repository(scratch, { 's.js': JS });
+    const dir = repository(scratch, { 'a.js': JS });
+    git(dir, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'sm');
+    git(dir, 'commit', '-q', '-m', 'a submodule');
+    writeFileSync(path.join(dir, 'sm', 's.js'), `${JS}var y = 2;\n`);
+    mkdirSync(path.join(dir, 'nested'));
+    git(path.join(dir, 'nested'), 'init', '-q');
+    writeFileSync(path.join(dir, 'nested', 'n.js'), JS);
+
+    const run = cli(['lint', '--changed', '--no-cache', '--format', 'json'], dir);
+    assert.deepEqual(linted(run, dir), []);
+    assert.equal(run.status, 0);
+    assert.match(run.stderr, /no changed files against HEAD \([0-9a-f]{8}\): nothing was checked; not looked into: 2 changed submodules or nested repositories \(nested, sm\)/);
+    // Beside a changed file of its own, the summary line names them too.
+    writeFileSync(path.join(dir, 'a.js'), `${JS}var z = 3;\n`);
+    const mixed = cli(['lint', '--changed', '--no-cache', '--format', 'json'], dir);
+    assert.deepEqual(linted(mixed, dir), ['a.js']);
+    assert.match(mixed.stderr, /1 changed file against HEAD \([0-9a-f]{8}\); not looked into: 2 changed submodules or nested repositories \(nested, sm\)/);
+  });
+
   it('is taken by every command that takes files, narrowed by the paths and --exclude given', () => {
     const tasks = { tasks: [{ name: 'cat', command: ['cat', '${files}'], include: ['**/*.js'], problemMatcher: '$gcc' }] };
     const dir = repository(scratch, { '.vscode/parallel-tasks.json': JSON.stringify(tasks), 'src/a.js': JS, 'src/b.js': JS, 'lib/c.js': JS });
