@@ -5,6 +5,9 @@ import { TimingTally } from '../../src/core/timing-tally';
 import { eslintRuleTimes } from '../../src/tasks/lint/rule-times';
 import type { LintFile } from '../../src/shared/protocol';
 import type { ESLint } from 'eslint';
+import { RunRecorder } from '../../src/extension/panel/run-recorder';
+import type { RunRequest } from '../../src/extension/run-types';
+import type { AnyTaskKind } from '../../src/core/task-api';
 
 const problem = (ruleId: string, message: string, line = 1): LintFile['problems'][number] => ({ line, column: 1, severity: 2, ruleId, message });
 const lint = (files: Record<string, LintFile['problems']>): LintFile[] => Object.entries(files).map(([rel, problems]) => ({ path: `/ws/${rel}`, rel, problems }));
@@ -88,6 +91,41 @@ describe('run history (kept across restarts)', () => {
     assert.equal(read[1]?.problems, undefined);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.getPrototypeOf(read[2]), Object.prototype);
+  });
+});
+
+describe('run recorder (what the panel compares)', () => {
+  const folder = { uri: { toString: () => 'file:///ws' }, name: 'ws', index: 0 } as unknown as RunRequest['targets'][number]['folder'];
+  const request = (only?: string[]): RunRequest => ({ kind: 'lint', label: 'Lint (changed files)', options: {}, targets: [{ folder, paths: [], ...(only ? { only } : {}) }] });
+  const results = { view: 'problems' } as unknown as AnyTaskKind['results'];
+  const finished = { kind: 'lint' as const, view: 'problems' as const, label: 'Lint (changed files)', files: 1, durationMs: 10, phase: 'completed' as const };
+  const ok = { status: 'ok' as const, value: {} };
+
+  it('does not count a file the tool failed on as fixed, and keeps the previous run as the baseline', () => {
+    const recorder = new RunRecorder((p) => p, () => undefined);
+    recorder.start(request(), results);
+    recorder.fileDone('/ws/a.js', 5, ok);
+    recorder.finish(finished, lint({ 'a.js': [problem('semi', 'Missing semicolon'), problem('eqeqeq', 'Expected ===')] }));
+    recorder.start(request(), results);
+    recorder.fileDone('/ws/a.js', 5, { status: 'error', message: 'worker crashed' });
+    const failed = recorder.finish(finished, lint({}));
+    assert.equal(failed.fixedProblems, undefined, 'a file that failed has no problems listed: nothing was fixed');
+    recorder.start(request(), results);
+    recorder.fileDone('/ws/a.js', 5, ok);
+    const next = recorder.finish(finished, lint({ 'a.js': [problem('semi', 'Missing semicolon')] }));
+    assert.deepEqual([next.newProblems, next.fixedProblems], [0, 1], 'compared with the last run that checked every file');
+  });
+
+  it('compares changed-files runs only over the same set of files', () => {
+    const recorder = new RunRecorder((p) => p, () => undefined);
+    recorder.start(request(['/ws/a.js']), results);
+    recorder.finish(finished, lint({ 'a.js': [problem('semi', 'Missing semicolon')] }));
+    recorder.start(request(['/ws/b.js']), results);
+    const other = recorder.finish(finished, lint({}));
+    assert.equal(other.fixedProblems, undefined, 'a.js left the changed files; its problem was not fixed');
+    recorder.start(request(['/ws/a.js']), results);
+    const same = recorder.finish(finished, lint({}));
+    assert.equal(same.fixedProblems, 1);
   });
 });
 

@@ -21,6 +21,8 @@ export class RunRecorder {
   private tally = new TimingTally();
   private ruleTimes: ((value: unknown) => Readonly<Record<string, number>> | undefined) | undefined;
   private timing: RunTiming | undefined;
+  /** Files of this run the tool failed on: they have no problems to compare, which is not the same as none. */
+  private failed = 0;
 
   constructor(
     private readonly relative: (path: string) => string,
@@ -28,21 +30,26 @@ export class RunRecorder {
   ) {}
 
   start(request: RunRequest, results: AnyTaskKind['results']): void {
-    this.scope = scopeOf([request.kind, request.label, comparableOptions(request.options), request.targets.map((t) => [t.folder.uri.toString(), [...t.paths].sort()])]);
+    // Changed-files runs (`only`) are one scope per set of files: another set is not "fixed" because it left the set.
+    this.scope = scopeOf([request.kind, request.label, comparableOptions(request.options), request.targets.map((t) => [t.folder.uri.toString(), [...t.paths].sort(), ...(t.only ? [[...t.only].sort()] : [])])]);
     this.folders = request.targets.map((t) => t.folder.name).join(', ');
     this.tally = new TimingTally();
     this.ruleTimes = results.view === 'problems' ? results.ruleTimes : undefined;
     this.timing = undefined;
+    this.failed = 0;
   }
 
   /** A file processed in this run (not one answered from the cache): its time, and its rules' when the tool gave them. */
   fileDone(file: string, durationMs: number, outcome: FileOutcome<unknown>): void {
+    if (outcome.status === 'error') this.failed++;
     this.tally.add(file, durationMs, outcome.status === 'ok' ? this.ruleTimes?.(outcome.value) : undefined);
   }
 
   /** Records the finished run; `lint` is its problems when its results are problems. */
   finish(run: FinishedRun, lint: readonly LintFile[] | undefined): HistoryEntry {
-    const keys = lint && run.phase === 'completed' ? problemKeys(lint) : undefined;
+    // A file the tool failed on has no problems listed: its earlier ones are not "fixed". Such a run is not
+    // compared, and the previous run of its scope stays the baseline for the next.
+    const keys = lint && run.phase === 'completed' && this.failed === 0 ? problemKeys(lint) : undefined;
     const problems = lint && run.phase === 'completed' ? lint.reduce((n, f) => n + f.problems.length, 0) : undefined;
     this.runs = recordRun(this.runs, {
       ...run,
