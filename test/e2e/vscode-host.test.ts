@@ -105,7 +105,7 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await pickQuickInput(page, 'ugly.js');
     await page.locator('.monaco-editor .view-lines', { hasText: 'const keep' }).first().waitFor({ timeout: 30_000 });
 
-    await runFromPalette(page, 'Parallel Tasks: Transform');
+    await runFromPalette(page, 'Parallel Tasks: Transform…');
     await pickQuickInput(page, 'Prettier');
     await pickQuickInput(page, 'Current file');
     const apply = page.getByRole('button', { name: 'Apply', exact: true });
@@ -113,6 +113,9 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     // Edits that need confirmation start unchecked: the user ticks what to take.
     await page.locator('.part.panel .monaco-list-row[aria-level="1"] input.edit-checkbox').first().click();
     await page.screenshot({ path: path.join(artifacts, 'e2e-transform-preview.png') });
+    // The transform's workers are done while the preview waits for the user: another run may start meanwhile.
+    await runFromPalette(page, 'Parallel Tasks: Lint Workspace');
+    await page.locator('.statusbar-item[aria-label^="Parallel Tasks Lint"]').filter({ hasText: /Lint: \d+ problems?/ }).first().waitFor({ timeout: 120_000 });
     await apply.click();
     await waitFor(() => readFileSync(file, 'utf8') === 'const a = { b: 1, c: "two" };\nconst keep = 1;\n', 'the formatted file is saved');
 
@@ -349,7 +352,7 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
       settings: { 'parallelTasks.transform.review': 'panel' },
     });
     const { page } = session;
-    await runFromPalette(page, 'Parallel Tasks: Transform');
+    await runFromPalette(page, 'Parallel Tasks: Transform…');
     await pickQuickInput(page, 'Prettier');
     await pickQuickInput(page, 'Whole workspace');
     const webview = panelFrame(page);
