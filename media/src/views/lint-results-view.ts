@@ -59,7 +59,7 @@ export class LintResultsView extends LightElement {
     const problems = this.files.reduce((n, f) => n + f.problems.length, 0);
     const shown = rows.filter((r) => r.kind === 'problem').length;
     return html`<div class="toolbar">
-        <vscode-textfield placeholder="Filter by file, rule or message" aria-label="Filter problems" .value=${ui.filter} @input=${this.onFilter}></vscode-textfield>${button('File', 'file', () => store.setUi({ groupBy: 'file', collapsed: [] }), { secondary: ui.groupBy !== 'file', name: 'Group problems by file' })}${button('Rule', 'symbol-ruler', () => store.setUi({ groupBy: 'rule', collapsed: [] }), { secondary: ui.groupBy !== 'rule', name: 'Group problems by rule' })}
+        <vscode-textfield placeholder="Filter problems" title="Filter by file, rule or message" aria-label="Filter problems by file, rule or message" .value=${ui.filter} @input=${this.onFilter}></vscode-textfield>${button('File', 'file', () => store.setUi({ groupBy: 'file', collapsed: [] }), { secondary: ui.groupBy !== 'file', name: 'Group problems by file' })}${button('Rule', 'symbol-ruler', () => store.setUi({ groupBy: 'rule', collapsed: [] }), { secondary: ui.groupBy !== 'rule', name: 'Group problems by rule' })}
       </div>
       <div class="results-summary">${problems} problems in ${this.files.length} files${ui.filter ? ` · ${shown} match` : ''}</div>
       <div class="extra"><pt-skipped .entries=${this.skipped}></pt-skipped></div>
