@@ -110,6 +110,17 @@ async function writeVersions(root, outDir) {
   await writeFile(path.join(outDir, 'versions.json'), `${JSON.stringify(versions, null, 2)}\n`);
 }
 
+/**
+ * A bundle's code: the package's CommonJS exports, and a line (never run) that lists their names the way Node's
+ * `import()` of a CommonJS file finds them. Without it ESLint's `const { createJiti } = await import("jiti")`
+ * (for an eslint.config.ts) gets nothing: Node sees names only in such literal forms.
+ */
+function entryOf(root, name) {
+  const exports = Object.keys(createRequire(path.join(root, 'package.json'))(name)).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default');
+  // A condition esbuild cannot fold away (it drops `0 && ...`), and that is never true.
+  return `module.exports = require(${JSON.stringify(name)});\nif (module.neverTrue) { ${exports.map((key) => `exports.${key} = 0;`).join(' ')} }\n`;
+}
+
 export async function buildBundledTools(root, common) {
   const outDir = path.join(root, 'dist', 'tools');
   await mkdir(outDir, { recursive: true });
@@ -123,7 +134,7 @@ export async function buildBundledTools(root, common) {
         minifyWhitespace: true,
         external: [],
         plugins: [useBundledTools('dist/tools', name), ...(name === 'eslint' ? [eslintFormatters] : [])],
-        stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, loader: 'js' },
+        stdin: { contents: entryOf(root, name), resolveDir: root, loader: 'js' },
         outfile: path.join(outDir, toolFileName(name)),
         // Optional peers that these packages look for in a try/catch (and that we do not ship).
         logOverride: { 'require-resolve-not-external': 'silent', 'empty-import-meta': 'silent' },
