@@ -46,6 +46,9 @@ export function resolveTool(name: string, root: string): ResolvedTool {
 
 /** Loads a CommonJS or ESM module by absolute path and returns its exports. */
 export async function importModule<T>(entry: string): Promise<T> {
+  // Ours are CommonJS: `import()` would first scan a whole bundle for its export names (Node's CommonJS
+  // lexer), which took longer than compiling it (Prettier's 5 MB: 4.2 s against 1.5 s on a busy machine).
+  if (path.dirname(entry) === TOOLS_DIR) return createRequire(__filename)(entry) as T;
   const namespace = (await import(pathToFileURL(entry).href)) as { default?: T } & T;
   // A CommonJS module arrives as `default`; an ESM one as the namespace itself.
   return (namespace.default ?? namespace) as T;
