@@ -15,6 +15,8 @@ interface CommandContext {
   readonly storage: vscode.Uri;
   readonly openPanelInEditor: () => void;
   readonly tasks: VsCodeTaskRunner;
+  /** `publisher.name`, as VS Code knows this extension. */
+  readonly extensionId: string;
 }
 
 type Register = (id: string, fn: (...args: never[]) => unknown) => void;
@@ -131,6 +133,8 @@ function registerRunViewCommands(register: Register, start: Start, context: Comm
     return request ? start(request) : vscode.commands.executeCommand('parallelTasks.lintWorkspace');
   });
   register('parallelTasks.showLog', () => context.log.show());
+  // The walkthrough is contributed in package.json; VS Code opens it by "<extension id>#<walkthrough id>".
+  register('parallelTasks.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extensionId}#gettingStarted`, false));
   register('parallelTasks.showAnalysisReport', async () => {
     if (!controller.analysis) {
       void vscode.window.showInformationMessage('Run Analyze Workspace first.');

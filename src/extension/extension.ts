@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
   const tasks = store.add(new VsCodeTaskRunner());
   const panel = store.add(new PanelProvider(context.extensionUri, controller, review, log, tasks));
   store.add(vscode.window.registerWebviewViewProvider(PanelProvider.viewId, panel));
-  registerCommands(store, { controller, log, storage, tasks, openPanelInEditor: () => panel.openInEditor() });
+  registerCommands(store, { controller, log, storage, tasks, openPanelInEditor: () => panel.openInEditor(), extensionId: context.extension.id });
   const manager = pool;
   return {
     view: () => controller.view(),

@@ -21,7 +21,7 @@ const MAX_PATHS = 10_000;
 const path = z.string().check(z.minLength(1), z.maxLength(MAX_PATH), z.regex(/^[^\0]*$/));
 const position = z.int().check(z.minimum(0), z.maximum(10_000_000));
 
-export const panelCommandSchema = z.enum(['cancel', 'retryFailed', 'runAgain', 'lintWorkspace', 'analyzeWorkspace', 'transform', 'openInEditor']);
+export const panelCommandSchema = z.enum(['cancel', 'retryFailed', 'runAgain', 'lintWorkspace', 'analyzeWorkspace', 'transform', 'runCustomTask', 'setWorkerCount', 'openWalkthrough', 'openInEditor']);
 
 /** Requests the webview makes and the host answers with a `response` of the same id. */
 export const panelRequestSchema = z.strictObject({ kind: z.literal('diff'), path });

@@ -197,6 +197,47 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await page.locator('.monaco-editor .view-lines', { hasText: 'c:"two"' }).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(artifacts, 'e2e-transform-after-undo.png') });
   });
+  it('the empty panel offers the main actions; Get Started opens the walkthrough, whose first step lints the workspace', async () => {
+    const session = await open({ trusted: true, runner: false });
+    const { page } = session;
+    await runFromPalette(page, 'Parallel Tasks: Show Panel');
+    const webview = panelFrame(page);
+    for (const name of ['Lint Workspace', 'Analyze Workspace', 'Transform…', 'Run Custom Task…', 'Set Worker Count…']) {
+      await webview.getByRole('button', { name }).first().waitFor({ timeout: 60_000 });
+    }
+    await page.screenshot({ path: path.join(artifacts, 'panel-welcome.png') });
+    await webview.getByRole('button', { name: 'Get Started' }).click();
+
+    const walkthrough = page.locator('.gettingStartedContainer');
+    await walkthrough.getByText('Get Started with Parallel Tasks').first().waitFor({ timeout: 60_000 });
+    for (const step of ['Lint the workspace', 'Open the panel', 'Set the worker count', 'Define a custom task']) {
+      await walkthrough.getByText(step, { exact: true }).first().waitFor({ timeout: 30_000 });
+    }
+    // Its untrusted-workspace variant is not offered where lint may run.
+    assert.equal(await walkthrough.getByText('Analyze the workspace', { exact: true }).count(), 0);
+    await page.screenshot({ path: path.join(artifacts, 'walkthrough.png') });
+
+    await walkthrough.getByText('Lint the workspace', { exact: true }).first().click();
+    await walkthrough.getByRole('button', { name: 'Lint Workspace' }).first().click();
+    const status = page.locator('.statusbar-item[aria-label^="Parallel Tasks Lint"]');
+    await status.filter({ hasText: /Lint: \d+ problems?/ }).first().waitFor({ timeout: 120_000 });
+    // The step's completion event (the command ran) ticks it.
+    await walkthrough.getByRole('checkbox', { name: 'Checkbox for Step Lint the workspace: Completed', exact: true }).waitFor({ timeout: 30_000 });
+    for (const step of ['Set the worker count', 'Define a custom task']) {
+      assert.equal(await walkthrough.getByRole('checkbox', { name: `Checkbox for Step ${step}: Completed`, exact: true }).count(), 0, `"${step}" was not done`);
+    }
+    await page.screenshot({ path: path.join(artifacts, 'walkthrough-linted.png') });
+  });
+
+  it('in an untrusted workspace the walkthrough offers Analyze, which needs no trust, instead of Lint', async () => {
+    const { page } = await open({ trusted: false, runner: false });
+    await runFromPalette(page, 'Parallel Tasks: Get Started');
+    const walkthrough = page.locator('.gettingStartedContainer');
+    await walkthrough.getByText('Analyze the workspace', { exact: true }).first().waitFor({ timeout: 60_000 });
+    assert.equal(await walkthrough.getByText('Lint the workspace', { exact: true }).count(), 0);
+    await page.screenshot({ path: path.join(artifacts, 'walkthrough-untrusted.png') });
+  });
+
   for (const theme of ['dark', 'light'] as const) {
     it(`panel (${theme} theme): lint from the panel shows the run's numbers; clicking a problem opens the editor at its line`, async () => {
       const files: Record<string, string> = {};

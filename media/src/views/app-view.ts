@@ -12,10 +12,12 @@ import './summary-view';
 import './task-lanes-view';
 import './workers-view';
 
+/** The welcome view: what the panel is for and the main actions, until the first run. */
 function gettingStarted(trusted: boolean): TemplateResult {
-  return html`<p>Run a job over the whole workspace on a pool of worker threads. While it runs, this panel shows the queue, what each worker is doing, and the results.</p>
-    <div class="actions">${button('Lint Workspace', 'checklist', () => command('lintWorkspace'))}${button('Analyze Workspace', 'graph', () => command('analyzeWorkspace'), { secondary: true })}${button('Transform…', 'wand', () => command('transform'), { secondary: true })}</div>
-    ${trusted ? nothing : html`<p class="note">This workspace is not trusted: lint, Prettier and codemods are disabled; analyze works.</p>`}`;
+  return html`<p>Run a job over the whole workspace on a pool of workers. While it runs, this panel shows the queue, what each worker is doing, and the results.</p>
+    <div class="actions">${button('Lint Workspace', 'checklist', () => command('lintWorkspace'))}${button('Analyze Workspace', 'graph', () => command('analyzeWorkspace'), { secondary: true })}${button('Transform…', 'wand', () => command('transform'), { secondary: true })}${button('Run Custom Task…', 'terminal', () => command('runCustomTask'), { secondary: true })}</div>
+    ${trusted ? nothing : html`<p class="note">This workspace is not trusted: lint, Prettier and codemods are disabled; analyze works.</p>`}
+    <p class="more">${button('Set Worker Count…', 'server-process', () => command('setWorkerCount'), { secondary: true })}${button('Get Started', 'book', () => command('openWalkthrough'), { secondary: true })}</p>`;
 }
 
 const onTabSelect = (event: Event): void => store.setUi({ tab: (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'history' : 'results' });
