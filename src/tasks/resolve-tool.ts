@@ -30,6 +30,11 @@ export function bundledToolEntry(name: string): string {
   return entry;
 }
 
+/** Whether `entry` is one of the bundles of dist/tools (which carry no package.json: the build lists their versions in versions.json there). */
+export function isBundledTool(entry: string): boolean {
+  return path.dirname(entry) === TOOLS_DIR;
+}
+
 /** Loads the copy of a CommonJS tool we ship, synchronously. */
 export function requireBundledTool<T>(name: string): T {
   return createRequire(__filename)(bundledToolEntry(name)) as T;
@@ -48,7 +53,7 @@ export function resolveTool(name: string, root: string): ResolvedTool {
 export async function importModule<T>(entry: string): Promise<T> {
   // Ours are CommonJS: `import()` would first scan a whole bundle for its export names (Node's CommonJS
   // lexer), which took longer than compiling it (Prettier's 5 MB: 4.2 s against 1.5 s on a busy machine).
-  if (path.dirname(entry) === TOOLS_DIR) return createRequire(__filename)(entry) as T;
+  if (isBundledTool(entry)) return createRequire(__filename)(entry) as T;
   const namespace = (await import(pathToFileURL(entry).href)) as { default?: T } & T;
   // A CommonJS module arrives as `default`; an ESM one as the namespace itself.
   return (namespace.default ?? namespace) as T;
