@@ -6,6 +6,7 @@ import { globbySync } from 'globby';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { buildBundledTools, useBundledTools } from './bundled-tools.mjs';
 import { sharedEntry, useSharedModules } from './shared-modules.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -13,8 +14,8 @@ const withTests = process.argv.includes('--tests');
 const withBench = process.argv.includes('--bench');
 
 /**
- * Loaded at run time rather than bundled: tools resolved from the user's
- * project, or large packages (TypeScript) that must stay one copy.
+ * For the test and bench bundles of the sources (out/): packages loaded from node_modules at run time. The
+ * bundles of dist/ instead load these from dist/tools (see `dist` below), so that they run without node_modules.
  */
 const external = [
   'vscode',
@@ -49,14 +50,20 @@ const common = {
   // jsonc-parser's default (UMD) build loads its parts with a dynamic require that a bundle cannot follow.
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
+/**
+ * The bundles of dist/: everything bundled but VS Code itself and the tools, which are each bundled once into
+ * dist/tools (scripts/bundled-tools.mjs) and required from there by the code that runs them.
+ */
+const dist = { ...common, external: ['vscode'], plugins: [useBundledTools('dist')] };
 
 await rm(path.join(root, 'dist'), { recursive: true, force: true });
 // Old test bundles would otherwise run on: a test file deleted or moved must disappear from out/ too.
 if (withTests) await rm(path.join(root, 'out'), { recursive: true, force: true });
 /** Which module went into which bundle, written to out/bundles.meta.json for test/unit/bundles.test.ts (and esbuild's analyzer). */
 const metafiles = [];
+await buildBundledTools(root, common);
 await build({
-  ...common,
+  ...dist,
   entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist',
   banner: { js: '#!/usr/bin/env node' },
@@ -66,14 +73,14 @@ await build({
   // shared.js: the modules both of them use, once (scripts/shared-modules.mjs). The worker runs in threads and
   // processes of its own, so it keeps its own copies.
   const host = await build({
-    ...common,
+    ...dist,
     entryPoints: { extension: 'src/extension/extension.ts', engine: 'src/extension/engine-entry.ts' },
     outdir: 'dist',
-    plugins: [useSharedModules(root)],
+    plugins: [useSharedModules(root), ...dist.plugins],
     metafile: true,
   });
-  const shared = await build({ ...common, stdin: sharedEntry(root), outfile: 'dist/shared.js', metafile: true });
-  const worker = await build({ ...common, entryPoints: { worker: 'src/worker/index.ts' }, outdir: 'dist', metafile: true });
+  const shared = await build({ ...dist, stdin: sharedEntry(root), outfile: 'dist/shared.js', metafile: true });
+  const worker = await build({ ...dist, entryPoints: { worker: 'src/worker/index.ts' }, outdir: 'dist', metafile: true });
   metafiles.push(host.metafile, shared.metafile, worker.metafile);
 }
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SuiteReport } from '../integration/index';
 import { launchBrowser } from '../host/browser';
 import { ensureCodeServer, repoRoot } from '../host/code-server';
@@ -93,6 +93,39 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     const problems = (await page.locator('#status\\.problems').getAttribute('aria-label')) ?? '';
     const shown = [...problems.matchAll(/(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
     assert.equal(shown, expected, problems);
+  });
+
+  it("installed from the packaged .vsix into a project without node_modules: lint, analyze, Prettier and a TypeScript codemod run on the tools it ships", async () => {
+    const files = {
+      'src/app.ts': 'let count: any = 1;\nexport const twice = (n: number) => n * 2;\n',
+      'src/ugly.js': 'const a = {b:1,\n  c:"two"};\nexport { a };\n',
+      'codemods/rename.ts': 'import type { API, FileInfo } from "jscodeshift";\nexport default function (file: FileInfo, api: API): string {\n  const j = api.jscodeshift;\n  return j(file.source).find(j.Identifier, { name: "twice" }).forEach((p) => { p.node.name = "double"; }).toSource();\n}\n',
+    };
+    const settings = { 'parallelTasks.transform.review': 'apply', 'parallelTasks.transform.codemod': 'codemods/rename.ts' };
+    const session = await open({ trusted: true, runner: false, vsix: true, bare: true, files, settings });
+    const { page, workspace } = session;
+    const installed = readdirSync(path.join(session.scratch, 'extensions')).find((name) => name.startsWith('parallel-tasks.parallel-tasks-'));
+    assert.ok(installed && !existsSync(path.join(session.scratch, 'extensions', installed, 'node_modules')), `installed as ${installed}, without node_modules`);
+
+    // ESLint's default config (the project has neither ESLint nor a config): prefer-const, no-unused-vars, no-explicit-any.
+    await runFromPalette(page, 'Parallel Tasks: Lint Workspace');
+    await statusBarShows(page, 'Lint', 'Lint: 3 problems');
+    const problems = (await page.locator('#status\\.problems').getAttribute('aria-label')) ?? '';
+    assert.equal([...problems.matchAll(/(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0), 3, problems);
+
+    await runFromPalette(page, 'Parallel Tasks: Analyze Workspace');
+    await statusBarShows(page, 'Analyze', 'Analyze: 3 files analyzed');
+
+    await runFromPalette(page, 'Parallel Tasks: Transform');
+    await pickQuickInput(page, 'Prettier');
+    await pickQuickInput(page, 'Whole workspace');
+    await waitFor(() => readFileSync(path.join(workspace, 'src/ugly.js'), 'utf8') === 'const a = { b: 1, c: "two" };\nexport { a };\n', 'Prettier formatted src/ugly.js');
+
+    await runFromPalette(page, 'Parallel Tasks: Transform');
+    await pickQuickInput(page, 'Codemod file');
+    await pickQuickInput(page, 'Whole workspace');
+    await waitFor(() => readFileSync(path.join(workspace, 'src/app.ts'), 'utf8').includes('export const double ='), 'the codemod renamed twice to double in src/app.ts');
+    await page.screenshot({ path: path.join(artifacts, 'e2e-vsix-tools.png') });
   });
 
   it('previews a Prettier transform in the refactor preview, applies it and undoes it', async () => {
@@ -481,6 +514,20 @@ export default [
 function findFile(dir: string, name: string): string | undefined {
   const found = readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((entry) => path.basename(entry) === name);
   return found === undefined ? undefined : path.join(dir, found);
+}
+
+/** Waits until the status-bar item of a run of `title` reads `text`, and says what it read instead. */
+async function statusBarShows(page: Page, title: string, text: string): Promise<void> {
+  const item = page.locator(`.statusbar-item[aria-label^="Parallel Tasks ${title}"]`).first();
+  let seen = '';
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    seen = ((await item.textContent({ timeout: 1000 }).catch(() => '')) ?? '').trim();
+    if (seen === text) return;
+    await page.waitForTimeout(200);
+  }
+  await page.screenshot({ path: path.join(artifacts, `status-bar-${title}.png`) });
+  assert.equal(seen, text, `the status bar after ${title}`);
 }
 async function waitFor(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

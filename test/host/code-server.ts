@@ -106,13 +106,19 @@ export function prepareExtensions(dir: string, withRunner: boolean): void {
   if (withRunner) cpSync(path.join(repoRoot, 'test', 'host', 'runner-extension'), path.join(dir, 'parallel-tasks.test-runner-0.0.1'), { recursive: true });
 }
 
+let packaged = false;
+
 /**
  * Packages the built extension with vsce, as `npm run package` does, and
  * installs the .vsix into `dir` with VS Code's own installer: what a user gets.
  */
-export function installVsix(dir: string, scratch: string): string {
-  const vsix = path.join(scratch, 'parallel-tasks.vsix');
-  run(process.execPath, [path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--allow-missing-repository', '--out', vsix], repoRoot);
+export function installVsix(dir: string): string {
+  // Packaged once per test process (half a minute): every session installs the same .vsix, as users do.
+  const vsix = path.join(repoRoot, 'out', 'parallel-tasks.vsix');
+  if (!packaged) {
+    run(process.execPath, [path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--allow-missing-repository', '--out', vsix], repoRoot);
+    packaged = true;
+  }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   run(process.execPath, [path.join(ensureCodeServer(), 'out', 'node', 'entry.js'), '--extensions-dir', dir, '--install-extension', vsix], repoRoot);

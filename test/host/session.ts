@@ -30,6 +30,8 @@ export interface SessionOptions {
   readonly runner: boolean;
   readonly vsix?: boolean;
   readonly files?: Record<string, string>;
+  /** A workspace without node_modules: only what the installed extension ships runs. */
+  readonly bare?: boolean;
   readonly colorScheme?: Theme;
   readonly settings?: Record<string, unknown>;
   /** The same workspace, user data and extensions as a session that was closed: VS Code started anew on them. */
@@ -41,11 +43,11 @@ const THEMES: Record<Theme, string> = { dark: 'Default Dark Modern', light: 'Def
 /** Opens a session and adds it to `sessions`, which closeSessions() ends. */
 export async function openSession(browser: Browser, sessions: Session[], options: SessionOptions): Promise<Session> {
   const scratch = options.again?.scratch ?? mkdtempSync(path.join(os.tmpdir(), 'pt-host-'));
-  const workspace = options.again?.workspace ?? makeWorkspace(options.files);
+  const workspace = options.again?.workspace ?? makeWorkspace(options.files, options.bare);
   const extensionsDir = path.join(scratch, 'extensions');
   // Again: installed already, by the first session.
   if (!options.again) {
-    if (options.vsix) installVsix(extensionsDir, scratch);
+    if (options.vsix) installVsix(extensionsDir);
     else prepareExtensions(extensionsDir, options.runner);
   }
   const server = await startCodeServer({

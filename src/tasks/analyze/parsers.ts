@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { requireBundledTool } from '../resolve-tool';
 
 /** A comment by its offsets (UTF-16, end exclusive), whichever parser found it. */
 export interface OffsetComment {
@@ -35,8 +35,9 @@ let oxc: OxcParse | null | undefined;
 export function defaultParser(): ParserName {
   if (oxc === undefined) {
     try {
-      // Loaded at run time: a native module is not bundled, and a platform without its binary falls back.
-      oxc = (createRequire(__filename)('oxc-parser') as { parseSync: OxcParse }).parseSync;
+      // Loaded at run time: its native binary is one platform's (the one that built dist/tools, or the one
+      // npm installed for the CLI), and a platform without it falls back.
+      oxc = requireBundledTool<{ parseSync: OxcParse }>('oxc-parser').parseSync;
     } catch {
       oxc = null;
     }
@@ -61,7 +62,7 @@ export function parseForAnalysis(file: string, text: string, parser: ParserName 
 
 function parseWithTypescriptEstree(text: string, jsx: boolean): Parsed {
   // Required here, not imported: with oxc in use it is never loaded.
-  const { parse } = createRequire(__filename)('@typescript-eslint/typescript-estree') as typeof import('@typescript-eslint/typescript-estree');
+  const { parse } = requireBundledTool<typeof import('@typescript-eslint/typescript-estree')>('@typescript-eslint/typescript-estree');
   try {
     // Tokens are most of this parser's time and memory; lines and arrow positions come from text and comments.
     const ast = parse(text, { comment: true, tokens: false, loc: false, range: true, jsx });

@@ -1,10 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { bundledToolEntry, resolveTool } from '../resolve-tool';
+import { bundledToolEntry, isBundledTool, resolveTool } from '../resolve-tool';
 
 /** `name@version` of the package whose entry point is `entry`: the package.json nearest to it is the package's own. */
 async function versionOf(name: string, entry: string): Promise<string> {
   let dir = path.dirname(entry);
+  if (isBundledTool(entry)) {
+    // A bundle of dist/tools has no package.json of its own: the build lists what it bundled.
+    const versions = JSON.parse(await readFile(path.join(dir, 'versions.json'), 'utf8')) as Record<string, string>;
+    return `${name}@${versions[name] ?? 'unknown'}`;
+  }
   for (;;) {
     const text = await readFile(path.join(dir, 'package.json'), 'utf8').catch(() => undefined);
     if (text) {

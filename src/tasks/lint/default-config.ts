@@ -1,4 +1,5 @@
 import type { Linter } from 'eslint';
+import { requireBundledTool } from '../resolve-tool';
 
 /**
  * The config used when a project has no ESLint config of its own: ESLint's and
@@ -7,11 +8,9 @@ import type { Linter } from 'eslint';
  */
 export function defaultLintConfig(): Linter.Config[] {
   // Loaded lazily: typescript-eslint pulls in TypeScript, which only this path needs.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const js = require('@eslint/js') as typeof import('@eslint/js');
-  const tseslint = require('typescript-eslint') as typeof import('typescript-eslint');
-  const globals = require('globals') as typeof import('globals');
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const js = requireBundledTool<typeof import('@eslint/js')>('@eslint/js');
+  const tseslint = requireBundledTool<typeof import('typescript-eslint')>('typescript-eslint');
+  const globals = requireBundledTool<typeof import('globals')>('globals');
   const languageOptions: Linter.LanguageOptions = {
     ecmaVersion: 'latest',
     sourceType: 'module',

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
-import { createJiti } from 'jiti';
 import type { API, FileInfo, Options, Transform } from 'jscodeshift';
 import { ConfigError, errorMessage } from '../../core/errors';
-import { bundledToolEntry, importModule } from '../resolve-tool';
+import { bundledToolEntry, importModule, requireBundledTool } from '../resolve-tool';
 
 interface CodemodModule {
   readonly transform: Transform;
@@ -17,6 +16,8 @@ let jscodeshift: Promise<JscodeshiftModule> | undefined;
 
 async function loadCodemod(file: string): Promise<CodemodModule> {
   // jiti compiles TypeScript and ESM codemods on the fly, as jscodeshift's own runner does with Babel.
+  // Required here: Prettier and search-and-replace runs, which load this module too, never read jiti.
+  const { createJiti } = requireBundledTool<typeof import('jiti')>('jiti');
   const jiti = createJiti(__filename, { moduleCache: false });
   const mod = await jiti.import<Record<string, unknown>>(file);
   const candidate = typeof mod === 'function' ? mod : mod.default ?? mod.transform;
