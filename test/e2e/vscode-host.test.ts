@@ -116,12 +116,12 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await runFromPalette(page, 'Parallel Tasks: Analyze Workspace');
     await statusBarShows(page, 'Analyze', 'Analyze: 3 files analyzed');
 
-    await runFromPalette(page, 'Parallel Tasks: Transform');
+    await runFromPalette(page, 'Parallel Tasks: Transform…');
     await pickQuickInput(page, 'Prettier');
     await pickQuickInput(page, 'Whole workspace');
     await waitFor(() => readFileSync(path.join(workspace, 'src/ugly.js'), 'utf8') === 'const a = { b: 1, c: "two" };\nexport { a };\n', 'Prettier formatted src/ugly.js');
 
-    await runFromPalette(page, 'Parallel Tasks: Transform');
+    await runFromPalette(page, 'Parallel Tasks: Transform…');
     await pickQuickInput(page, 'Codemod file');
     await pickQuickInput(page, 'Whole workspace');
     await waitFor(() => readFileSync(path.join(workspace, 'src/app.ts'), 'utf8').includes('export const double ='), 'the codemod renamed twice to double in src/app.ts');
