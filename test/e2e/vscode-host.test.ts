@@ -189,13 +189,20 @@ describe('in a real VS Code (code-server 4.100.3, headless Chromium)', function 
     await page.screenshot({ path: path.join(artifacts, 'walkthrough-linted.png') });
   });
 
-  it('in an untrusted workspace the walkthrough offers Analyze, which needs no trust, instead of Lint', async () => {
+  it('in an untrusted workspace the walkthrough offers Analyze, which needs no trust, instead of Lint, and the empty panel no custom task', async () => {
     const { page } = await open({ trusted: false, runner: false });
     await runFromPalette(page, 'Parallel Tasks: Get Started');
     const walkthrough = page.locator('.gettingStartedContainer');
     await walkthrough.getByText('Analyze the workspace', { exact: true }).first().waitFor({ timeout: 60_000 });
     assert.equal(await walkthrough.getByText('Lint the workspace', { exact: true }).count(), 0);
     await page.screenshot({ path: path.join(artifacts, 'walkthrough-untrusted.png') });
+    // The empty panel likewise offers what may run here: not custom tasks, which run the workspace's commands.
+    // (By the activity bar: the walkthrough's page holds the keyboard focus the palette's key needs.)
+    await page.locator('.activitybar .action-item a[aria-label^="Parallel Tasks"]').click();
+    const webview = panelFrame(page);
+    await webview.getByRole('button', { name: 'Analyze Workspace' }).first().waitFor({ timeout: 60_000 });
+    assert.equal(await webview.getByRole('button', { name: 'Run Custom Task…' }).count(), 0);
+    await webview.getByText('lint, Prettier, codemods and custom tasks are disabled').waitFor({ timeout: 10_000 });
   });
 
   for (const theme of ['dark', 'light'] as const) {

@@ -93,7 +93,8 @@ export async function startFromPanel(page: Page, button: 'Lint Workspace' | 'Ana
 
 /** The panel's content: VS Code nests each webview in two iframes. */
 export function panelFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  // Ours by its extension id: the walkthrough's pages are webviews too.
+  return page.frameLocator('iframe.webview.ready[src*="extensionId=parallel-tasks.parallel-tasks"]').frameLocator('#active-frame');
 }
 
 /** A module with a few lint problems and some branching, unique per index. */

@@ -14,15 +14,17 @@ import './timing-view';
 import './workers-view';
 
 /** The main actions: in the welcome view, and above the history after a restart, when no run is in the panel. */
-function startActions(): TemplateResult {
-  return html`<div class="actions">${button('Lint Workspace', 'checklist', () => command('lintWorkspace'))}${button('Analyze Workspace', 'graph', () => command('analyzeWorkspace'), { secondary: true })}${button('Transform…', 'wand', () => command('transform'), { secondary: true })}${button('Run Custom Task…', 'terminal', () => command('runCustomTask'), { secondary: true })}</div>`;
+function startActions(trusted: boolean): TemplateResult {
+  // Custom tasks run the workspace's own commands: not offered where they would only be refused.
+  const custom = trusted ? button('Run Custom Task…', 'terminal', () => command('runCustomTask'), { secondary: true }) : nothing;
+  return html`<div class="actions">${button('Lint Workspace', 'checklist', () => command('lintWorkspace'))}${button('Analyze Workspace', 'graph', () => command('analyzeWorkspace'), { secondary: true })}${button('Transform…', 'wand', () => command('transform'), { secondary: true })}${custom}</div>`;
 }
 
 /** The welcome view: what the panel is for and the main actions, until the first run. */
 function gettingStarted(trusted: boolean): TemplateResult {
   return html`<p>Run a job over the whole workspace on a pool of workers. While it runs, this panel shows the queue, what each worker is doing, and the results.</p>
-    ${startActions()}
-    ${trusted ? nothing : html`<p class="note">This workspace is not trusted: lint, Prettier and codemods are disabled; analyze works.</p>`}
+    ${startActions(trusted)}
+    ${trusted ? nothing : html`<p class="note">This workspace is not trusted: lint, Prettier, codemods and custom tasks are disabled; analyze works.</p>`}
     <p class="more">${button('Set Worker Count…', 'server-process', () => command('setWorkerCount'), { secondary: true })}${button('Get Started', 'book', () => command('openWalkthrough'), { secondary: true })}</p>`;
 }
 
@@ -76,7 +78,7 @@ export class AppView extends LightElement {
     return html`${liveLine(panel.live)}<section class="empty" aria-label="Getting started" ?hidden=${!nothingYet}>${nothingYet ? gettingStarted(panel.trusted) : nothing}</section>
       <section class="header" aria-label="Run" aria-live="polite" ?hidden=${nothingYet}>${
         // After a restart the history is back but no run is: the panel still offers to start one.
-        panel.run || nothingYet ? html`<pt-summary .run=${panel.run}></pt-summary>` : startActions()
+        panel.run || nothingYet ? html`<pt-summary .run=${panel.run}></pt-summary>` : startActions(panel.trusted)
       }</section>
       <section class="queue" aria-label="Queue" ?hidden=${nothingYet}><pt-queue .run=${panel.run} .series=${panel.series}></pt-queue></section>
       <section class="workers" aria-label="Workers" ?hidden=${nothingYet}><pt-task-lanes .lanes=${panel.tasks}></pt-task-lanes><pt-remote-workers .remote=${panel.remote} .elapsedMs=${panel.run?.elapsedMs ?? 0}></pt-remote-workers><pt-workers .lanes=${panel.workers} .elapsedMs=${panel.run?.elapsedMs ?? 0}></pt-workers></section>
