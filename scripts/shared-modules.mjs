@@ -24,6 +24,9 @@ export const sharedModules = {
   taskApi: 'src/core/task-api.ts',
   // Discovery (in the engine) uses it too.
   isbinaryfile: 'isbinaryfile',
+  // One instance for both bundles: the extension gives it the translated messages at activation, and the
+  // engine's messages (skip reasons, errors) must come out of it in the same language.
+  l10n: '@vscode/l10n',
 };
 
 const isOurFile = (module) => module.startsWith('src/');

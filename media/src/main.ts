@@ -1,3 +1,5 @@
+// First: the views' messages are translated from their first render.
+import './messages';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';

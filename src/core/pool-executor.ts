@@ -1,6 +1,7 @@
 import * as workerpool from 'workerpool';
 import { WorkerOutOfMemoryError } from './errors';
 import type { BatchExecution, Executor, WorkerLifecycleEvent } from './executor';
+import { MESSAGES_FILE_ENV } from './messages';
 import type { BatchRequest, WorkerMessage } from './types';
 import { WorkerProcesses, type WorkerProcess } from './worker-processes';
 
@@ -23,6 +24,16 @@ export interface PoolExecutorOptions {
   /** V8/Node flags of each worker process (see worker-tuning.ts); threads share their process's V8 and take none. */
   readonly execArgv?: readonly string[];
   readonly onLifecycle?: (event: WorkerLifecycleEvent) => void;
+  /**
+   * The translated messages (an @vscode/l10n bundle file) the workers' own messages use: the editor's
+   * `vscode.l10n.uri`. Without it, they speak English.
+   */
+  readonly messagesFile?: string;
+}
+
+/** A worker's environment: ours, plus where its translated messages are (see src/worker/messages.ts). */
+function workerEnv(messagesFile: string | undefined): NodeJS.ProcessEnv {
+  return messagesFile ? { ...process.env, [MESSAGES_FILE_ENV]: messagesFile } : { ...process.env };
 }
 
 /**
@@ -82,8 +93,9 @@ export class PoolExecutor implements Executor {
       // Worker output (a plugin's console.log) must not mix with the CLI's
       // stdout, so it is captured and passed on as messages.
       emitStdStreams: true,
-      workerThreadOpts: heap ? { resourceLimits: { maxOldGenerationSizeMb: heap } } : undefined,
+      workerThreadOpts: { ...(heap ? { resourceLimits: { maxOldGenerationSizeMb: heap } } : {}), env: workerEnv(options.messagesFile) },
       forkOpts: {
+        env: workerEnv(options.messagesFile),
         // A child process gets the same cap through its command line.
         execArgv: [...(heap ? [`--max-old-space-size=${heap}`] : []), ...(options.execArgv ?? [])],
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { registerQueuePassword } from './queue-password';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
@@ -48,6 +49,8 @@ let historySaved: (() => Promise<void>) | undefined;
 
 /** Wires things up only; the worker pool starts with the first run. */
 export function activate(context: vscode.ExtensionContext): ParallelTasksApi {
+  // The engine cannot import vscode: its messages come from @vscode/l10n, given the same bundle here.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = store.add(vscode.window.createOutputChannel('Parallel Tasks', { log: true }));
   const workerScript = path.join(context.extensionPath, 'dist', 'worker.js');
   pool = store.add(new PoolManager(workerScript, log));

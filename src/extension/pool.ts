@@ -108,6 +108,7 @@ export class PoolManager implements vscode.Disposable {
         workers,
         isolation,
         maxOldGenerationSizeMb: heapMb,
+        messagesFile: vscode.l10n.uri?.fsPath,
         onLifecycle: (event) => this.log.info(`${event.type}: ${event.detail}`),
       });
       if (this.executors.size === 0) this.startedAt = Date.now();
@@ -124,7 +125,7 @@ export class PoolManager implements vscode.Disposable {
   forOneRun(workers: number, isolation: IsolationChoice, heapMb: number): Executor {
     this.log.info(`Starting a pool of ${workers} worker${workers === 1 ? '' : 's'} (${isolation}) for this run only (heap cap ${heapMb} MB each)`);
     const { TunedPool } = loadEngine();
-    return new TunedPool({ script: this.workerScript, workers, isolation, maxOldGenerationSizeMb: heapMb, onLifecycle: (event) => this.log.info(`${event.type}: ${event.detail}`) });
+    return new TunedPool({ script: this.workerScript, workers, isolation, maxOldGenerationSizeMb: heapMb, messagesFile: vscode.l10n.uri?.fsPath, onLifecycle: (event) => this.log.info(`${event.type}: ${event.detail}`) });
   }
 
   /** Both pools together: what tests check for busy or leaked workers. */

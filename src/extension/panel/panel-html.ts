@@ -21,8 +21,11 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
     `font-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
   ].join('; ');
+  // The translated messages for the page's @vscode/l10n (media/src/messages.ts); `<` escaped so that no
+  // message can close the block.
+  const messages = vscode.l10n.bundle ? JSON.stringify(vscode.l10n.bundle).replace(/</g, '\\u003c') : '';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${vscode.env.language.replace(/[^A-Za-z0-9-]/g, '')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -33,6 +36,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 </head>
 <body>
 <main id="app"></main>
+<script type="application/json" id="messages">${messages}</script>
 <script type="module" nonce="${nonce}" src="${asset('panel.js')}"></script>
 </body>
 </html>`;
