@@ -30,6 +30,8 @@ const external = [
   'globals',
   'mocha',
   'playwright-core',
+  // The host tests' pseudo language (test/host/pseudo-locale.ts): it reads tree-sitter grammars beside its own files.
+  '@vscode/l10n-dev',
   // Native (a binary per platform): loaded from node_modules, and analyze falls back to typescript-estree without it.
   'oxc-parser',
   // The queue (src/queue/): loaded from node_modules by the runs that use one, so that the others never

@@ -27,16 +27,26 @@ export async function changedSelection(flag: ChangedFlag, cwd: string): Promise<
   return changed;
 }
 
+/** `--changed` found no file to check, and the run was not told that this is fine: exit code 2. */
+export class NothingCheckedError extends Error {
+  override readonly name = 'NothingCheckedError';
+}
+
 /**
- * A run of changed files that found none to check ends with exit 0 (nothing
- * that changed has a problem), but says plainly that it checked nothing and
- * why: nothing changed, or nothing that changed is a file of this run.
+ * A run of changed files that found none to check says plainly that it
+ * checked nothing and why: nothing changed, or nothing that changed is a file
+ * of this run. Like any run that checked nothing, it is not a pass (exit 2),
+ * unless `--pass-on-no-changes` says that nothing to check is fine here (a CI
+ * step on a change that touched only documentation), as ESLint's
+ * `--pass-on-no-patterns` does; then it exits 0, still saying so.
  */
-export function reportNothingChecked(changed: ChangedFiles | undefined, filesInRun: number): void {
+export function reportNothingChecked(changed: ChangedFiles | undefined, filesInRun: number, passOnNoChanges: boolean): void {
   if (!changed || filesInRun > 0) return;
   const why =
     changed.files.length === 0
       ? `no changed files against ${changed.ref} (${changed.commit.slice(0, 8)})`
       : `none of the ${describeChanged(changed)} is among the files to check here (the paths given, --include, --exclude, .gitignore)`;
-  process.stderr.write(`parallel-tasks: ${why}: nothing was checked${describeNested(changed)}\n`);
+  const message = `${why}: nothing was checked${describeNested(changed)}`;
+  if (!passOnNoChanges) throw new NothingCheckedError(`${message} (--pass-on-no-changes makes this exit 0)`);
+  process.stderr.write(`parallel-tasks: ${message}\n`);
 }

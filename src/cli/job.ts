@@ -41,6 +41,8 @@ export interface CommonOptions extends QueueFlags, DaemonFlags {
   readonly cacheStrategy: CacheStrategy;
   /** `--changed [REF]`: only the files git reports changed against REF (true: HEAD), plus untracked ones. */
   readonly changed?: ChangedFlag;
+  /** With `--changed`: no changed file to check exits 0 instead of 2. */
+  readonly passOnNoChanges?: boolean;
 }
 
 export interface CliJob {
@@ -213,7 +215,7 @@ export async function runCliJob<R>(job: CliJob, common: CommonOptions): Promise<
     // A termination signal stopped the run: the process exits once the workers are gone; nothing may
     // act on the partial result meanwhile (a transform would start writing files).
     if (termination.stopping) await new Promise<never>(() => undefined);
-    reportNothingChecked(changed, result.state.snapshot().counts.total);
+    reportNothingChecked(changed, result.state.snapshot().counts.total, common.passOnNoChanges === true);
     return result;
   } finally {
     progress?.stop();

@@ -31,6 +31,7 @@ function withCommonOptions(command: Command): Command {
     .option('--no-gitignore', 'do not honour .gitignore files')
     // An optional value: `--changed` alone means HEAD; a path after it is still a path only when written `--changed=REF` or after `--`.
     .option('--changed [ref]', 'only the files changed against REF (default HEAD: what is not committed) and untracked files, as git reports them; the paths, globs, --include and --exclude narrow them')
+    .option('--pass-on-no-changes', 'with --changed: exit 0 when no changed file is to be checked (by default that run, which checked nothing, exits 2)')
     .option('--max-file-size <bytes>', 'skip files larger than this', String(2 * 1024 * 1024))
     .option('--no-progress', 'no live progress display, even on a terminal')
     .option('--timing', 'after the run, list on stderr the 10 slowest files and, for lint, the 10 slowest rules (ESLint\'s own rule times)')
@@ -136,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     const name = errorName(error);
-    if (name === 'UsageError' || name === 'ConfigError' || name === 'UnmatchedPathsError') {
+    if (name === 'UsageError' || name === 'ConfigError' || name === 'UnmatchedPathsError' || name === 'NothingCheckedError') {
       // One line per problem (UnmatchedPathsError names each path that matched nothing).
       for (const line of errorMessage(error).split('\n')) process.stderr.write(`parallel-tasks: ${line}\n`);
       return EXIT_USAGE;

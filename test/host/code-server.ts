@@ -101,7 +101,9 @@ export function prepareExtensions(dir: string, withRunner: boolean): void {
   mkdirSync(target);
   // Code is copied, not linked: VS Code maps each module to its extension by real path, and
   // a link into the repository would make our API calls look like they came from nowhere.
-  for (const entry of ['package.json', 'dist', 'media', 'README.md']) cpSync(path.join(repoRoot, entry), path.join(target, entry), { recursive: true });
+  for (const entry of ['package.json', 'package.nls.json', 'l10n', 'dist', 'media', 'README.md']) {
+    if (existsSync(path.join(repoRoot, entry))) cpSync(path.join(repoRoot, entry), path.join(target, entry), { recursive: true });
+  }
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(target, 'node_modules'));
   if (withRunner) cpSync(path.join(repoRoot, 'test', 'host', 'runner-extension'), path.join(dir, 'parallel-tasks.test-runner-0.0.1'), { recursive: true });
 }
@@ -150,6 +152,8 @@ export interface StartOptions {
   readonly settings?: Record<string, unknown>;
   /** A fixed port (the demo); tests take a free one. */
   readonly port?: number;
+  /** The display language (`--locale`); VS Code uses it only if a language pack for it is installed. */
+  readonly locale?: string;
 }
 
 export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
@@ -180,6 +184,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     '--disable-telemetry',
     '--disable-update-check',
     ...(options.trusted ? ['--disable-workspace-trust'] : []),
+    ...(options.locale ? ['--locale', options.locale] : []),
     options.workspace,
   ];
   let output = '';

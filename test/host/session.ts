@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { openWorkbench } from './browser';
 import { installVsix, prepareExtensions, repoRoot, startCodeServer, type CodeServer } from './code-server';
+import { installPseudoLanguage, PSEUDO_LOCALE, writePseudoBundles } from './pseudo-locale';
 import { makeWorkspace } from './workspace';
 
 /**
@@ -36,6 +37,8 @@ export interface SessionOptions {
   readonly settings?: Record<string, unknown>;
   /** The same workspace, user data and extensions as a session that was closed: VS Code started anew on them. */
   readonly again?: Session;
+  /** VS Code in the pseudo language, with the extension's messages pseudo-localised (test/host/pseudo-locale.ts). */
+  readonly pseudoLocale?: boolean;
 }
 
 const THEMES: Record<Theme, string> = { dark: 'Default Dark Modern', light: 'Default Light Modern', 'high-contrast': 'Default High Contrast' };
@@ -49,12 +52,17 @@ export async function openSession(browser: Browser, sessions: Session[], options
   if (!options.again) {
     if (options.vsix) installVsix(extensionsDir);
     else prepareExtensions(extensionsDir, options.runner);
+    if (options.pseudoLocale) {
+      writePseudoBundles(installedExtension(extensionsDir));
+      installPseudoLanguage(path.join(scratch, 'data'));
+    }
   }
   const server = await startCodeServer({
     workspace,
     extensionsDir,
     userDataDir: path.join(scratch, 'data'),
     trusted: options.trusted,
+    ...(options.pseudoLocale ? { locale: PSEUDO_LOCALE } : {}),
     // The web client names the workspace's storage after its address, port included: a restart comes back on the same one.
     ...(options.again ? { port: Number(new URL(options.again.server.url).port) } : {}),
     env: options.runner
@@ -71,6 +79,13 @@ export async function openSession(browser: Browser, sessions: Session[], options
   const session = { server, page, workspace, scratch };
   sessions.push(session);
   return session;
+}
+
+/** This extension's folder in an extensions folder, however it was installed. */
+function installedExtension(extensionsDir: string): string {
+  const name = readdirSync(extensionsDir).find((entry) => entry.startsWith('parallel-tasks.parallel-tasks-'));
+  if (!name) throw new Error(`the extension is not installed in ${extensionsDir}`);
+  return path.join(extensionsDir, name);
 }
 
 /** Ends every session in `sessions` (and empties it): the page, code-server and their folders. */

@@ -80,7 +80,7 @@ describe('--changed [REF]: only the files git reports changed (CLI, a real git r
     git(path.join(dir, 'nested'), 'init', '-q');
     writeFileSync(path.join(dir, 'nested', 'n.js'), JS);
 
-    const run = cli(['lint', '--changed', '--no-cache', '--format', 'json'], dir);
+    const run = cli(['lint', '--changed', '--no-cache', '--format', 'json', '--pass-on-no-changes'], dir);
     assert.deepEqual(linted(run, dir), []);
     assert.equal(run.status, 0);
     assert.match(run.stderr, /no changed files against HEAD \([0-9a-f]{8}\): nothing was checked; not looked into: 2 changed submodules or nested repositories \(nested, sm\)/);
@@ -177,18 +177,27 @@ describe('--changed [REF]: only the files git reports changed (CLI, a real git r
     assert.match(noGit.stderr, /^parallel-tasks: git was not found/);
   });
 
-  it('nothing changed: exit 0, saying plainly that nothing was checked', () => {
+  it('nothing changed: says plainly that nothing was checked and exits 2, or 0 with --pass-on-no-changes', () => {
     const dir = repository(scratch, { 'a.js': JS, 'README.md': '# x\n' });
     const run = cli(['lint', '--changed', '--format', 'json'], dir);
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, '[]\n', 'ESLint\'s own JSON for no files');
-    assert.match(run.stderr, /parallel-tasks: no changed files against HEAD \([0-9a-f]{8}\): nothing was checked/);
+    assert.equal(run.status, 2, 'a run that checked nothing is not a pass');
+    assert.equal(run.stdout, '', 'no report that could pass for a clean one');
+    assert.match(run.stderr, /^parallel-tasks: no changed files against HEAD \([0-9a-f]{8}\): nothing was checked \(--pass-on-no-changes makes this exit 0\)$/m);
+    const passing = cli(['lint', '--changed', '--format', 'json', '--pass-on-no-changes'], dir);
+    assert.equal(passing.status, 0, passing.stderr);
+    assert.equal(passing.stdout, '[]\n', 'ESLint\'s own JSON for no files');
+    assert.match(passing.stderr, /parallel-tasks: no changed files against HEAD \([0-9a-f]{8}\): nothing was checked\n/);
 
     writeFileSync(path.join(dir, 'README.md'), '# changed\n');
     const other = cli(['lint', '--changed'], dir);
-    assert.equal(other.status, 0, other.stderr);
+    assert.equal(other.status, 2, other.stderr);
     assert.match(other.stderr, /none of the 1 changed file against HEAD .* is among the files to check here .*: nothing was checked/);
-    assert.match(other.stderr, /Linted 0 files/);
+    const otherPassing = cli(['lint', '--changed', '--pass-on-no-changes'], dir);
+    assert.equal(otherPassing.status, 0, otherPassing.stderr);
+    assert.match(otherPassing.stderr, /Linted 0 files/);
+    // Any command that takes --changed, not only lint.
+    const analyze = cli(['analyze', '--changed'], dir);
+    assert.equal(analyze.status, 2, analyze.stderr);
   });
 
   it('in a folder below the repository\'s root: that folder\'s changed files, by their paths in it', () => {
