@@ -14,12 +14,11 @@ import { LightElement } from './light-element';
  */
 function speedup(run: RunHeader): TemplateResult | typeof nothing {
   if (run.speedup === undefined) return nothing;
-  const title = l10n.t(
-    "Speedup over one worker: the files' own processing times added up ({0}, what one worker would have needed, without the pool's overhead) divided by the elapsed time ({1}) on {2} workers.",
-    formatDuration(run.serialEstimateMs),
-    formatDuration(run.elapsedMs),
-    run.workers,
-  );
+  const title = l10n.t({
+    message: "Speedup over one worker: the files' own processing times added up ({0}, what one worker would have needed, without the pool's overhead) divided by the elapsed time ({1}) on {2} workers.",
+    args: [formatDuration(run.serialEstimateMs), formatDuration(run.elapsedMs), run.workers],
+    comment: ['{0} and {1} are durations; {2} is the number of workers, always 2 or more (one worker shows no speedup)'],
+  });
   return html`<span class="speedup" title=${title}>${l10n.t({ message: 'speedup {0}×', args: [run.speedup.toFixed(2)], comment: ['how many times faster than one worker'] })}</span>`;
 }
 
