@@ -1,6 +1,8 @@
+import * as l10n from '@vscode/l10n';
 import { html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
 import type { BatchBar, RemoteLane, Sample, WorkerLane } from '../../src/shared/protocol';
-import { formatDuration } from './format';
+import { formatDuration, formatMs } from './format';
+import { batchOutcomeLabel } from './labels';
 
 /** Queue depth (area) and throughput (line) over the run, scaled to the box. */
 export function queueChart(series: readonly Sample[]): TemplateResult {
@@ -13,28 +15,19 @@ export function queueChart(series: readonly Sample[]): TemplateResult {
   const x = (t: number): number => (t / maxT) * width;
   const queued = series.map((s) => `${x(s.t).toFixed(1)},${(height - (s.queued / maxQ) * (height - 4)).toFixed(1)}`);
   const rate = series.map((s) => `${x(s.t).toFixed(1)},${(height - (s.filesPerSecond / maxR) * (height - 4)).toFixed(1)}`);
-  const label = `Queue fell from ${series[0]?.queued ?? 0} to ${series.at(-1)?.queued ?? 0} files; peak throughput ${maxR.toFixed(0)} files per second`;
+  const label = l10n.t('Queue fell from {0} to {1} files; peak throughput {2} files per second', series[0]?.queued ?? 0, series.at(-1)?.queued ?? 0, maxR.toFixed(0));
   return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" class="chart" role="img" aria-label=${label}>
     <polygon points="0,${height} ${queued.join(' ')} ${width},${height}" class="queued"></polygon>
     <polyline points=${rate.join(' ')} class="rate" fill="none"></polyline>
   </svg>`;
 }
 
-const OUTCOME_LABEL: Record<BatchBar['outcome'], string> = {
-  running: 'running',
-  ok: 'done',
-  failed: 'done with file errors',
-  crashed: 'worker crashed (restarted)',
-  'timed out': 'timed out (worker terminated)',
-  cancelled: 'cancelled',
-};
-
 function batchBar(bar: BatchBar, span: number, width: number, height: number): SVGTemplateResult {
   const x = (bar.start / span) * width;
   const w = Math.max(1, (((bar.end ?? span) - bar.start) / span) * width);
-  const files = bar.files.map((f) => `${f.path} — ${f.ms} ms`).join('\n');
-  const more = bar.fileCount > bar.files.length ? `\n… and ${bar.fileCount - bar.files.length} more` : '';
-  const title = `Batch ${bar.id}: ${bar.fileCount} files, ${OUTCOME_LABEL[bar.outcome]}\n${files}${more}`;
+  const files = bar.files.map((f) => `${f.path} — ${formatMs(f.ms)}`).join('\n');
+  const more = bar.fileCount > bar.files.length ? `\n${l10n.t('… and {0} more', bar.fileCount - bar.files.length)}` : '';
+  const title = `${l10n.t({ message: 'Batch {0}: {1} files, {2}', args: [bar.id, bar.fileCount, batchOutcomeLabel(bar.outcome)], comment: ['{2} is how the batch ended, e.g. "done with file errors"'] })}\n${files}${more}`;
   const marker = bar.outcome === 'crashed' || bar.outcome === 'timed out' ? svg`<path d="M${(x + w).toFixed(2)},0 l3,0 l-1.5,4 z" class="marker"></path>` : nothing;
   return svg`<rect x=${x.toFixed(2)} y="1" width=${w.toFixed(2)} height=${height - 2} class="bar ${bar.outcome.replace(' ', '-')}"><title>${title}</title></rect>${marker}`;
 }
@@ -44,7 +37,7 @@ export function laneTimeline(lane: WorkerLane, elapsedMs: number): TemplateResul
   const width = 300;
   const height = 14;
   const span = Math.max(1, elapsedMs);
-  return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" class="timeline" role="img" aria-label="Worker ${lane.slot + 1}: ${lane.batches.length} batches">${lane.batches.map((bar) => batchBar(bar, span, width, height))}</svg>`;
+  return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" class="timeline" role="img" aria-label=${l10n.t('Worker {0}: {1} batches', lane.slot + 1, lane.batches.length)}>${lane.batches.map((bar) => batchBar(bar, span, width, height))}</svg>`;
 }
 
 /**
@@ -59,14 +52,26 @@ export function remoteTimeline(lane: RemoteLane, elapsedMs: number): TemplateRes
   const busy = lane.spans.map((s) => {
     const from = x(s.startMs);
     const w = Math.max(1, x(s.endMs ?? span) - from);
-    return svg`<rect x=${from.toFixed(2)} y="1" width=${w.toFixed(2)} height=${height - 2} class="bar ok"><title>busy from ${formatDuration(s.startMs)}${s.endMs === undefined ? '' : ` to ${formatDuration(s.endMs)}`}</title></rect>`;
+    return svg`<rect x=${from.toFixed(2)} y="1" width=${w.toFixed(2)} height=${height - 2} class="bar ok"><title>${s.endMs === undefined ? l10n.t('busy from {0}', formatDuration(s.startMs)) : l10n.t('busy from {0} to {1}', formatDuration(s.startMs), formatDuration(s.endMs))}</title></rect>`;
   });
   const stalls = lane.stalledAtMs.map(
-    (ms) => svg`<rect x=${Math.max(0, x(ms) - 1).toFixed(2)} y="0" width="2" height=${height} class="marker stall"><title>a batch stalled at ${formatDuration(ms)} (its lock lapsed) and was put back for another worker</title></rect>`,
+    (ms) => svg`<rect x=${Math.max(0, x(ms) - 1).toFixed(2)} y="0" width="2" height=${height} class="marker stall"><title>${l10n.t('a batch stalled at {0} (its lock lapsed) and was put back for another worker', formatDuration(ms))}</title></rect>`,
   );
-  const gone = lane.goneAtMs === undefined ? nothing : svg`<rect x=${Math.max(0, x(lane.goneAtMs) - 1).toFixed(2)} y="0" width="2" height=${height} class="gone-mark"><title>stopped answering at ${formatDuration(lane.goneAtMs)}</title></rect>`;
-  const label = `${lane.name} on ${lane.host}: busy ${lane.spans.length} time${lane.spans.length === 1 ? '' : 's'}${lane.stalledAtMs.length ? `, ${lane.stalledAtMs.length} stalled batch${lane.stalledAtMs.length === 1 ? '' : 'es'}` : ''}${lane.goneAtMs === undefined ? '' : `, gone at ${formatDuration(lane.goneAtMs)}`}`;
+  const gone = lane.goneAtMs === undefined ? nothing : svg`<rect x=${Math.max(0, x(lane.goneAtMs) - 1).toFixed(2)} y="0" width="2" height=${height} class="gone-mark"><title>${l10n.t('stopped answering at {0}', formatDuration(lane.goneAtMs))}</title></rect>`;
+  const label = remoteLaneLabel(lane.name, lane.host, [
+    lane.spans.length === 1 ? l10n.t('busy 1 time') : l10n.t('busy {0} times', lane.spans.length),
+    lane.stalledAtMs.length === 0 ? '' : lane.stalledAtMs.length === 1 ? l10n.t('1 stalled batch') : l10n.t('{0} stalled batches', lane.stalledAtMs.length),
+    lane.goneAtMs === undefined ? '' : l10n.t('gone at {0}', formatDuration(lane.goneAtMs)),
+  ]);
   return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" class="timeline" role="img" aria-label=${label}>${busy}${stalls}${gone}</svg>`;
+}
+
+/**
+ * A remote worker's accessible name: "ci-2 on build-box-3: " and what is known of it, each fact a whole
+ * message of its own (empty ones left out), listed with commas.
+ */
+export function remoteLaneLabel(name: string, host: string, facts: readonly string[]): string {
+  return l10n.t({ message: '{0} on {1}: {2}', args: [name, host, facts.filter(Boolean).join(', ')], comment: ["{0} is a remote worker's name, {1} the machine it runs on, {2} a list of facts about it"] });
 }
 
 export function histogram(buckets: readonly { label: string; count: number }[]): TemplateResult {
@@ -74,7 +79,7 @@ export function histogram(buckets: readonly { label: string; count: number }[]):
   const height = 70;
   const max = Math.max(1, ...buckets.map((b) => b.count));
   const slot = width / buckets.length;
-  const label = `Files by maximum complexity: ${buckets.map((b) => `${b.label}: ${b.count}`).join(', ')}`;
+  const label = l10n.t('Files by maximum complexity: {0}', buckets.map((b) => `${b.label}: ${b.count}`).join(', '));
   const bars = buckets.map((b, i) => {
     const h = (b.count / max) * (height - 24);
     const middle = (i * slot + slot / 2).toFixed(1);

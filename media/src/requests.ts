@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { HostMessage, PanelRequest, WebviewMessage } from '../../src/shared/protocol';
 
 export type PanelResponse = Extract<HostMessage, { type: 'response' }>;
@@ -7,7 +8,7 @@ type RequestMessage = Extract<WebviewMessage, { type: 'request' }>;
 export class RequestTimeoutError extends Error {
   override readonly name = 'RequestTimeoutError';
   constructor(readonly timeoutMs: number) {
-    super(`The editor did not answer within ${Math.round(timeoutMs / 1000)} s. Try again.`);
+    super(l10n.t('The editor did not answer within {0} s. Try again.', Math.round(timeoutMs / 1000)));
   }
 }
 
@@ -15,7 +16,7 @@ export class RequestTimeoutError extends Error {
 export class RequestCancelledError extends Error {
   override readonly name = 'RequestCancelledError';
   constructor() {
-    super('The request was cancelled.');
+    super(l10n.t('The request was cancelled.'));
   }
 }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { AnalyzeRow, HostMessage, PanelState } from '../../src/shared/protocol';
 
 /** Keeps long runs bounded in the webview too. */
@@ -91,8 +92,9 @@ export function lintRows(state: Pick<PanelState, 'lint'>, ui: UiState): LintRow[
   for (const file of state.lint) {
     for (const p of file.problems) {
       if (needle && !`${file.rel} ${p.ruleId ?? ''} ${p.message}`.toLowerCase().includes(needle)) continue;
+      // The key is kept (collapsed groups are saved by it) in English; only the label is translated.
       const key = ui.groupBy === 'file' ? file.path : (p.ruleId ?? '(no rule)');
-      const label = ui.groupBy === 'file' ? file.rel : key;
+      const label = ui.groupBy === 'file' ? file.rel : (p.ruleId ?? l10n.t('(no rule)'));
       const group = groups.get(key) ?? { label, problems: [], errors: 0, warnings: 0 };
       group.problems.push({ kind: 'problem', path: file.path, rel: file.rel, ...p });
       if (p.severity === 2) group.errors++;

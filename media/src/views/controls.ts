@@ -1,4 +1,10 @@
+import * as l10n from '@vscode/l10n';
 import { html, type TemplateResult } from 'lit';
+
+/** "Results": the Results tab, and the accessible name of each kind's list of results. */
+export function resultsLabel(): string {
+  return l10n.t({ message: 'Results', comment: ["the run's results: a tab of the panel, and the list in it"] });
+}
 
 /** A VS Code button; its accessible name defaults to its label (an icon-only one must pass a name). */
 export function button(label: string, icon: string, onClick: () => void, options: { secondary?: boolean; name?: string } = {}): TemplateResult {

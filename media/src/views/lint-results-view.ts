@@ -1,8 +1,9 @@
+import * as l10n from '@vscode/l10n';
 import { html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { LintFile, SkippedEntry } from '../../../src/shared/protocol';
 import { openFile, store } from '../host';
 import { lintRows, type LintRow, type UiState } from '../state';
-import { button, onActivateKey } from './controls';
+import { button, onActivateKey, resultsLabel } from './controls';
 import { LightElement } from './light-element';
 import './skipped-view';
 import './virtual-list';
@@ -16,16 +17,17 @@ function toggleGroup(key: string): void {
 
 function groupRow(row: Extract<LintRow, { kind: 'group' }>, index: number): TemplateResult {
   const toggle = (): void => toggleGroup(row.key);
-  return html`<div class="row group" tabindex="0" role="listitem" data-index=${index} aria-expanded=${String(!row.collapsed)} aria-label="${row.label}: ${row.errors} errors, ${row.warnings} warnings" @click=${toggle} @keydown=${onActivateKey(toggle, ['Enter', ' '])}>
+  return html`<div class="row group" tabindex="0" role="listitem" data-index=${index} aria-expanded=${String(!row.collapsed)} aria-label=${l10n.t('{0}: {1} errors, {2} warnings', row.label, row.errors, row.warnings)} @click=${toggle} @keydown=${onActivateKey(toggle, ['Enter', ' '])}>
     <span class="codicon codicon-chevron-${row.collapsed ? 'right' : 'down'}"></span><span class="label">${row.label}</span><vscode-badge variant="counter">${row.errors + row.warnings}</vscode-badge>
   </div>`;
 }
 
 function problemRow(row: Extract<LintRow, { kind: 'problem' }>, index: number, groupBy: UiState['groupBy']): TemplateResult {
   const where = groupBy === 'rule' ? `${row.rel}:${row.line}:${row.column}` : `${row.line}:${row.column}`;
-  const severity = row.severity === 2 ? 'Error' : 'Warning';
+  const name = row.severity === 2 ? l10n.t('Error at {0} line {1}: {2}', row.rel, row.line, row.message) : l10n.t('Warning at {0} line {1}: {2}', row.rel, row.line, row.message);
+  const title = row.ruleId === null ? l10n.t({ message: '{0} (no rule)', args: [row.message], comment: ["{0} is a problem's message; it came with no rule ID"] }) : `${row.message} (${row.ruleId})`;
   const open = (): void => openFile(row.path, row.line, row.column);
-  return html`<div class="row problem" tabindex="0" role="listitem" data-index=${index} title="${row.message} (${row.ruleId ?? 'no rule'})" aria-label="${severity} at ${row.rel} line ${row.line}: ${row.message}" @click=${open} @keydown=${onActivateKey(open)}>
+  return html`<div class="row problem" tabindex="0" role="listitem" data-index=${index} title=${title} aria-label=${name} @click=${open} @keydown=${onActivateKey(open)}>
     <span class="codicon codicon-${row.severity === 2 ? 'error' : 'warning'}"></span><span class="message">${row.message}</span><span class="rule">${row.ruleId ?? ''}</span><span class="where">${where}</span>
   </div>`;
 }
@@ -59,11 +61,11 @@ export class LintResultsView extends LightElement {
     const problems = this.files.reduce((n, f) => n + f.problems.length, 0);
     const shown = rows.filter((r) => r.kind === 'problem').length;
     return html`<div class="toolbar">
-        <vscode-textfield placeholder="Filter problems" title="Filter by file, rule or message" aria-label="Filter problems by file, rule or message" .value=${ui.filter} @input=${this.onFilter}></vscode-textfield>${button('File', 'file', () => store.setUi({ groupBy: 'file', collapsed: [] }), { secondary: ui.groupBy !== 'file', name: 'Group problems by file' })}${button('Rule', 'symbol-ruler', () => store.setUi({ groupBy: 'rule', collapsed: [] }), { secondary: ui.groupBy !== 'rule', name: 'Group problems by rule' })}
+        <vscode-textfield placeholder=${l10n.t('Filter problems')} title=${l10n.t('Filter by file, rule or message')} aria-label=${l10n.t('Filter problems by file, rule or message')} .value=${ui.filter} @input=${this.onFilter}></vscode-textfield>${button(l10n.t({ message: 'File', comment: ['a button: group the problems by file'] }), 'file', () => store.setUi({ groupBy: 'file', collapsed: [] }), { secondary: ui.groupBy !== 'file', name: l10n.t('Group problems by file') })}${button(l10n.t({ message: 'Rule', comment: ['a button: group the problems by rule'] }), 'symbol-ruler', () => store.setUi({ groupBy: 'rule', collapsed: [] }), { secondary: ui.groupBy !== 'rule', name: l10n.t('Group problems by rule') })}
       </div>
-      <div class="results-summary">${problems} problems in ${this.files.length} files${ui.filter ? ` · ${shown} match` : ''}</div>
+      <div class="results-summary">${l10n.t('{0} problems in {1} files', problems, this.files.length)}${ui.filter ? ` · ${l10n.t({ message: '{0} match', args: [shown], comment: ['problems that match the filter'] })}` : ''}</div>
       <div class="extra"><pt-skipped .entries=${this.skipped}></pt-skipped></div>
-      <pt-virtual-list aria-label="Results" .items=${rows} .renderRow=${this.renderRow}></pt-virtual-list>`;
+      <pt-virtual-list aria-label=${resultsLabel()} .items=${rows} .renderRow=${this.renderRow}></pt-virtual-list>`;
   }
 }
 

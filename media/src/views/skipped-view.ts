@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { SkippedEntry } from '../../../src/shared/protocol';
 import { openFile } from '../host';
@@ -22,9 +23,9 @@ export class SkippedView extends LightElement {
     const listed = all.slice(0, SKIPPED_LISTED);
     const more = all.length - listed.length;
     return html`<details class="skipped">
-      <summary>${all.length} file${all.length === 1 ? '' : 's'} skipped</summary>
-      <ul aria-label="Skipped files and why">${listed.map((entry) => html`<li><button class="link" title=${entry.path} @click=${() => openFile(entry.path)}>${entry.rel}</button><span class="reason"> — ${entry.reason}</span></li>`)}</ul>
-      ${more > 0 ? html`<p class="note">and ${more} more (Parallel Tasks: Show Log lists them all)</p>` : nothing}
+      <summary>${all.length === 1 ? l10n.t('1 file skipped') : l10n.t('{0} files skipped', all.length)}</summary>
+      <ul aria-label=${l10n.t('Skipped files and why')}>${listed.map((entry) => html`<li><button class="link" title=${entry.path} @click=${() => openFile(entry.path)}>${entry.rel}</button><span class="reason"> — ${entry.reason}</span></li>`)}</ul>
+      ${more > 0 ? html`<p class="note">${l10n.t('and {0} more (Parallel Tasks: Show Log lists them all)', more)}</p>` : nothing}
     </details>`;
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { RunTiming } from '../../../src/shared/protocol';
 import { formatDuration } from '../format';
@@ -6,8 +7,8 @@ import { LightElement } from './light-element';
 
 function files(timing: RunTiming): TemplateResult {
   return html`<details class="timing files" open>
-    <summary>Slowest files (${timing.files.length} of ${timing.timed} processed)</summary>
-    <ol aria-label="Slowest files">${timing.files.map(
+    <summary>${l10n.t('Slowest files ({0} of {1} processed)', timing.files.length, timing.timed)}</summary>
+    <ol aria-label=${l10n.t('Slowest files')}>${timing.files.map(
       (f) => html`<li><span class="ms">${formatDuration(f.ms)}</span> <button class="link" title=${f.path} @click=${() => openFile(f.path)}>${f.rel}</button></li>`,
     )}</ol>
   </details>`;
@@ -16,10 +17,10 @@ function files(timing: RunTiming): TemplateResult {
 function rules(timing: RunTiming): TemplateResult | typeof nothing {
   if (!timing.rules) return nothing;
   return html`<details class="timing rules" open>
-    <summary title="ESLint's own time per rule (its stats option), summed over the files">Slowest rules</summary>
+    <summary title=${l10n.t("ESLint's own time per rule (its stats option), summed over the files")}>${l10n.t('Slowest rules')}</summary>
     ${timing.rules.length === 0
-      ? html`<p class="note">ESLint reported no rule times (they need ESLint 9 or later).</p>`
-      : html`<ol aria-label="Slowest rules">${timing.rules.map((r) => html`<li title="${r.files} files"><span class="ms">${formatDuration(r.ms)}</span> <span class="rule">${r.rule}</span></li>`)}</ol>`}
+      ? html`<p class="note">${l10n.t('ESLint reported no rule times (they need ESLint 9 or later).')}</p>`
+      : html`<ol aria-label=${l10n.t('Slowest rules')}>${timing.rules.map((r) => html`<li title=${l10n.t('{0} files', r.files)}><span class="ms">${formatDuration(r.ms)}</span> <span class="rule">${r.rule}</span></li>`)}</ol>`}
   </details>`;
 }
 

@@ -1,7 +1,9 @@
+import * as l10n from '@vscode/l10n';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { SkippedEntry, TransformFile } from '../../../src/shared/protocol';
 import { post, requests } from '../host';
-import { button, iconButton, linkButton } from './controls';
+import { transformStateLabel } from '../labels';
+import { button, iconButton, linkButton, resultsLabel } from './controls';
 import { LightElement } from './light-element';
 import './skipped-view';
 import './virtual-list';
@@ -47,23 +49,23 @@ export class TransformView extends LightElement {
 
   private readonly renderRow = (f: TransformFile, index: number): TemplateResult => {
     const pending = f.state === 'pending';
-    const name = pending ? linkButton(f.rel, `Preview changes to ${f.rel}`, () => void this.showPatch(f)) : html`<span class="label" title=${f.message ?? f.rel}>${f.rel}</span>`;
+    const name = pending ? linkButton(f.rel, l10n.t('Preview changes to {0}', f.rel), () => void this.showPatch(f)) : html`<span class="label" title=${f.message ?? f.rel}>${f.rel}</span>`;
     const buttons = pending
-      ? html`${iconButton('diff', `Compare ${f.rel}`, () => act('diff', [f.path]))}${iconButton('check', `Apply ${f.rel}`, () => act('apply', [f.path]))}${iconButton('close', `Discard ${f.rel}`, () => act('discard', [f.path]))}`
+      ? html`${iconButton('diff', l10n.t('Compare {0}', f.rel), () => act('diff', [f.path]))}${iconButton('check', l10n.t('Apply {0}', f.rel), () => act('apply', [f.path]))}${iconButton('close', l10n.t('Discard {0}', f.rel), () => act('discard', [f.path]))}`
       : nothing;
-    return html`<div class="row transform ${f.state}" role="listitem" data-index=${index}>${name}<span class="state">${f.state}</span>${buttons}</div>`;
+    return html`<div class="row transform ${f.state}" role="listitem" data-index=${index}>${name}<span class="state">${transformStateLabel(f.state)}</span>${buttons}</div>`;
   };
 
   protected override render(): TemplateResult {
     const pending = this.files.filter((f) => f.state === 'pending').map((f) => f.path);
-    const summary = this.files.length > 0 ? `${this.files.length} changed files · ${pending.length} waiting for review` : 'No changes held for review (see the parallelTasks.transform.review setting).';
+    const summary = this.files.length > 0 ? l10n.t('{0} changed files · {1} waiting for review', this.files.length, pending.length) : l10n.t('No changes held for review (see the parallelTasks.transform.review setting).');
     const preview = this.preview;
-    return html`<div class="toolbar">${pending.length > 0 ? html`${button('Apply All', 'check-all', () => act('apply', pending))}${button('Discard All', 'close-all', () => act('discard', pending), { secondary: true })}` : nothing}</div>
+    return html`<div class="toolbar">${pending.length > 0 ? html`${button(l10n.t('Apply All'), 'check-all', () => act('apply', pending))}${button(l10n.t('Discard All'), 'close-all', () => act('discard', pending), { secondary: true })}` : nothing}</div>
       <div class="results-summary">${summary}</div>
       <div class="extra"><pt-skipped .entries=${this.skipped}></pt-skipped></div>
-      <pt-virtual-list aria-label="Results" .items=${this.files} .renderRow=${this.renderRow}></pt-virtual-list>
-      <section class="diff-preview" aria-label="Proposed changes" aria-live="polite" ?hidden=${!preview}>
-        ${preview ? html`<h3>${preview.rel}: proposed changes</h3>${'patch' in preview ? patchLines(preview.patch) : html`<p class="error">${preview.error}</p>`}` : nothing}
+      <pt-virtual-list aria-label=${resultsLabel()} .items=${this.files} .renderRow=${this.renderRow}></pt-virtual-list>
+      <section class="diff-preview" aria-label=${l10n.t('Proposed changes')} aria-live="polite" ?hidden=${!preview}>
+        ${preview ? html`<h3>${l10n.t('{0}: proposed changes', preview.rel)}</h3>${'patch' in preview ? patchLines(preview.patch) : html`<p class="error">${preview.error}</p>`}` : nothing}
       </section>`;
   }
 }

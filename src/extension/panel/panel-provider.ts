@@ -208,7 +208,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private async onRequest(webview: vscode.Webview | undefined, message: MessageOf<'request'>): Promise<boolean> {
     if (!this.review.has(message.request.path)) {
       this.refusal('Refused a diff request for a file that is not under review');
-      if (webview) await this.post(webview, { type: 'response', id: message.id, ok: false, error: 'This file is not under review.' });
+      if (webview) await this.post(webview, { type: 'response', id: message.id, ok: false, error: vscode.l10n.t('This file is not under review.') });
       return false;
     }
     try {
