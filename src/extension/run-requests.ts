@@ -163,7 +163,7 @@ export async function customTaskRequest(name: string | undefined, log: vscode.Lo
     const choice = await vscode.window.showInformationMessage(vscode.l10n.t('No custom tasks: define them in {0} of a workspace folder.', TASKS_FILE), createFile);
     if (choice === createFile && folders[0]) {
       const uri = vscode.Uri.joinPath(folders[0].uri, '.vscode', 'parallel-tasks.json');
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(TASKS_TEMPLATE));
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(tasksTemplate()));
       await vscode.window.showTextDocument(uri);
     }
     return undefined;
@@ -184,10 +184,15 @@ export async function customTaskRequest(name: string | undefined, log: vscode.Lo
   return { kind: 'custom', label: chosen, options: { task: chosen }, targets: entry.folders.map((folder) => ({ folder, paths: [] })) };
 }
 
-/** What "Create File" writes: a working example to edit, checked by the contributed schema. */
-const TASKS_TEMPLATE = `{
-  // Each task runs a command over the matching files, in parallel.
-  // \${files} is replaced by a batch of files, \${file} by one file (each its own argument).
+/**
+ * What "Create File" writes: a working example to edit, checked by the contributed schema. Its two
+ * comments are prose in the user's language (each kept on its line: a line break would end the comment).
+ */
+function tasksTemplate(): string {
+  const line = (text: string): string => text.replace(/[\r\n]+/g, ' ');
+  return `{
+  // ${line(vscode.l10n.t('Each task runs a command over the matching files, in parallel.'))}
+  // ${line(vscode.l10n.t('{0} is replaced by a batch of files, {1} by one file (each its own argument).', '${files}', '${file}'))}
   "tasks": [
     {
       "name": "shellcheck",
@@ -199,3 +204,4 @@ const TASKS_TEMPLATE = `{
   ]
 }
 `;
+}
