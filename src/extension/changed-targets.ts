@@ -64,7 +64,12 @@ function describe(folder: vscode.WorkspaceFolder, changed: ChangedFiles): string
 export async function changedTargets(root: vscode.Uri | undefined): Promise<ChangedTargets> {
   const where = places(root);
   if (where.length === 0) {
-    return { nothing: root ? `The repository at ${root.fsPath} holds no workspace folder: open its folder to run on its changed files.` : 'Parallel Tasks needs a folder on disk: open a folder or workspace first.', error: true };
+    return {
+      nothing: root
+        ? vscode.l10n.t('The repository at {0} holds no workspace folder: open its folder to run on its changed files.', root.fsPath)
+        : vscode.l10n.t('Parallel Tasks needs a folder on disk: open a folder or workspace first.'),
+      error: true,
+    };
   }
   const engine = loadEngine();
   const targets: RunTarget[] = [];
@@ -90,7 +95,9 @@ export async function changedTargets(root: vscode.Uri | undefined): Promise<Chan
     }
   }
   if (targets.length > 0) return { targets, notes: [...notes, ...problems] };
-  if (problems.length > 0 && unchanged === 0) return { nothing: `Nothing was run: ${problems.join(' ')}`, error: true };
-  const also = problems.length > 0 ? ` (${problems.join(' ')})` : '';
-  return { nothing: `No changed files against HEAD in ${where.map((p) => p.folder.name).join(', ')}: nothing was checked.${also}`, error: false };
+  if (problems.length > 0 && unchanged === 0) return { nothing: vscode.l10n.t('Nothing was run: {0}', problems.join(' ')), error: true };
+  const names = where.map((p) => p.folder.name).join(', ');
+  // {1}: why some folders were not asked, in the engine's words (git's errors, submodules not looked into).
+  if (problems.length > 0) return { nothing: vscode.l10n.t('No changed files against HEAD in {0}: nothing was checked. ({1})', names, problems.join(' ')), error: false };
+  return { nothing: vscode.l10n.t('No changed files against HEAD in {0}: nothing was checked.', names), error: false };
 }

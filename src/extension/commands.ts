@@ -29,11 +29,12 @@ export function registerCommands(store: DisposableStore, context: CommandContext
   const start: Start = async (request) => {
     if (!request) return undefined;
     if (request.targets.length === 0) {
-      void vscode.window.showWarningMessage('Parallel Tasks needs a folder on disk: open a folder or workspace first.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Parallel Tasks needs a folder on disk: open a folder or workspace first.'));
       return undefined;
     }
     if (controller.running) {
-      void vscode.window.showWarningMessage('Parallel Tasks is already running. Cancel the run first.', 'Cancel Run').then((c) => c && controller.cancel());
+      const cancelRun = vscode.l10n.t('Cancel Run');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Parallel Tasks is already running. Cancel the run first.'), cancelRun).then((c) => c === cancelRun && controller.cancel());
       return undefined;
     }
     const done = controller.run(request);
@@ -71,11 +72,11 @@ function registerRunCommands(register: Register, start: Start, log: vscode.LogOu
     if (kind === 'analyze') return start(analyzeRequest(targets));
     const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { run: RunKind }>(
       [
-        { label: '$(checklist) Lint', run: 'lint' },
-        { label: '$(wand) Transform…', run: 'transform' },
-        { label: '$(graph) Analyze', run: 'analyze' },
+        { label: `$(checklist) ${vscode.l10n.t({ message: 'Lint', comment: ['quick pick item: lint the selected files'] })}`, run: 'lint' },
+        { label: `$(wand) ${vscode.l10n.t({ message: 'Transform…', comment: ['quick pick item: transform the selected files'] })}`, run: 'transform' },
+        { label: `$(graph) ${vscode.l10n.t({ message: 'Analyze', comment: ['quick pick item: analyze the selected files'] })}`, run: 'analyze' },
       ],
-      { title: `Parallel Tasks: run on ${uris.length === 1 ? vscode.workspace.asRelativePath(uris[0] as vscode.Uri) : `${uris.length} items`}` },
+      { title: uris.length === 1 ? vscode.l10n.t('Parallel Tasks: run on {0}', vscode.workspace.asRelativePath(uris[0] as vscode.Uri)) : vscode.l10n.t('Parallel Tasks: run on {0} items', uris.length) },
     );
     if (!picked) return undefined;
     if (picked.run === 'lint') return start(lintRequest(targets));
@@ -93,7 +94,7 @@ function registerVsCodeTasksCommand(register: Register, context: CommandContext)
   register('parallelTasks.runVsCodeTasks', async (names?: unknown) => {
     // tasks.json can run anything: like VS Code itself, not in an untrusted workspace.
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Parallel Tasks runs tasks.json tasks only in a trusted workspace.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Parallel Tasks runs tasks.json tasks only in a trusted workspace.'));
       return undefined;
     }
     const available = await vscode.tasks.fetchTasks();
@@ -103,7 +104,7 @@ function registerVsCodeTasksCommand(register: Register, context: CommandContext)
     } else {
       const picked = await vscode.window.showQuickPick(
         available.map((task) => ({ label: task.name, description: task.source, detail: task.detail, task })),
-        { title: 'Parallel Tasks: run tasks at once', placeHolder: 'Pick the tasks to run in parallel', canPickMany: true },
+        { title: vscode.l10n.t('Parallel Tasks: run tasks at once'), placeHolder: vscode.l10n.t('Pick the tasks to run in parallel'), canPickMany: true },
       );
       chosen = picked?.map((p) => p.task) ?? [];
     }
@@ -111,7 +112,10 @@ function registerVsCodeTasksCommand(register: Register, context: CommandContext)
     await vscode.commands.executeCommand('parallelTasks.panel.focus');
     const lanes = await context.tasks.run(chosen);
     const failed = lanes.filter((l) => l.state === 'failed');
-    if (failed.length > 0) void vscode.window.showWarningMessage(`Parallel Tasks: ${failed.map((l) => `${l.name} (exit ${l.exitCode ?? '?'})`).join(', ')} failed.`);
+    if (failed.length > 0) {
+      const names = failed.map((l) => vscode.l10n.t({ message: '{0} (exit {1})', args: [l.name, l.exitCode ?? '?'], comment: ['a task and its exit code'] }));
+      void vscode.window.showWarningMessage(vscode.l10n.t('Parallel Tasks: {0} failed.', names.join(', ')));
+    }
     return lanes;
   });
 }
@@ -123,7 +127,7 @@ function registerRunViewCommands(register: Register, start: Start, context: Comm
   register('parallelTasks.retryFailed', async () => {
     const request = controller.retryRequest();
     if (!request) {
-      void vscode.window.showInformationMessage('The last run has no failed files to retry.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('The last run has no failed files to retry.'));
       return undefined;
     }
     return start(request);
@@ -139,7 +143,7 @@ function registerRunViewCommands(register: Register, start: Start, context: Comm
   register('parallelTasks.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extensionId}#gettingStarted`, false));
   register('parallelTasks.showAnalysisReport', async () => {
     if (!controller.analysis) {
-      void vscode.window.showInformationMessage('Run Analyze Workspace first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Run Analyze Workspace first.'));
       return undefined;
     }
     return showAnalysisReport(controller.analysis, context.storage);
@@ -148,8 +152,12 @@ function registerRunViewCommands(register: Register, start: Start, context: Comm
     let value = typeof count === 'number' && Number.isInteger(count) && count >= 0 ? count : undefined;
     if (value === undefined) {
       const cores = os.availableParallelism();
-      const items = [{ label: 'Automatic', description: `one less than the ${cores} cores`, value: 0 }, ...Array.from({ length: Math.max(cores, 4) }, (_, i) => ({ label: String(i + 1), description: i + 1 === cores ? 'one per core' : '', value: i + 1 }))];
-      const picked = await vscode.window.showQuickPick(items, { title: 'Parallel Tasks: worker threads', placeHolder: `Now: ${vscode.workspace.getConfiguration(SECTION).get('maxWorkers')}` });
+      const items = [
+        { label: vscode.l10n.t({ message: 'Automatic', comment: ['a worker count chosen by the extension'] }), description: vscode.l10n.t('one less than the {0} cores', cores), value: 0 },
+        ...Array.from({ length: Math.max(cores, 4) }, (_, i) => ({ label: String(i + 1), description: i + 1 === cores ? vscode.l10n.t('one per core') : '', value: i + 1 })),
+      ];
+      const now = String(vscode.workspace.getConfiguration(SECTION).get('maxWorkers'));
+      const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Parallel Tasks: worker threads'), placeHolder: vscode.l10n.t({ message: 'Now: {0}', args: [now], comment: ['the worker count set now'] }) });
       if (!picked) return undefined;
       value = picked.value;
     }
@@ -161,20 +169,26 @@ function registerRunViewCommands(register: Register, start: Start, context: Comm
 
 function announce(summary: RunSummary, context: CommandContext): void {
   if (summary.phase === 'refused') return;
+  // Buttons are compared with the same translated labels they were shown with.
+  const showLog = vscode.l10n.t('Show Log');
   if (summary.phase === 'failed') {
-    void vscode.window.showErrorMessage(`Parallel Tasks: ${summary.label} failed: ${summary.error ?? 'unknown error'}`, 'Show Log').then((c) => c && context.log.show());
+    const error = summary.error ?? vscode.l10n.t('unknown error');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Parallel Tasks: {0} failed: {1}', summary.label, error), showLog).then((c) => c === showLog && context.log.show());
     return;
   }
   if (summary.view === 'report' && summary.phase === 'completed') {
-    void vscode.window.showInformationMessage(`Parallel Tasks: analyzed ${summary.done} files.`, 'Open Report').then((c) => c && vscode.commands.executeCommand('parallelTasks.showAnalysisReport'));
+    const openReport = vscode.l10n.t('Open Report');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Parallel Tasks: analyzed {0} files.', summary.done), openReport).then((c) => c === openReport && vscode.commands.executeCommand('parallelTasks.showAnalysisReport'));
   }
   if (summary.view === 'edits' && summary.leftAlone && summary.leftAlone.length > 0) {
-    void vscode.window.showWarningMessage(`Parallel Tasks: ${summary.leftAlone.length} file(s) changed while the transform ran and were left alone.`, 'Show Log').then((c) => c && context.log.show());
+    const message = vscode.l10n.t('Parallel Tasks: {0} file(s) changed while the transform ran and were left alone.', summary.leftAlone.length);
+    void vscode.window.showWarningMessage(message, showLog).then((c) => c === showLog && context.log.show());
   }
   if (summary.failed > 0) {
-    void vscode.window.showWarningMessage(`Parallel Tasks: ${summary.failed} file(s) failed in ${summary.label}.`, 'Retry Failed', 'Show Log').then((c) => {
-      if (c === 'Retry Failed') void vscode.commands.executeCommand('parallelTasks.retryFailed');
-      else if (c) context.log.show();
+    const retryFailed = vscode.l10n.t('Retry Failed');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Parallel Tasks: {0} file(s) failed in {1}.', summary.failed, summary.label), retryFailed, showLog).then((c) => {
+      if (c === retryFailed) void vscode.commands.executeCommand('parallelTasks.retryFailed');
+      else if (c === showLog) context.log.show();
     });
   }
 }

@@ -76,7 +76,9 @@ export class LintDiagnostics implements vscode.Disposable {
         }
         collection.set(uri, diagnostics);
       } else if (outcome?.status === 'error') {
-        const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `${failure}: ${outcome.message}`, vscode.DiagnosticSeverity.Error);
+        // Ours, not the tool's: the kind's "could not lint this file" and the error, joined as the user's language joins them.
+        const message = vscode.l10n.t({ message: '{0}: {1}', args: [failure, outcome.message], comment: ['a Problems entry for a file that failed: what failed, then the error'] });
+        const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), message, vscode.DiagnosticSeverity.Error);
         diagnostic.source = 'parallel-tasks';
         errors++;
         collection.set(uri, [diagnostic]);

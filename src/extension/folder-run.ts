@@ -123,7 +123,7 @@ export class FolderRunner {
   private async openQueue(plan: PlannedJob, settings: Settings, job: FolderJob, cacheKeys: ((file: string) => Promise<string>) | undefined): Promise<QueueExecutor> {
     const { loadQueue, cacheKeyFor, sha256 } = loadEngine();
     const { parseQueueUrl, QueueExecutor, DEFAULT_PREFIX } = await loadQueue();
-    if (/\/\/[^/]*@/.test(settings.queueUrl)) throw new Error('parallelTasks.queue.url must not hold a password: use Parallel Tasks: Set Queue Password');
+    if (/\/\/[^/]*@/.test(settings.queueUrl)) throw new Error(vscode.l10n.t('parallelTasks.queue.url must not hold a password: use Parallel Tasks: Set Queue Password'));
     const bare = parseQueueUrl(settings.queueUrl, { insecure: true });
     // The password belongs to the host it was set for: a URL changed to another host never receives it.
     const password = await this.context.secrets.get(queuePasswordKey(bare.display));

@@ -22,7 +22,7 @@ export function reportProgress(controller: RunController, done: Promise<unknown>
           const { counts } = view.snapshot;
           const finished = counts.done + counts.failed + counts.skipped + counts.cancelled;
           const percent = counts.total > 0 ? (finished / counts.total) * 100 : 0;
-          progress.report({ message: `${view.request.label}: ${finished}/${counts.total} files`, increment: Math.max(0, percent - reported) });
+          progress.report({ message: vscode.l10n.t('{0}: {1}/{2} files', view.request.label, finished, counts.total), increment: Math.max(0, percent - reported) });
           reported = Math.max(reported, percent);
         };
         let finished: () => void = () => undefined;

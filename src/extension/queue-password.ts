@@ -22,15 +22,15 @@ export function registerQueuePassword(secrets: vscode.SecretStorage): vscode.Dis
     try {
       display = queueDisplay(url);
     } catch {
-      void vscode.window.showWarningMessage('Set parallelTasks.queue.url (redis://HOST:PORT) first: the password is kept for that queue.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Set parallelTasks.queue.url (redis://HOST:PORT) first: the password is kept for that queue.'));
       return false;
     }
     const password =
       typeof given === 'string'
         ? given
         : await vscode.window.showInputBox({
-            title: 'Parallel Tasks: Queue Password',
-            prompt: `The password of the Redis at ${display}. It is kept in VS Code's secret storage, for this queue only. Leave empty to remove it.`,
+            title: vscode.l10n.t('Parallel Tasks: Queue Password'),
+            prompt: vscode.l10n.t('The password of the Redis at {0}. It is kept in VS Code\'s secret storage, for this queue only. Leave empty to remove it.', display),
             password: true,
             ignoreFocusOut: true,
           });

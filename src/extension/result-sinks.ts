@@ -8,7 +8,7 @@ import type { LintDiagnostics } from './diagnostics';
 import type { RunSummary } from './run-types';
 import { readSettings, type Settings } from './settings';
 import type { TransformReview } from './transform-review';
-import { applyTransformResults } from './transform-edits';
+import { applyTransformResults, editLabel } from './transform-edits';
 import { outsideOf } from './workspace-paths';
 
 /** What a run's results added up to, for its summary. */
@@ -111,14 +111,15 @@ function editsSink(context: SinkContext, edit: (value: unknown) => FileEdit): Re
       }
       // All folders go into one edit, so one undo takes the whole transform back.
       try {
-        const outcome = await applyTransformResults(inside, `Parallel Tasks: ${context.label}`, review === 'refactorPreview');
+        const outcome = await applyTransformResults(inside, editLabel(context.label), review === 'refactorPreview');
         counts.applied += outcome.applied;
         counts.leftAlone.push(...outcome.leftAlone);
         for (const file of outcome.leftAlone) context.log.warn(`${file} changed after it was transformed; left alone`);
         return {};
       } catch (caught) {
-        const error = `the edit could not be applied: ${errorMessage(caught)}`;
-        context.log.error(error);
+        // The summary's error is read in the editor; the log keeps English, for bug reports.
+        context.log.error(`the edit could not be applied: ${errorMessage(caught)}`);
+        const error = vscode.l10n.t('the edit could not be applied: {0}', errorMessage(caught));
         return { phase: 'failed', error };
       }
     },

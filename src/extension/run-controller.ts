@@ -124,7 +124,7 @@ export class RunController implements vscode.Disposable {
   }
 
   async run(request: RunRequest): Promise<RunSummary> {
-    if (this.running) throw new Error(`${this.active?.request.label ?? 'A run'} is still running; cancel it first`);
+    if (this.running) throw new Error(this.active ? vscode.l10n.t('{0} is still running; cancel it first', this.active.request.label) : vscode.l10n.t('A run is still running; cancel it first'));
     const claim = {};
     this.claim = claim;
     const release = (): void => {
@@ -188,14 +188,14 @@ export class RunController implements vscode.Disposable {
       kind = engine.taskKind(request.kind);
       options = engine.parseOptions(kind, request.options);
     } catch (error) {
-      return { refused: this.refuse(request, `${request.label} cannot run: ${errorMessage(error)}`, false) };
+      return { refused: this.refuse(request, vscode.l10n.t('{0} cannot run: {1}', request.label, errorMessage(error)), false) };
     }
     if (kind.loadsWorkspaceCode(options) && !vscode.workspace.isTrusted) {
-      return { refused: this.refuse(request, `${request.label} loads code from the workspace (configs, plugins, transforms), so it does not run in an untrusted workspace.`) };
+      return { refused: this.refuse(request, vscode.l10n.t('{0} loads code from the workspace (configs, plugins, transforms), so it does not run in an untrusted workspace.', request.label)) };
     }
     // A setting or a command argument must not make us execute a file from elsewhere on the machine.
     const outside = firstOutside(kind.executedFiles(options), (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
-    if (outside) return { refused: this.refuse(request, `${request.label} would load ${outside}, which is outside the workspace; only configs and codemods inside the workspace folders are run.`, false) };
+    if (outside) return { refused: this.refuse(request, vscode.l10n.t('{0} would load {1}, which is outside the workspace; only configs and codemods inside the workspace folders are run.', request.label, outside), false) };
     return { kind, options };
   }
 
@@ -215,7 +215,7 @@ export class RunController implements vscode.Disposable {
         this.logFolder(request, target, snapshot, records);
         tally.addFolder(target.folder.uri.toString(), snapshot, records);
         if (result.outcome.phase === 'failed') {
-          tally.fail(result.outcome.error ?? 'failed');
+          tally.fail(result.outcome.error ?? vscode.l10n.t({ message: 'failed', comment: ['how a run ended'] }));
           break;
         }
         if (result.outcome.phase === 'cancelled') tally.phase = 'cancelled';
@@ -272,8 +272,9 @@ export class RunController implements vscode.Disposable {
   private async refuse(request: RunRequest, reason: string, offerTrust = true): Promise<RunSummary> {
     this.log.warn(reason);
     if (offerTrust) {
-      void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      const manageTrust = vscode.l10n.t('Manage Workspace Trust');
+      void vscode.window.showWarningMessage(reason, manageTrust).then((choice) => {
+        if (choice === manageTrust) void vscode.commands.executeCommand('workbench.trust.manage');
       });
     } else {
       void vscode.window.showWarningMessage(reason);

@@ -41,11 +41,11 @@ export function lintRequest(targets: readonly RunTarget[]): RunRequest {
   const configFile = lintConfigFile(targets);
   // ESLint's per-rule times cost a little on every file: collected only when the setting asks.
   const stats = readSettings(targets[0]?.folder.uri).lintRuleTimings;
-  return { kind: 'lint', label: 'Lint', options: { ...(configFile ? { configFile } : {}), ...(stats ? { stats: true } : {}) }, targets };
+  return { kind: 'lint', label: vscode.l10n.t({ message: 'Lint', comment: ['the name of a lint run, as in "Lint: 3 problems"'] }), options: { ...(configFile ? { configFile } : {}), ...(stats ? { stats: true } : {}) }, targets };
 }
 
 export function analyzeRequest(targets: readonly RunTarget[]): RunRequest {
-  return { kind: 'analyze', label: 'Analyze', options: {}, targets };
+  return { kind: 'analyze', label: vscode.l10n.t({ message: 'Analyze', comment: ['the name of an analyze run, as in "Analyze: 3 files analyzed"'] }), options: {}, targets };
 }
 
 /** A transform given by a caller (keybinding arguments, tests) instead of picked from the quick pick. */
@@ -66,13 +66,14 @@ export function presetRequest(targets: readonly RunTarget[], preset: TransformPr
   const base = { kind: 'transform' as const, targets };
   switch (preset.mode) {
     case 'prettier':
+      // A tool's name: the same in every language.
       return { ...base, label: 'Prettier', options: { mode: 'prettier' } };
     case 'eslint-fix':
-      return { ...base, label: 'ESLint autofix', options: { mode: 'eslint-fix', configFile: lintConfigFile(targets) } };
+      return { ...base, label: vscode.l10n.t('ESLint autofix'), options: { mode: 'eslint-fix', configFile: lintConfigFile(targets) } };
     case 'codemod':
-      return { ...base, label: `Codemod ${path.basename(preset.codemod)}`, options: { mode: 'codemod', codemod: preset.codemod } };
+      return { ...base, label: vscode.l10n.t('Codemod {0}', path.basename(preset.codemod)), options: { mode: 'codemod', codemod: preset.codemod } };
     case 'replace':
-      return { ...base, label: `Replace /${preset.pattern}/`, options: { mode: 'replace', pattern: preset.pattern, flags: 'g', replacement: preset.replacement } };
+      return { ...base, label: vscode.l10n.t({ message: 'Replace /{0}/', args: [preset.pattern], comment: ['the name of a search and replace run; {0} is the regular expression'] }), options: { mode: 'replace', pattern: preset.pattern, flags: 'g', replacement: preset.replacement } };
   }
 }
 
@@ -81,12 +82,12 @@ export async function pickTransform(): Promise<TransformPreset | undefined> {
   type Pick = vscode.QuickPickItem & { mode: TransformOptions['mode'] };
   const picked = await vscode.window.showQuickPick<Pick>(
     [
-      { label: '$(symbol-color) Prettier', description: 'format with the project\'s Prettier and its config', mode: 'prettier' },
-      { label: '$(wrench) ESLint autofix', description: 'apply the fixes ESLint can make', mode: 'eslint-fix' },
-      { label: '$(file-code) Codemod file…', description: 'a jscodeshift transform (JS or TS)', mode: 'codemod' },
-      { label: '$(replace-all) Search and replace…', description: 'a regular expression', mode: 'replace' },
+      { label: '$(symbol-color) Prettier', description: vscode.l10n.t('format with the project\'s Prettier and its config'), mode: 'prettier' },
+      { label: `$(wrench) ${vscode.l10n.t('ESLint autofix')}`, description: vscode.l10n.t('apply the fixes ESLint can make'), mode: 'eslint-fix' },
+      { label: `$(file-code) ${vscode.l10n.t('Codemod file…')}`, description: vscode.l10n.t('a jscodeshift transform (JS or TS)'), mode: 'codemod' },
+      { label: `$(replace-all) ${vscode.l10n.t('Search and replace…')}`, description: vscode.l10n.t('a regular expression'), mode: 'replace' },
     ],
-    { title: 'Parallel Tasks: Transform', placeHolder: 'What should change?' },
+    { title: vscode.l10n.t('Parallel Tasks: Transform'), placeHolder: vscode.l10n.t('What should change?') },
   );
   if (!picked) return undefined;
   switch (picked.mode) {
@@ -98,24 +99,24 @@ export async function pickTransform(): Promise<TransformPreset | undefined> {
       const configured = readSettings(folder?.uri).codemod;
       const chosen = configured && folder
         ? vscode.Uri.file(path.resolve(folder.uri.fsPath, configured))
-        : (await vscode.window.showOpenDialog({ title: 'Choose a codemod', canSelectMany: false, defaultUri: folder?.uri, filters: { 'JavaScript or TypeScript': ['js', 'cjs', 'mjs', 'ts', 'cts', 'mts'] } }))?.[0];
+        : (await vscode.window.showOpenDialog({ title: vscode.l10n.t('Choose a codemod'), canSelectMany: false, defaultUri: folder?.uri, filters: { [vscode.l10n.t('JavaScript or TypeScript')]: ['js', 'cjs', 'mjs', 'ts', 'cts', 'mts'] } }))?.[0];
       return chosen ? { mode: 'codemod', codemod: chosen.fsPath } : undefined;
     }
     case 'replace': {
       const pattern = await vscode.window.showInputBox({
-        title: 'Search and replace (1/2)',
-        prompt: 'Regular expression to search for',
+        title: vscode.l10n.t('Search and replace (1/2)'),
+        prompt: vscode.l10n.t('Regular expression to search for'),
         validateInput: (value) => {
           try {
             new RegExp(value, 'g');
-            return value ? undefined : 'Enter a pattern';
+            return value ? undefined : vscode.l10n.t('Enter a pattern');
           } catch (error) {
             return (error as Error).message;
           }
         },
       });
       if (pattern === undefined) return undefined;
-      const replacement = await vscode.window.showInputBox({ title: 'Search and replace (2/2)', prompt: 'Replacement ($1 or $<name> refer to groups)' });
+      const replacement = await vscode.window.showInputBox({ title: vscode.l10n.t('Search and replace (2/2)'), prompt: vscode.l10n.t('Replacement ($1 or $<name> refer to groups)') });
       return replacement === undefined ? undefined : { mode: 'replace', pattern, replacement };
     }
   }
@@ -123,12 +124,12 @@ export async function pickTransform(): Promise<TransformPreset | undefined> {
 
 export async function pickScope(): Promise<RunTarget[] | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
-  const items: (vscode.QuickPickItem & { scope: 'workspace' | 'file' | 'folder' })[] = [{ label: '$(root-folder) Whole workspace', scope: 'workspace' }];
+  const items: (vscode.QuickPickItem & { scope: 'workspace' | 'file' | 'folder' })[] = [{ label: `$(root-folder) ${vscode.l10n.t('Whole workspace')}`, scope: 'workspace' }];
   if (active?.scheme === 'file' && vscode.workspace.getWorkspaceFolder(active)) {
-    items.push({ label: '$(file) Current file', description: vscode.workspace.asRelativePath(active), scope: 'file' });
+    items.push({ label: `$(file) ${vscode.l10n.t('Current file')}`, description: vscode.workspace.asRelativePath(active), scope: 'file' });
   }
-  items.push({ label: '$(folder) Folder…', scope: 'folder' });
-  const picked = await vscode.window.showQuickPick(items, { title: 'Parallel Tasks: Transform — where?' });
+  items.push({ label: `$(folder) ${vscode.l10n.t('Folder…')}`, scope: 'folder' });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Parallel Tasks: Transform — where?') });
   if (!picked) return undefined;
   if (picked.scope === 'workspace') return workspaceTargets();
   if (picked.scope === 'file' && active) return selectionTargets([active]);
@@ -153,15 +154,16 @@ export async function customTaskRequest(name: string | undefined, log: vscode.Lo
       }
     } catch (error) {
       log.error(errorMessage(error));
-      void vscode.window.showErrorMessage(`Parallel Tasks: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Parallel Tasks: {0}', errorMessage(error)));
       return undefined;
     }
   }
   if (byName.size === 0) {
-    const choice = await vscode.window.showInformationMessage(`No custom tasks: define them in ${TASKS_FILE} of a workspace folder.`, 'Create File');
-    if (choice && folders[0]) {
+    const createFile = vscode.l10n.t('Create File');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('No custom tasks: define them in {0} of a workspace folder.', TASKS_FILE), createFile);
+    if (choice === createFile && folders[0]) {
       const uri = vscode.Uri.joinPath(folders[0].uri, '.vscode', 'parallel-tasks.json');
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(TASKS_TEMPLATE));
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(tasksTemplate()));
       await vscode.window.showTextDocument(uri);
     }
     return undefined;
@@ -170,22 +172,27 @@ export async function customTaskRequest(name: string | undefined, log: vscode.Lo
   if (chosen === undefined) {
     const picked = await vscode.window.showQuickPick(
       [...byName].map(([label, entry]) => ({ label, description: entry.include.join(', '), detail: folders.length > 1 ? entry.folders.map((f) => f.name).join(', ') : undefined })),
-      { title: 'Parallel Tasks: Run Custom Task', placeHolder: 'Which task?' },
+      { title: vscode.l10n.t('Parallel Tasks: Run Custom Task'), placeHolder: vscode.l10n.t('Which task?') },
     );
     chosen = picked?.label;
   }
   const entry = chosen === undefined ? undefined : byName.get(chosen);
   if (!entry || chosen === undefined) {
-    if (chosen !== undefined) void vscode.window.showWarningMessage(`Parallel Tasks: no custom task named "${chosen}".`);
+    if (chosen !== undefined) void vscode.window.showWarningMessage(vscode.l10n.t('Parallel Tasks: no custom task named "{0}".', chosen));
     return undefined;
   }
   return { kind: 'custom', label: chosen, options: { task: chosen }, targets: entry.folders.map((folder) => ({ folder, paths: [] })) };
 }
 
-/** What "Create File" writes: a working example to edit, checked by the contributed schema. */
-const TASKS_TEMPLATE = `{
-  // Each task runs a command over the matching files, in parallel.
-  // \${files} is replaced by a batch of files, \${file} by one file (each its own argument).
+/**
+ * What "Create File" writes: a working example to edit, checked by the contributed schema. Its two
+ * comments are prose in the user's language (each kept on its line: a line break would end the comment).
+ */
+function tasksTemplate(): string {
+  const line = (text: string): string => text.replace(/[\r\n]+/g, ' ');
+  return `{
+  // ${line(vscode.l10n.t('Each task runs a command over the matching files, in parallel.'))}
+  // ${line(vscode.l10n.t('{0} is replaced by a batch of files, {1} by one file (each its own argument).', '${files}', '${file}'))}
   "tasks": [
     {
       "name": "shellcheck",
@@ -197,3 +204,4 @@ const TASKS_TEMPLATE = `{
   ]
 }
 `;
+}

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { FileRecord, RunSnapshot } from '../core/run-state';
 import type { AnyTaskKind } from '../core/task-api';
 import type { ResultCounts } from './result-sinks';
@@ -45,8 +46,13 @@ export class RunTally {
   /** A run that found nothing to do checked nothing: it must not look like a clean pass. */
   failIfNothingProcessed(): string | undefined {
     if (this.phase !== 'completed' || this.done + this.failed > 0) return undefined;
-    const skipped = this.skipped > 0 ? `; ${this.skipped} skipped, listed in the panel with the reason` : '';
-    this.fail(`${this.request.label} found no files to process in ${this.request.targets.map((t) => t.folder.name).join(', ')} (see the parallelTasks.include and parallelTasks.exclude settings${skipped})`);
+    const folders = this.request.targets.map((t) => t.folder.name).join(', ');
+    // Whole sentences, with and without the skipped files: word order differs between languages.
+    this.fail(
+      this.skipped > 0
+        ? vscode.l10n.t('{0} found no files to process in {1} (see the parallelTasks.include and parallelTasks.exclude settings; {2} skipped, listed in the panel with the reason)', this.request.label, folders, this.skipped)
+        : vscode.l10n.t('{0} found no files to process in {1} (see the parallelTasks.include and parallelTasks.exclude settings)', this.request.label, folders),
+    );
     return this.error;
   }
 

@@ -43,6 +43,11 @@ export async function applyTransformResults(records: readonly FileRecord<FileEdi
   return { applied: ok ? applied : 0, leftAlone };
 }
 
+/** How the refactor preview and the undo stack name a transform's edit. */
+export function editLabel(label: string): string {
+  return vscode.l10n.t({ message: 'Parallel Tasks: {0}', args: [label], comment: ['the name of a transform\'s edit in the refactor preview and Undo; {0} is the transform, as in "Prettier"'] });
+}
+
 /** Unsaved text of open file documents, which workers use instead of the disk. */
 export function openDocumentSources(): Map<string, string> {
   const sources = new Map<string, string>();

@@ -3,7 +3,7 @@ import type { FileRecord } from '../core/run-state';
 import type { TransformFile } from '../shared/protocol';
 import type { FileEdit } from '../core/task-api';
 import { unifiedDiff } from '../tasks/transform/apply';
-import { applyTransformResults } from './transform-edits';
+import { applyTransformResults, editLabel } from './transform-edits';
 
 interface Pending {
   readonly record: FileRecord<FileEdit>;
@@ -47,12 +47,12 @@ export class TransformReview implements vscode.TextDocumentContentProvider, vsco
   async apply(paths: readonly string[]): Promise<void> {
     const chosen = paths.map((p) => this.pending.get(p)).filter((p): p is Pending => p !== undefined && p.state === 'pending');
     if (chosen.length === 0) return;
-    const outcome = await applyTransformResults(chosen.map((p) => p.record), `Parallel Tasks: ${this.label}`, false);
+    const outcome = await applyTransformResults(chosen.map((p) => p.record), editLabel(this.label), false);
     const stale = new Set(outcome.leftAlone);
     for (const p of chosen) {
       if (stale.has(p.record.path)) {
         p.state = 'stale';
-        p.message = 'changed since the transform read it; left alone';
+        p.message = vscode.l10n.t('changed since the transform read it; left alone');
       } else {
         p.state = outcome.applied > 0 ? 'applied' : 'failed';
       }
@@ -72,7 +72,7 @@ export class TransformReview implements vscode.TextDocumentContentProvider, vsco
   async patch(path: string): Promise<string> {
     const pending = this.pending.get(path);
     const value = pending?.record.outcome;
-    if (!pending || value?.status !== 'ok' || value.value.output === undefined) throw new Error('not under review');
+    if (!pending || value?.status !== 'ok' || value.value.output === undefined) throw new Error(vscode.l10n.t('not under review'));
     const current = (await vscode.workspace.openTextDocument(vscode.Uri.file(path))).getText();
     return unifiedDiff(vscode.workspace.asRelativePath(path), current, value.value.output);
   }

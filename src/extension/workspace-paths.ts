@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 import { isInside } from '../core/paths';
 
 /**
@@ -13,7 +14,8 @@ export function outsideOf(folders: readonly string[]): (file: string) => string 
   return (file) => {
     const target = real(file);
     if (roots.some((root) => isInside(target, root))) return undefined;
-    return target === path.resolve(file) ? file : `${file} (a link to ${target})`;
+    // Read in the refusal a user is shown (run-controller.ts), as well as in the log.
+    return target === path.resolve(file) ? file : vscode.l10n.t('{0} (a link to {1})', file, target);
   };
 }
 
