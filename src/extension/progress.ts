@@ -12,7 +12,7 @@ export function reportProgress(controller: RunController, done: Promise<unknown>
   const timer = setTimeout(() => {
     if (!controller.running) return;
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Parallel Tasks', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t({ message: 'Parallel Tasks', comment: ["the extension's name"] }), cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => controller.cancel());
         let reported = 0;

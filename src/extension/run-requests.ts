@@ -67,7 +67,7 @@ export function presetRequest(targets: readonly RunTarget[], preset: TransformPr
   switch (preset.mode) {
     case 'prettier':
       // A tool's name: the same in every language.
-      return { ...base, label: 'Prettier', options: { mode: 'prettier' } };
+      return { ...base, label: prettierName(), options: { mode: 'prettier' } };
     case 'eslint-fix':
       return { ...base, label: vscode.l10n.t('ESLint autofix'), options: { mode: 'eslint-fix', configFile: lintConfigFile(targets) } };
     case 'codemod':
@@ -82,7 +82,7 @@ export async function pickTransform(): Promise<TransformPreset | undefined> {
   type Pick = vscode.QuickPickItem & { mode: TransformOptions['mode'] };
   const picked = await vscode.window.showQuickPick<Pick>(
     [
-      { label: '$(symbol-color) Prettier', description: vscode.l10n.t('format with the project\'s Prettier and its config'), mode: 'prettier' },
+      { label: `$(symbol-color) ${prettierName()}`, description: vscode.l10n.t('format with the project\'s Prettier and its config'), mode: 'prettier' },
       { label: `$(wrench) ${vscode.l10n.t('ESLint autofix')}`, description: vscode.l10n.t('apply the fixes ESLint can make'), mode: 'eslint-fix' },
       { label: `$(file-code) ${vscode.l10n.t('Codemod file…')}`, description: vscode.l10n.t('a jscodeshift transform (JS or TS)'), mode: 'codemod' },
       { label: `$(replace-all) ${vscode.l10n.t('Search and replace…')}`, description: vscode.l10n.t('a regular expression'), mode: 'replace' },
@@ -204,4 +204,9 @@ function tasksTemplate(): string {
   ]
 }
 `;
+}
+
+/** The tool's name, which a language may still write its own way (or in its own script). */
+function prettierName(): string {
+  return vscode.l10n.t({ message: 'Prettier', comment: ["the code formatter's name"] });
 }

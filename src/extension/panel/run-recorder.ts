@@ -31,7 +31,8 @@ export class RunRecorder {
 
   start(request: RunRequest, results: AnyTaskKind['results']): void {
     // Changed-files runs (`only`) are one scope per set of files: another set is not "fixed" because it left the set.
-    this.scope = scopeOf([request.kind, request.label, comparableOptions(request.options), request.targets.map((t) => [t.folder.uri.toString(), [...t.paths].sort(), ...(t.only ? [[...t.only].sort()] : [])])]);
+    // Not the label: it is words in the display language, and a run after a change of language is the same run.
+    this.scope = scopeOf([request.kind, comparableOptions(request.options), request.targets.map((t) => [t.folder.uri.toString(), [...t.paths].sort(), ...(t.only ? [[...t.only].sort()] : [])])]);
     this.folders = request.targets.map((t) => t.folder.name).join(', ');
     this.tally = new TimingTally();
     this.ruleTimes = results.view === 'problems' ? results.ruleTimes : undefined;
