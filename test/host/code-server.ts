@@ -100,8 +100,9 @@ export function prepareExtensions(dir: string, withRunner: boolean): void {
   const target = path.join(dir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   mkdirSync(target);
   // Code is copied, not linked: VS Code maps each module to its extension by real path, and
-  // a link into the repository would make our API calls look like they came from nowhere.
-  for (const entry of ['package.json', 'dist', 'media', 'README.md']) cpSync(path.join(repoRoot, entry), path.join(target, entry), { recursive: true });
+  // a link into the repository would make our API calls look like they came from nowhere. Without
+  // package.nls.json every manifest string (command titles, the walkthrough) would show as its %key%.
+  for (const entry of ['package.json', 'package.nls.json', 'dist', 'media', 'README.md']) cpSync(path.join(repoRoot, entry), path.join(target, entry), { recursive: true });
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(target, 'node_modules'));
   if (withRunner) cpSync(path.join(repoRoot, 'test', 'host', 'runner-extension'), path.join(dir, 'parallel-tasks.test-runner-0.0.1'), { recursive: true });
 }
