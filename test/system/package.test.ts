@@ -49,6 +49,16 @@ describe('the packaged extension (.vsix)', function () {
     }
   });
 
+  it("holds every walkthrough step's picture", () => {
+    // The allow-list (.vscodeignore) admits media by extension, and vsce does not check that a step's picture
+    // exists (it does refuse a %key% that package.nls.json lacks): a step whose picture is missing shows nothing.
+    interface Step { media: { svg?: string; image?: string } }
+    const manifest = JSON.parse(files.get('extension/package.json')?.toString('utf8') ?? '{}') as { contributes: { walkthroughs: { steps: Step[] }[] } };
+    const steps = manifest.contributes.walkthroughs.flatMap((walkthrough) => walkthrough.steps);
+    assert.ok(steps.length > 0);
+    assert.deepEqual(steps.map(({ media }) => media.svg ?? media.image).filter((picture) => picture === undefined || !files.has(`extension/${picture}`)), []);
+  });
+
   it('every file a shipped bundle loads by relative path is in the package', () => {
     const missing: string[] = [];
     const loaded = new Set<string>();
