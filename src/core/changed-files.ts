@@ -185,8 +185,11 @@ export function describeNested(changed: ChangedFiles): string {
   const n = changed.repositories.length;
   if (n === 0) return '';
   const names = changed.repositories.map((r) => path.relative(changed.repoRoot, r) || '.').join(', ');
-  // A clause that ends the sentence before it: it keeps its leading "; ".
-  return n === 1
-    ? l10n.t({ message: '; not looked into: {0} changed submodule or nested repository ({1})', args: [n, names], comment: ['ends a sentence about the changed files'] })
-    : l10n.t({ message: '; not looked into: {0} changed submodules or nested repositories ({1})', args: [n, names], comment: ['ends a sentence about the changed files'] });
+  // A clause that ends the sentence before it. Its "; " stays out of the translation: the editor turns it into ": "
+  // (src/extension/changed-targets.ts), which a translated separator would defeat.
+  const clause =
+    n === 1
+      ? l10n.t({ message: 'not looked into: {0} changed submodule or nested repository ({1})', args: [n, names], comment: ['ends a sentence about the changed files, after a semicolon'] })
+      : l10n.t({ message: 'not looked into: {0} changed submodules or nested repositories ({1})', args: [n, names], comment: ['ends a sentence about the changed files, after a semicolon'] });
+  return `; ${clause}`;
 }
