@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { UsageError } from './errors';
 import { isInside } from './paths';
 
@@ -70,9 +71,9 @@ function git(cwd: string, args: readonly string[]): Promise<GitOutput> {
         const text = stderr.toString('utf8');
         if (!error) return resolve({ stdout, stderr: text });
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return reject(new UsageError('git was not found: finding the changed files needs git on the PATH'));
+        if (code === 'ENOENT') return reject(new UsageError(l10n.t('git was not found: finding the changed files needs git on the PATH')));
         if (typeof code === 'number') return resolve({ stdout, stderr: text, exitCode: code });
-        reject(new UsageError(`git could not be run: ${error.message}`));
+        reject(new UsageError(l10n.t('git could not be run: {0}', error.message)));
       },
     );
   });
@@ -102,11 +103,11 @@ async function workTree(folder: string): Promise<{ root: string; prefix: string 
   if (top.exitCode === undefined) {
     // Asked apart: either may hold a newline (a folder's name), so one answer per call, less its last newline.
     const prefix = await git(folder, ['rev-parse', '--show-prefix']);
-    if (prefix.exitCode !== undefined) throw new UsageError(`git cannot read the repository of ${folder}: ${firstLine(prefix.stderr)}`);
+    if (prefix.exitCode !== undefined) throw new UsageError(l10n.t('git cannot read the repository of {0}: {1}', folder, firstLine(prefix.stderr)));
     return { root: top.stdout.toString('utf8').replace(/\n$/, ''), prefix: prefix.stdout.toString('utf8').replace(/\n$/, '') };
   }
-  if (/not a git repository/i.test(top.stderr)) throw new UsageError(`${folder} is not in a git repository: changed files are those git reports, so there are none to find`);
-  throw new UsageError(`git cannot read the repository of ${folder}: ${firstLine(top.stderr)}`);
+  if (/not a git repository/i.test(top.stderr)) throw new UsageError(l10n.t('{0} is not in a git repository: changed files are those git reports, so there are none to find', folder));
+  throw new UsageError(l10n.t('git cannot read the repository of {0}: {1}', folder, firstLine(top.stderr)));
 }
 
 /**
@@ -114,17 +115,17 @@ async function workTree(folder: string): Promise<{ root: string; prefix: string 
  * a dash (`--output=/tmp/x`) a name, never an option of git's.
  */
 async function resolveCommit(folder: string, ref: string): Promise<string> {
-  if (ref === '' || ref.includes('\0')) throw new UsageError('--changed needs a revision (a branch, a tag, a commit), or none for HEAD');
+  if (ref === '' || ref.includes('\0')) throw new UsageError(l10n.t('--changed needs a revision (a branch, a tag, a commit), or none for HEAD'));
   const parsed = await git(folder, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
   if (parsed.exitCode === undefined) return parsed.stdout.toString('utf8').trim();
-  if (ref === DEFAULT_CHANGED_REF) throw new UsageError('HEAD has no commit yet (a new repository): commit once, or name the revision to compare with');
-  throw new UnknownRevisionError(`unknown revision "${ref}": not a commit in this repository`);
+  if (ref === DEFAULT_CHANGED_REF) throw new UsageError(l10n.t('HEAD has no commit yet (a new repository): commit once, or name the revision to compare with'));
+  throw new UnknownRevisionError(l10n.t('unknown revision "{0}": not a commit in this repository', ref));
 }
 
 /** Runs a git command that lists names, or fails with what git said. */
 async function listNames(folder: string, args: readonly string[]): Promise<string[]> {
   const listed = await git(folder, args);
-  if (listed.exitCode !== undefined) throw new UsageError(`git ${args[0]} failed: ${firstLine(listed.stderr)}`);
+  if (listed.exitCode !== undefined) throw new UsageError(l10n.t('git {0} failed: {1}', args[0] ?? '', firstLine(listed.stderr)));
   return splitNames(listed.stdout);
 }
 
@@ -170,9 +171,13 @@ export function changedInside(changed: ChangedFiles, dir: string): ChangedFiles 
 
 /** "5 changed files against HEAD (1a2b3c4d), 2 of them untracked": for a summary line. */
 export function describeChanged(changed: ChangedFiles): string {
-  const count = `${changed.files.length} changed file${changed.files.length === 1 ? '' : 's'}`;
-  const untracked = changed.untracked.length > 0 ? `, ${changed.untracked.length} of them untracked` : '';
-  return `${count} against ${changed.ref} (${changed.commit.slice(0, 8)})${untracked}`;
+  const [n, ref, commit, untracked] = [changed.files.length, changed.ref, changed.commit.slice(0, 8), changed.untracked.length];
+  if (untracked > 0) {
+    return n === 1
+      ? l10n.t('{0} changed file against {1} ({2}), {3} of them untracked', n, ref, commit, untracked)
+      : l10n.t('{0} changed files against {1} ({2}), {3} of them untracked', n, ref, commit, untracked);
+  }
+  return n === 1 ? l10n.t('{0} changed file against {1} ({2})', n, ref, commit) : l10n.t('{0} changed files against {1} ({2})', n, ref, commit);
 }
 
 /** "; not looked into: 1 changed submodule or nested repository (vendor/lib)", or nothing: ends a message about the changed files. */
@@ -180,5 +185,11 @@ export function describeNested(changed: ChangedFiles): string {
   const n = changed.repositories.length;
   if (n === 0) return '';
   const names = changed.repositories.map((r) => path.relative(changed.repoRoot, r) || '.').join(', ');
-  return `; not looked into: ${n} changed submodule${n === 1 ? '' : 's'} or nested repositor${n === 1 ? 'y' : 'ies'} (${names})`;
+  // A clause that ends the sentence before it. Its "; " stays out of the translation: the editor turns it into ": "
+  // (src/extension/changed-targets.ts), which a translated separator would defeat.
+  const clause =
+    n === 1
+      ? l10n.t({ message: 'not looked into: {0} changed submodule or nested repository ({1})', args: [n, names], comment: ['ends a sentence about the changed files, after a semicolon'] })
+      : l10n.t({ message: 'not looked into: {0} changed submodules or nested repositories ({1})', args: [n, names], comment: ['ends a sentence about the changed files, after a semicolon'] });
+  return `; ${clause}`;
 }

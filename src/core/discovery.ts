@@ -1,9 +1,11 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { globby, isDynamicPattern, convertPathToPattern } from 'globby';
+import * as l10n from '@vscode/l10n';
 import { isBinaryFile } from 'isbinaryfile';
 import pMap from 'p-map';
 import { isInside } from './paths';
+import { binaryFileReason } from './source-file';
 import { TEMP_FILE_GLOB } from './temp-files';
 import type { DiscoveredFile, SkippedFile } from './types';
 
@@ -128,7 +130,7 @@ export async function discoverFiles(given: DiscoveryOptions): Promise<DiscoveryR
   entries.forEach((entry, i) => {
     if (entry.unmatched !== undefined || entry.candidates.length === 0) return;
     const reasons = entry.candidates.map((c) => skipReason.get(c.path));
-    if (reasons.every((r) => r !== undefined)) unmatched.push({ path: requested[i] as string, reason: `every file it matched was skipped (${countReasons(reasons as string[])})` });
+    if (reasons.every((r) => r !== undefined)) unmatched.push({ path: requested[i] as string, reason: l10n.t('every file it matched was skipped ({0})', countReasons(reasons as string[])) });
   });
   return { files, skipped, unmatched };
 }
@@ -163,7 +165,7 @@ async function keepOnly(entries: readonly Entry[], only: readonly string[]): Pro
 /**
  * "2 binary file, 1 symbolic link loop": skip reasons counted. A reason keeps
  * what differs per file (a size, a link's target) in parentheses at its end,
- * which is left out here.
+ * which is left out here (their translations are asked to keep it there).
  */
 export function countReasons(reasons: readonly string[]): string {
   const counts = new Map<string, number>();
@@ -171,13 +173,13 @@ export function countReasons(reasons: readonly string[]): string {
     const general = reason.replace(/ \(.*\)$/s, '');
     counts.set(general, (counts.get(general) ?? 0) + 1);
   }
-  return [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  return [...counts].map(([reason, n]) => l10n.t({ message: '{0} {1}', args: [n, reason], comment: ['{0} is a number of files, {1} why they were skipped ("2 binary file"); such counts are listed with commas'] })).join(', ');
 }
 
 function noMatchReason(entry: string, options: DiscoveryOptions): string {
   return isDynamicPattern(entry) || options.include.length === 0
-    ? 'no files match it'
-    : `no files in it match ${options.include.join(', ')} (globs relative to ${options.cwd})`;
+    ? l10n.t('no files match it')
+    : l10n.t('no files in it match {0} (globs relative to {1})', options.include.join(', '), options.cwd);
 }
 
 async function expandEntry(entry: string, options: Context): Promise<Entry> {
@@ -186,14 +188,14 @@ async function expandEntry(entry: string, options: Context): Promise<Entry> {
   const info = await lstat(absolute).catch(() => undefined);
   if (!info) {
     if (isDynamicPattern(entry)) return { candidates: await globCandidates([entry], options, undefined) };
-    return { candidates: [], unmatched: 'no such file or folder' };
+    return { candidates: [], unmatched: l10n.t('no such file or folder') };
   }
-  if (options.confine && !isInside(absolute, options.cwd)) return { candidates: [], unmatched: 'outside the folder' };
+  if (options.confine && !isInside(absolute, options.cwd)) return { candidates: [], unmatched: l10n.t('outside the folder') };
   if (info.isSymbolicLink()) return expandLink(absolute, options);
   // Named inside the folder but reached through a linked folder that leads out of it.
   const real = await realpath(absolute);
   if (isInside(absolute, options.cwd) && !isInside(real, options.realCwd)) {
-    return { candidates: [], unmatched: `is inside a symbolic link to a folder outside the folder (it is ${real})` };
+    return { candidates: [], unmatched: l10n.t('is inside a symbolic link to a folder outside the folder (it is {0})', real) };
   }
   if (info.isDirectory()) return { candidates: await folderCandidates(absolute, options) };
   // A file named on purpose is taken even if it does not match `include`, as the eslint and prettier CLIs do.
@@ -203,9 +205,9 @@ async function expandEntry(entry: string, options: Context): Promise<Entry> {
 /** A symbolic link named on purpose: followed only to a target inside the folder, and never for transforms (as the prettier CLI refuses). */
 async function expandLink(absolute: string, options: Context): Promise<Entry> {
   const target = await realpath(absolute).catch((error: NodeJS.ErrnoException) => error);
-  if (target instanceof Error) return { candidates: [], unmatched: target.code === 'ELOOP' ? 'is a symbolic link loop' : 'is a broken symbolic link' };
-  if ((options.symlinks ?? 'follow') === 'skip') return { candidates: [], unmatched: `is a symbolic link (to ${target}); name the file itself` };
-  if (!isInside(target, options.realCwd)) return { candidates: [], unmatched: `is a symbolic link to ${target}, outside the folder` };
+  if (target instanceof Error) return { candidates: [], unmatched: target.code === 'ELOOP' ? l10n.t('is a symbolic link loop') : l10n.t('is a broken symbolic link') };
+  if ((options.symlinks ?? 'follow') === 'skip') return { candidates: [], unmatched: l10n.t('is a symbolic link (to {0}); name the file itself', target) };
+  if (!isInside(target, options.realCwd)) return { candidates: [], unmatched: l10n.t('is a symbolic link to {0}, outside the folder', target) };
   const info = await stat(target);
   if (info.isDirectory()) return { candidates: await folderCandidates(target, options) };
   return { candidates: [{ path: absolute, explicit: options.asWalked !== true, link: true }] };
@@ -269,32 +271,32 @@ async function globCandidates(patterns: readonly string[], options: Context, wit
 async function probeFile(candidate: Candidate, options: Context): Promise<DiscoveredFile | SkippedFile> {
   const file = candidate.path;
   try {
-    if (candidate.outsideAt) return { path: file, reason: `inside a symbolic link to a folder outside the folder (it is ${candidate.outsideAt})` };
+    if (candidate.outsideAt) return { path: file, reason: l10n.t({ message: 'inside a symbolic link to a folder outside the folder (it is {0})', args: [candidate.outsideAt], comment: ['a skip reason: keep the part in parentheses at the end, in parentheses (counts of reasons leave it out)'] }) };
     if (candidate.link && !candidate.explicit) {
       const why = await walkedLinkProblem(file, options);
       if (why) return { path: file, reason: why };
     }
     const info = await stat(file);
     // Reading a FIFO would wait for ever, a device (/dev/zero) would never end.
-    if (!info.isFile()) return { path: file, reason: 'not a regular file' };
+    if (!info.isFile()) return { path: file, reason: l10n.t('not a regular file') };
     if (info.size > options.maxFileSize) {
-      return { path: file, reason: `larger than the size limit (${info.size} > ${options.maxFileSize} bytes)` };
+      return { path: file, reason: l10n.t({ message: 'larger than the size limit ({0} > {1} bytes)', args: [info.size, options.maxFileSize], comment: ['a skip reason: keep the part in parentheses at the end, in parentheses (counts of reasons leave it out)'] }) };
     }
     if (info.size > 0 && (await isBinaryFile(file, info.size))) {
-      return { path: file, reason: 'binary file' };
+      return { path: file, reason: binaryFileReason() };
     }
     return { path: file, size: info.size, mtimeMs: info.mtimeMs, ...(candidate.explicit ? { explicit: true } : {}) };
   } catch (error) {
-    return { path: file, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    return { path: file, reason: l10n.t({ message: 'cannot be read ({0})', args: [(error as NodeJS.ErrnoException).code ?? 'error'], comment: ['a skip reason: keep the part in parentheses at the end, in parentheses (counts of reasons leave it out)'] }) };
   }
 }
 
 /** Why a symbolic link found by walking a folder is not taken, or undefined when it is. */
 async function walkedLinkProblem(file: string, options: Context): Promise<string | undefined> {
   const target = await realpath(file).catch((error: NodeJS.ErrnoException) => error);
-  if (target instanceof Error) return target.code === 'ELOOP' ? 'symbolic link loop' : 'broken symbolic link';
-  if (!isInside(target, options.realCwd)) return `symbolic link outside the folder (to ${target})`;
-  if ((await stat(target)).isDirectory()) return 'symbolic link to a folder (links are not followed into folders)';
-  if ((options.symlinks ?? 'follow') === 'skip') return `symbolic link, not written through (to ${path.relative(options.cwd, target)})`;
+  if (target instanceof Error) return target.code === 'ELOOP' ? l10n.t('symbolic link loop') : l10n.t('broken symbolic link');
+  if (!isInside(target, options.realCwd)) return l10n.t({ message: 'symbolic link outside the folder (to {0})', args: [target], comment: ['a skip reason: keep the part in parentheses at the end, in parentheses (counts of reasons leave it out)'] });
+  if ((await stat(target)).isDirectory()) return l10n.t({ message: 'symbolic link to a folder (links are not followed into folders)', comment: ['a skip reason: keep the part in parentheses at the end, in parentheses (counts of reasons leave it out)'] });
+  if ((options.symlinks ?? 'follow') === 'skip') return l10n.t({ message: 'symbolic link, not written through (to {0})', args: [path.relative(options.cwd, target)], comment: ['a skip reason: keep the part in parentheses at the end, in parentheses (counts of reasons leave it out)'] });
   return undefined;
 }

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /**
  * Named error classes. Errors cross the worker boundary as plain objects
  * (name + message), so classification is by `name`, never by `instanceof`.
@@ -46,7 +48,7 @@ export class UnmatchedPathsError extends Error {
 }
 
 export function describeUnmatched(entry: { readonly path: string; readonly reason: string }): string {
-  return `No files matching "${entry.path}" were found: ${entry.reason}.`;
+  return l10n.t('No files matching "{0}" were found: {1}.', entry.path, entry.reason);
 }
 
 /**

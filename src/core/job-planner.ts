@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import * as l10n from '@vscode/l10n';
 import type { JobSpec } from './engine';
 import { UsageError } from './errors';
 import { sha256 } from './hash';
@@ -75,7 +76,7 @@ const CANCEL_GRACE_MS = 2000;
 /** Parses a kind's options; a wrong shape is the caller's mistake, said in its terms. */
 export function parseOptions(kind: AnyTaskKind, options: unknown): unknown {
   const parsed = kind.options.safeParse(options);
-  if (!parsed.success) throw new UsageError(`invalid options for ${kind.name}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+  if (!parsed.success) throw new UsageError(l10n.t('invalid options for {0}: {1}', kind.name, z.prettifyError(parsed.error).replace(/\n/g, '; ')));
   return parsed.data;
 }
 

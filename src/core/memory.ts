@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import * as l10n from '@vscode/l10n';
 import { UsageError } from './errors';
 
 const MiB = 1024 * 1024;
@@ -52,7 +53,7 @@ export function availableMemoryBytes(env: NodeJS.ProcessEnv = process.env): numb
   const override = env[AVAILABLE_MEMORY_ENV];
   if (override !== undefined && override !== '') {
     const mb = Number(override);
-    if (!Number.isInteger(mb) || mb <= 0) throw new UsageError(`${AVAILABLE_MEMORY_ENV} must be a whole number of MB, got "${override}"`);
+    if (!Number.isInteger(mb) || mb <= 0) throw new UsageError(l10n.t('{0} must be a whole number of MB, got "{1}"', AVAILABLE_MEMORY_ENV, override));
     return mb * MiB;
   }
   const processMemory = process as NodeJS.Process & { availableMemory?: () => number };
@@ -67,7 +68,7 @@ export function workerHeapLimitForMachine(workers: number, env: NodeJS.ProcessEn
   const override = env[WORKER_HEAP_ENV];
   if (override !== undefined && override !== '') {
     const mb = Number(override);
-    if (!Number.isInteger(mb) || mb <= 0) throw new UsageError(`${WORKER_HEAP_ENV} must be a whole number of MB, got "${override}"`);
+    if (!Number.isInteger(mb) || mb <= 0) throw new UsageError(l10n.t('{0} must be a whole number of MB, got "{1}"', WORKER_HEAP_ENV, override));
     return mb;
   }
   const processMemory = process as NodeJS.Process & { constrainedMemory?: () => number | undefined };

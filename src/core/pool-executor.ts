@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as workerpool from 'workerpool';
 import { WorkerOutOfMemoryError } from './errors';
 import type { BatchExecution, Executor, WorkerLifecycleEvent } from './executor';
@@ -38,15 +39,16 @@ function workerEnv(messagesFile: string | undefined): NodeJS.ProcessEnv {
 
 /**
  * workerpool reports a worker that died as a multi-line dump of its
- * properties; users get one line with what matters.
+ * properties; users get one line with what matters. Its own text is matched
+ * in English (it is workerpool's); only our line is translated.
  */
 export function describeWorkerError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (message.startsWith('Workerpool Worker terminated Unexpectedly')) {
     const code = /exitCode: `([^`]*)`/.exec(message)?.[1];
     const signal = /signalCode: `([^`]*)`/.exec(message)?.[1];
-    if (signal && signal !== 'undefined' && signal !== 'null') return `the worker was killed by ${signal}`;
-    return `the worker exited unexpectedly${code && code !== 'undefined' ? ` with code ${code}` : ''}`;
+    if (signal && signal !== 'undefined' && signal !== 'null') return l10n.t('the worker was killed by {0}', signal);
+    return code && code !== 'undefined' ? l10n.t('the worker exited unexpectedly with code {0}', code) : l10n.t('the worker exited unexpectedly');
   }
   return message.split('\n')[0] ?? message;
 }
@@ -167,8 +169,11 @@ export class PoolExecutor implements Executor {
   private outOfMemory(error: unknown, sawOutOfHeap: boolean): WorkerOutOfMemoryError | undefined {
     const message = error instanceof Error ? error.message : String(error);
     if (!sawOutOfHeap && !THREAD_OUT_OF_MEMORY.test(message)) return undefined;
-    const limit = this.heapMb ? `${this.heapMb} MB per worker` : 'the default heap of a worker';
-    return new WorkerOutOfMemoryError(`File too large for the memory limit (${limit})`);
+    return new WorkerOutOfMemoryError(
+      this.heapMb
+        ? l10n.t('File too large for the memory limit ({0} MB per worker)', this.heapMb)
+        : l10n.t('File too large for the memory limit (the default heap of a worker)'),
+    );
   }
 
   private async waitForRelease(): Promise<void> {

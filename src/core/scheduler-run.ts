@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { errorMessage, errorName } from './errors';
 import type { BatchExecution, Executor } from './executor';
 import type { FailureReason, RunState } from './run-state';
@@ -17,6 +18,13 @@ const QUEUED_STALL_MARGIN_MS = 70_000;
 export const DEFAULT_CRASH_LIMIT = { crashes: 10, windowMs: 60_000 };
 
 type StopReason = 'cancelled' | 'failed';
+
+/** A stopped worker's reason in words (the reason itself is a key). */
+function stoppedWords(reason: Exclude<FailureReason, 'crashed'>): string {
+  return reason === 'timed out'
+    ? l10n.t({ message: 'timed out', comment: ['what ended a worker: its file ran past the time limit'] })
+    : l10n.t({ message: 'cancelled', comment: ['what ended a worker: the run was stopped'] });
+}
 
 interface InFlight {
   readonly slot: number;
@@ -179,7 +187,7 @@ export class ScheduledRun<R> {
     // A batch that returned without reporting some files lost them
     // somewhere; treat that like a crash so they are retried.
     if (flight.pending.size > 0) {
-      this.onBatchFailed(flight, new Error(flight.stoppedBecause ?? 'worker returned without results'));
+      this.onBatchFailed(flight, new Error(flight.stoppedBecause ?? l10n.t('worker returned without results')));
       return;
     }
     // A batch on a fresh worker includes its start-up, which is not a per-batch cost.
@@ -200,7 +208,7 @@ export class ScheduledRun<R> {
   /** A worker crashed, was terminated for hanging or on cancel, or lost files: count the loss, then retry or report its files. */
   private onBatchFailed(flight: InFlight, error: unknown): void {
     const reason: FailureReason = flight.stoppedBecause ?? 'crashed';
-    const detail = reason === 'crashed' ? errorMessage(error) : reason;
+    const detail = reason === 'crashed' ? errorMessage(error) : stoppedWords(reason);
     this.state.apply({ type: 'worker-failed', slot: flight.slot, reason, file: flight.current, detail });
     if (reason !== 'cancelled' && !this.stopping) this.countLoss(flight, detail);
     this.warm.delete(flight.slot);
@@ -221,12 +229,14 @@ export class ScheduledRun<R> {
       left,
       (count) =>
         reason === 'timed out'
-          ? `Timed out after ${Math.round(this.options.fileTimeoutMs / 1000)} s, ${count} times; the worker was terminated`
+          ? l10n.t('Timed out after {0} s, {1} times; the worker was terminated', Math.round(this.options.fileTimeoutMs / 1000), count)
           : outOfMemory
             ? detail
             : stalled
               ? `${detail.charAt(0).toUpperCase()}${detail.slice(1)}`
-              : `The worker ${reason} while processing this file, ${count} times (${detail})`,
+              : reason === 'crashed'
+                ? l10n.t('The worker crashed while processing this file, {0} times ({1})', count, detail)
+                : l10n.t('The worker cancelled while processing this file, {0} times ({1})', count, detail),
       weight,
     );
   }
@@ -238,7 +248,10 @@ export class ScheduledRun<R> {
     losses.push(now);
     while (losses.length > 0 && (losses[0] as number) < now - crashLimit.windowMs) losses.shift();
     if (losses.length >= crashLimit.crashes) {
-      this.fatalError = `Workers were lost ${losses.length} times within ${Math.round(crashLimit.windowMs / 1000)} s (last: ${detail}${flight.current ? ` on ${flight.current}` : ''}); stopped restarting them for this run`;
+      const seconds = Math.round(crashLimit.windowMs / 1000);
+      this.fatalError = flight.current
+        ? l10n.t('Workers were lost {0} times within {1} s (last: {2} on {3}); stopped restarting them for this run', losses.length, seconds, detail, flight.current)
+        : l10n.t('Workers were lost {0} times within {1} s (last: {2}); stopped restarting them for this run', losses.length, seconds, detail);
       this.stopAll('failed', 0);
     }
   }

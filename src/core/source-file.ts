@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import * as l10n from '@vscode/l10n';
 import { isBinaryFile } from 'isbinaryfile';
 import type { FileOutcome } from './types';
 import { sha256 } from './hash';
@@ -32,15 +33,14 @@ export async function readSource(file: string, unsaved?: string, options: ReadOp
   try {
     bytes = await readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { status: 'error', message: code === 'ENOENT' ? 'File no longer exists' : `Cannot read file (${code ?? 'error'})` };
+    return { status: 'error', message: unreadableMessage(error) };
   }
-  if (bytes.length > 0 && (await isBinaryFile(bytes, bytes.length))) return { status: 'skipped', reason: 'binary file' };
+  if (bytes.length > 0 && (await isBinaryFile(bytes, bytes.length))) return { status: 'skipped', reason: binaryFileReason() };
   if (options.strictUtf8) {
     try {
       return { text: strictDecoder.decode(bytes), hash: sha256(bytes) };
     } catch {
-      return { status: 'skipped', reason: 'not UTF-8 text: transforming it would corrupt the bytes that are not' };
+      return { status: 'skipped', reason: l10n.t('not UTF-8 text: transforming it would corrupt the bytes that are not') };
     }
   }
   return { text: bytes.toString('utf8'), hash: sha256(bytes) };
@@ -48,4 +48,15 @@ export async function readSource(file: string, unsaved?: string, options: ReadOp
 
 export function isSourceText(value: SourceText | FileOutcome<never>): value is SourceText {
   return 'text' in value;
+}
+
+/** Why a file that could not be read has no result: the same words wherever it is read. */
+export function unreadableMessage(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? l10n.t('File no longer exists') : l10n.t('Cannot read file ({0})', code ?? 'error');
+}
+
+/** The skip reason of a file that is not text (discovery says it too). */
+export function binaryFileReason(): string {
+  return l10n.t('binary file');
 }

@@ -6,6 +6,7 @@
  * switches on a kind's name. Core defines the shape and knows no kind.
  */
 import type * as z from 'zod/mini';
+import * as l10n from '@vscode/l10n';
 import type { SymlinkPolicy } from './discovery';
 import type { Executor } from './executor';
 import type { IsolationChoice } from './worker-tuning';
@@ -194,7 +195,7 @@ export type AnyTaskKind = TaskKind<any, any>;
 export class UnknownKindError extends Error {
   override readonly name = 'UnknownKindError';
   constructor(kind: string, known: readonly string[]) {
-    super(`unknown task kind "${kind}" (known: ${known.join(', ')})`);
+    super(l10n.t('unknown task kind "{0}" (known: {1})', kind, known.join(', ')));
   }
 }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { BatchExecution, Executor } from './executor';
 import { PoolExecutor, type Isolation, type PoolExecutorOptions } from './pool-executor';
 import type { BatchRequest, WorkerMessage } from './types';
@@ -56,7 +57,7 @@ export class TunedPool implements Executor {
   }
 
   execute<R>(request: BatchRequest, onMessage: (message: WorkerMessage<R>) => void): BatchExecution {
-    if (this.terminated) return { done: Promise.reject(new Error('the worker pool was ended')), cancel: () => undefined };
+    if (this.terminated) return { done: Promise.reject(new Error(poolEnded())), cancel: () => undefined };
     // Not prepared (a caller that runs batches directly): the default kind, without flags rather than a probe's wait.
     const pool = this.pool ?? this.startPool(this.current, []);
     return pool.execute(request, onMessage);
@@ -81,8 +82,13 @@ export class TunedPool implements Executor {
 
   private startPool(isolation: Isolation, execArgv: readonly string[]): PoolExecutor {
     // Ended while the probe ran: nothing may start after terminate().
-    if (this.terminated) throw new Error('the worker pool was ended');
+    if (this.terminated) throw new Error(poolEnded());
     this.pool = new PoolExecutor({ ...this.options, isolation, execArgv });
     return this.pool;
   }
+}
+
+/** Why a batch given to a pool already ended did not run: its files say so. */
+function poolEnded(): string {
+  return l10n.t('the worker pool was ended');
 }

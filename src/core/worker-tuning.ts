@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
+import * as l10n from '@vscode/l10n';
 import { UsageError } from './errors';
 import type { Isolation } from './pool-executor';
 
@@ -51,7 +52,7 @@ export function workerProcessFlags(workers: number, cores = os.availableParallel
   const flags = override.split(/\s+/).filter((flag) => flag.length > 0);
   for (const flag of flags) {
     // Tuning only: anything else (a script name, code to run, a debugger) would start something that is not our worker.
-    if (!/^--[a-z0-9][a-z0-9_-]*(=\S*)?$/i.test(flag) || NOT_TUNING.test(flag)) throw new UsageError(`${WORKER_FLAGS_ENV}: "${flag}" is not a V8 or Node tuning flag (--name or --name=value)`);
+    if (!/^--[a-z0-9][a-z0-9_-]*(=\S*)?$/i.test(flag) || NOT_TUNING.test(flag)) throw new UsageError(l10n.t('{0}: "{1}" is not a V8 or Node tuning flag (--name or --name=value)', WORKER_FLAGS_ENV, flag));
   }
   return flags;
 }

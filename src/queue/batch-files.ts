@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { sha256 } from '../core/hash';
 import { isInside } from '../core/paths';
+import { unreadableMessage } from '../core/source-file';
 import type { FileOutcome } from '../core/types';
 import { isUncacheableKey } from '../tasks/cache-key';
 import { NO_KEY, type BatchFile } from './wire';
@@ -57,8 +58,7 @@ export async function prepareFiles(
     try {
       bytes = unsaved === undefined ? await readFile(file) : Buffer.from(unsaved, 'utf8');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      unreadable.push({ file, outcome: { status: 'error', message: code === 'ENOENT' ? 'File no longer exists' : `Cannot read file (${code ?? 'error'})` } });
+      unreadable.push({ file, outcome: { status: 'error', message: unreadableMessage(error) } });
       continue;
     }
     const text = bytes.length <= options.maxTextBytes ? decode(bytes) : undefined;

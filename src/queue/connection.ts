@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import * as l10n from '@vscode/l10n';
 import { errorMessage, UsageError } from '../core/errors';
 
 /** What BullMQ and ioredis need to reach Redis, and how to name it to the user (never with the password). */
@@ -41,22 +42,26 @@ export function parseQueueUrl(text: string, options: ConnectionOptions = {}): Qu
     url = new URL(text);
   } catch {
     // Not echoed: what does not parse may still hold a password.
-    throw new UsageError('--queue must be a URL: redis://[:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS');
+    throw new UsageError(l10n.t('--queue must be a URL: redis://[:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS'));
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new UsageError(`--queue must be a redis:// or rediss:// URL, got "${url.protocol}//…"`);
-  if (!url.hostname) throw new UsageError('--queue names no host');
-  if (url.search || url.hash) throw new UsageError('--queue takes no query or fragment (use rediss:// for TLS)');
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new UsageError(l10n.t('--queue must be a redis:// or rediss:// URL, got "{0}//…"', url.protocol));
+  if (!url.hostname) throw new UsageError(l10n.t('--queue names no host'));
+  if (url.search || url.hash) throw new UsageError(l10n.t('--queue takes no query or fragment (use rediss:// for TLS)'));
   const port = url.port ? Number(url.port) : DEFAULT_PORT;
   const dbText = url.pathname.replace(/^\//, '');
   const db = dbText === '' ? 0 : Number(dbText);
-  if (!Number.isInteger(db) || db < 0 || db > 15 || !/^\d*$/.test(dbText)) throw new UsageError(`--queue: the database must be a number from 0 to 15, got "${dbText}"`);
+  if (!Number.isInteger(db) || db < 0 || db > 15 || !/^\d*$/.test(dbText)) throw new UsageError(l10n.t('--queue: the database must be a number from 0 to 15, got "{0}"', dbText));
   const username = url.username ? decoded(url.username) : undefined;
   const password = url.password ? decoded(url.password) : options.password;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const tls = url.protocol === 'rediss:';
   if (!password && !isLoopback(host) && !options.insecure) {
     throw new UsageError(
-      `refusing Redis without a password at ${host}: anyone who can reach it can read the files sent to workers and forge their results. Set a password (redis://:PASSWORD@${url.host}), or pass --insecure if the network is yours alone`,
+      l10n.t(
+        'refusing Redis without a password at {0}: anyone who can reach it can read the files sent to workers and forge their results. Set a password (redis://:PASSWORD@{1}), or pass --insecure if the network is yours alone',
+        host,
+        url.host,
+      ),
     );
   }
   return {
@@ -75,7 +80,7 @@ function decoded(part: string): string {
   try {
     return decodeURIComponent(part);
   } catch {
-    throw new UsageError("--queue: the user name or password holds a '%' that is not percent-encoding; write it as %25 (and other reserved characters such as @ : / as %40 %3A %2F)");
+    throw new UsageError(l10n.t("--queue: the user name or password holds a '%' that is not percent-encoding; write it as %25 (and other reserved characters such as @ : / as %40 %3A %2F)"));
   }
 }
 
@@ -110,7 +115,7 @@ export async function probeRedis(connection: QueueConnection): Promise<void> {
 
 /** What a run or a worker says when Redis cannot be used, in Redis's own words and without the password. */
 export function queueUnusable(connection: QueueConnection, error: unknown): UsageError {
-  return new UsageError(`cannot use the queue at ${connection.display}: ${errorMessage(error)}`);
+  return new UsageError(l10n.t('cannot use the queue at {0}: {1}', connection.display, errorMessage(error)));
 }
 
 /**
@@ -134,15 +139,15 @@ function explainFirstContact(connection: QueueConnection, error: unknown): strin
   const said = errorMessage(error);
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
   if (connection.tls && code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
-    return `the server's TLS certificate is not trusted (${said}, ${code}). If a private CA signed it, start the coordinator and every worker with NODE_EXTRA_CA_CERTS=/path/to/that-ca.pem`;
+    return l10n.t("the server's TLS certificate is not trusted ({0}, {1}). If a private CA signed it, start the coordinator and every worker with NODE_EXTRA_CA_CERTS=/path/to/that-ca.pem", said, code);
   }
   // A plain port reads the TLS handshake as a command that never ends, and answers nothing: the connect timer runs out.
   if (connection.tls && code === 'ETIMEDOUT') {
-    return `no TLS handshake within ${PROBE_TIMEOUT_MS / 1000} s (${said}): the address is unreachable, or it takes plain connections only (then use redis://)`;
+    return l10n.t('no TLS handshake within {0} s ({1}): the address is unreachable, or it takes plain connections only (then use redis://)', PROBE_TIMEOUT_MS / 1000, said);
   }
   // A TLS-only port hears a plain client's first command as a broken handshake and hangs up without a word of RESP.
   if (!connection.tls && (/Connection is closed/i.test(said) || code === 'ECONNRESET')) {
-    return `the server closed the connection without answering as Redis (${said}). If it takes TLS only, use rediss://`;
+    return l10n.t('the server closed the connection without answering as Redis ({0}). If it takes TLS only, use rediss://', said);
   }
   return said;
 }

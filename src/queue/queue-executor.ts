@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
+import * as l10n from '@vscode/l10n';
 import { FlowProducer, Job, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BatchStalledError, errorMessage } from '../core/errors';
@@ -162,7 +163,7 @@ export class QueueExecutor implements Executor {
     const batch = new RemoteBatch(this.options.root, this.options.kind, onMessage as (message: WorkerMessage<unknown>) => void);
     batch.firstFile = request.files[0];
     let cancelled = false;
-    void this.submit(request, batch, () => cancelled).catch((error: unknown) => batch.fail(`could not queue the batch: ${errorMessage(error)}`));
+    void this.submit(request, batch, () => cancelled).catch((error: unknown) => batch.fail(l10n.t('could not queue the batch: {0}', errorMessage(error))));
     return {
       done: batch.done,
       cancel: () => {
@@ -254,7 +255,7 @@ export class QueueExecutor implements Executor {
     const reason = inert(failedReason);
     if (reason.startsWith(REFUSED)) batch.fatal(batch.firstFile ?? this.options.root, reason);
     // BullMQ's words would tell the user nothing: its workers died or hung on it, put back each time, until the last.
-    else if (reason === STALLED_TOO_OFTEN) batch.fail(new BatchStalledError(`the workers running it stopped answering ${MAX_STALLS + 1} times (killed, hung, or their machine gone)`));
+    else if (reason === STALLED_TOO_OFTEN) batch.fail(new BatchStalledError(l10n.t('the workers running it stopped answering {0} times (killed, hung, or their machine gone)', MAX_STALLS + 1)));
     else batch.fail(reason);
     this.forget(jobId);
   }
@@ -313,7 +314,7 @@ export class QueueExecutor implements Executor {
           lost++;
           continue;
         }
-        if (!job) batch.fail('the batch disappeared from the queue (removed, or Redis lost it)');
+        if (!job) batch.fail(l10n.t('the batch disappeared from the queue (removed, or Redis lost it)'));
         else if (job.failedReason) this.onFailed(jobId, job.failedReason);
         else batch.completed(job.returnvalue);
         this.forget(jobId);
@@ -334,15 +335,14 @@ export class QueueExecutor implements Executor {
     batch.requeued++;
     this.batches.delete(jobId);
     this.activity?.ended(jobId);
-    void this.enqueue(batch, batch.job).catch((error: unknown) => batch.fail(`could not queue the batch again: ${errorMessage(error)}`));
+    void this.enqueue(batch, batch.job).catch((error: unknown) => batch.fail(l10n.t('could not queue the batch again: {0}', errorMessage(error))));
     return true;
   }
 
   /** Redis silent for as long as the queue may go without workers: the run ends instead of waiting for ever. */
   private failIfRedisGone(): void {
     if (Date.now() - this.lastContact < this.options.queueTimeoutMs) return;
-    const message = `lost the queue at ${this.options.connection.display}: Redis did not answer for ${Math.round(this.options.queueTimeoutMs / 1000)} s`;
-    for (const batch of this.batches.values()) batch.fatal(batch.firstFile ?? this.options.root, message);
+    for (const batch of this.batches.values()) batch.fatal(batch.firstFile ?? this.options.root, l10n.t('lost the queue at {0}: Redis did not answer for {1} s', this.options.connection.display, Math.round(this.options.queueTimeoutMs / 1000)));
   }
 
   private async watchForWorkers(): Promise<void> {
@@ -357,7 +357,7 @@ export class QueueExecutor implements Executor {
     const now = Date.now();
     this.unservedSince ??= now;
     if (now - this.unservedSince >= this.options.queueTimeoutMs) {
-      const message = `no worker served the queue at ${this.options.connection.display} for ${Math.round(this.options.queueTimeoutMs / 1000)} s`;
+      const message = l10n.t('no worker served the queue at {0} for {1} s', this.options.connection.display, Math.round(this.options.queueTimeoutMs / 1000));
       for (const batch of pending) batch.fatal(batch.firstFile ?? this.options.root, message);
     } else if (now - this.lastNotice >= WAITING_NOTICE_MS) {
       this.lastNotice = now;

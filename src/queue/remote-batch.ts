@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { FileOutcome, WorkerMessage } from '../core/types';
 import type { AnyTaskKind } from '../core/task-api';
 import { fromWirePath, localPath } from './batch-files';
@@ -69,7 +70,7 @@ export class RemoteBatch {
     if (this.settled) return;
     const parsed = batchResultSchema.safeParse(typeof value === 'string' ? safeJson(value) : value);
     if (!parsed.success) {
-      this.fail(`a worker answered with something that is not a batch result (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+      this.fail(l10n.t('a worker answered with something that is not a batch result ({0})', parsed.error.issues[0]?.message ?? 'invalid'));
       return;
     }
     this.settled = true;
@@ -89,11 +90,11 @@ export class RemoteBatch {
     if (outcome.status !== 'ok') return outcome;
     // Checked as a cached value is (the kind's own schema): a worker's answer is input from the network.
     const schema = this.kind.cache?.value;
-    if (schema && !schema.safeParse(outcome.value).success) return { status: 'error', message: 'the worker sent a result of the wrong shape for this file' };
+    if (schema && !schema.safeParse(outcome.value).success) return { status: 'error', message: l10n.t('the worker sent a result of the wrong shape for this file') };
     try {
       return { status: 'ok', value: this.kind.mapValuePaths(outcome.value, (p: string) => localPath(this.root, p)) };
     } catch {
-      return { status: 'error', message: 'the worker sent a result of the wrong shape for this file' };
+      return { status: 'error', message: l10n.t('the worker sent a result of the wrong shape for this file') };
     }
   }
 

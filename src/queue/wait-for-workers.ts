@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Redis } from 'ioredis';
 import { UsageError } from '../core/errors';
 import { listWorkers } from './presence';
@@ -17,10 +18,10 @@ export async function waitForWorkers(redis: Redis, options: QueueExecutorOptions
   for (;;) {
     const workers = await listWorkers(redis, options.prefix);
     if (workers.length > 0) return workers.reduce((n, w) => n + w.concurrency, 0);
-    if (options.signal?.aborted) throw new QueueTimeoutError(`cancelled while waiting for workers on ${options.connection.display}`);
+    if (options.signal?.aborted) throw new QueueTimeoutError(l10n.t('cancelled while waiting for workers on {0}', options.connection.display));
     const now = Date.now();
     if (now - started >= options.queueTimeoutMs) {
-      throw new QueueTimeoutError(`no worker served the queue at ${options.connection.display} within ${Math.round(options.queueTimeoutMs / 1000)} s (start one with: parallel-tasks worker --queue ${options.connection.display}${options.prefix === DEFAULT_PREFIX ? '' : ` --queue-prefix ${options.prefix}`}${options.connection.password ? ', its password in $PARALLEL_TASKS_QUEUE' : ''})`);
+      throw new QueueTimeoutError(noWorkerMessage(options));
     }
     if (now - noticed >= WAITING_NOTICE_MS) {
       noticed = now;
@@ -28,4 +29,14 @@ export async function waitForWorkers(redis: Redis, options: QueueExecutorOptions
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** No worker came: the command that starts one (a command line, not words), and where its password goes. */
+function noWorkerMessage(options: QueueExecutorOptions): string {
+  const { display, password } = options.connection;
+  const seconds = Math.round(options.queueTimeoutMs / 1000);
+  const command = `parallel-tasks worker --queue ${display}${options.prefix === DEFAULT_PREFIX ? '' : ` --queue-prefix ${options.prefix}`}`;
+  return password
+    ? l10n.t('no worker served the queue at {0} within {1} s (start one with: {2}, its password in $PARALLEL_TASKS_QUEUE)', display, seconds, command)
+    : l10n.t('no worker served the queue at {0} within {1} s (start one with: {2})', display, seconds, command);
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { FileOutcome } from '../../core/types';
 import type { FileHandler } from '../../core/task-api';
 import { isSourceText, readSource } from '../../core/source-file';
@@ -20,7 +21,7 @@ export function analyzeText(file: string, text: string, parser?: ParserName): Fi
   const starts = lineStarts(text);
   if ('error' in parsed) {
     const where = parsed.offset === undefined ? undefined : positionAt(starts, parsed.offset);
-    return { status: 'error', message: `Parse error${where ? ` at ${where.line}:${where.column + 1}` : ''}: ${parsed.error}` };
+    return { status: 'error', message: where ? l10n.t('Parse error at {0}:{1}: {2}', where.line, where.column + 1, parsed.error) : l10n.t('Parse error: {0}', parsed.error) };
   }
   const { program, comments } = parsed;
   const metrics = measureAst(program, { text, comments, starts });

@@ -1,7 +1,8 @@
+import * as l10n from '@vscode/l10n';
 import * as z from 'zod/mini';
 import type { TaskKind } from '../../core/task-api';
 import { JS_TS_FILES } from '../file-types';
-import { plural } from '../summary-lines';
+import { analyzedLine } from '../summary-lines';
 import { cachedAnalyzeValue } from './cached-value';
 import type { FileAnalysis } from './types';
 
@@ -11,7 +12,9 @@ const analyzeOptionsSchema = z.strictObject({});
 /** Line counts, complexity, nesting, imports and TODOs per file: a report, and the hotspot list. */
 export const analyzeKind: TaskKind<z.infer<typeof analyzeOptionsSchema>, FileAnalysis> = {
   name: 'analyze',
-  title: 'Analyze',
+  get title() {
+    return l10n.t({ message: 'Analyze', comment: ['the name of a task kind, in titles'] });
+  },
   pastTense: 'Analyzed',
   options: analyzeOptionsSchema,
   defaultInclude: () => [JS_TS_FILES],
@@ -34,5 +37,5 @@ export const analyzeKind: TaskKind<z.infer<typeof analyzeOptionsSchema>, FileAna
     // The report's figures are the analysis itself.
     row: (analysis) => analysis,
   },
-  summaryLine: (totals) => `${plural(totals.done, 'file')} analyzed${totals.failed > 0 ? `, ${plural(totals.failed, 'file')} failed` : ''}`,
+  summaryLine: analyzedLine,
 };

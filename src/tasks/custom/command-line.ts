@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { compileShellTemplate } from './shell-template';
 
 /** A task's command, checked once: the program's argument vector for a batch of file names. */
@@ -18,15 +19,15 @@ export function compileCommandLine(command: readonly string[], shell: boolean): 
   if (shell) {
     refuseSecondShell(command[0] ?? '');
     const template = compileShellTemplate(command[0] ?? '');
-    if (!template.usesFile && !template.usesFiles) throw new Error('"command" needs ${file} or ${files} outside quotes');
+    if (!template.usesFile && !template.usesFiles) throw new Error(l10n.t('"command" needs ${file} or ${files} outside quotes'));
     // The names are the shell's positional parameters; "sh" is its $0, the name it gives in its own error messages.
     return { perFile: template.usesFile, argv: (names) => ['/bin/sh', '-c', template.script, 'sh', ...names] };
   }
   refuseShellScriptArgument(command);
   const glued = command.find((arg) => arg.includes('${files}') && arg !== '${files}');
-  if (glued !== undefined) throw new Error(`\${files} must be an argument of its own (it becomes one argument per file), not part of "${glued}"; use \${file} to glue text to a name`);
+  if (glued !== undefined) throw new Error(l10n.t('${files} must be an argument of its own (it becomes one argument per file), not part of "{0}"; use ${file} to glue text to a name', glued));
   const usesFile = command.some((arg) => arg.includes('${file}'));
-  if (!usesFile && !command.includes('${files}')) throw new Error('"command" needs ${file} or ${files}');
+  if (!usesFile && !command.includes('${files}')) throw new Error(l10n.t('"command" needs ${file} or ${files}'));
   return {
     perFile: usesFile,
     argv: (names) =>
@@ -55,7 +56,7 @@ function refuseSecondShell(text: string): void {
   const script = /^\s*'[^']*'/.exec(rest);
   const inScript = script ? script[0] : rest;
   if (inScript.includes('${file}') || inScript.includes('${files}')) {
-    throw new Error(`"${match[0].trim()}" would read the file names as code: pass them as arguments instead (e.g. sh -c 'cat "$@"' sh \${files})`);
+    throw new Error(l10n.t('"{0}" would read the file names as code: pass them as arguments instead (e.g. sh -c \'cat "$@"\' sh ${files})', match[0].trim()));
   }
 }
 
@@ -67,6 +68,6 @@ function refuseShellScriptArgument(argv: readonly string[]): void {
   const flag = argv.findIndex((arg, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(arg));
   const script = flag < 0 ? undefined : argv[flag + 1];
   if (script !== undefined && (script.includes('${file}') || script.includes('${files}'))) {
-    throw new Error(`the script given to ${argv[0]} ${argv[flag]} would read the file names as code: pass them as arguments after it instead (e.g. ["sh", "-c", "cat \\"$@\\"", "sh", "\${files}"])`);
+    throw new Error(l10n.t('the script given to {0} {1} would read the file names as code: pass them as arguments after it instead (e.g. ["sh", "-c", "cat \\"$@\\"", "sh", "${files}"])', argv[0] ?? '', argv[flag] ?? ''));
   }
 }

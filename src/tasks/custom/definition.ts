@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
@@ -81,21 +82,21 @@ export interface ResolvedTask {
 
 export function resolveTask(definition: CustomTask, cores: number): ResolvedTask {
   const shell = definition.shell ?? false;
-  if (shell && typeof definition.command !== 'string') throw new ConfigError(`Task "${definition.name}": with "shell": true, "command" is one string`);
-  if (!shell && typeof definition.command === 'string') throw new ConfigError(`Task "${definition.name}": "command" must be an array of arguments (or set "shell": true)`);
+  if (shell && typeof definition.command !== 'string') throw new ConfigError(l10n.t('Task "{0}": with "shell": true, "command" is one string', definition.name));
+  if (!shell && typeof definition.command === 'string') throw new ConfigError(l10n.t('Task "{0}": "command" must be an array of arguments (or set "shell": true)', definition.name));
   const argv = typeof definition.command === 'string' ? [definition.command] : definition.command;
   let perFile: boolean;
   try {
     perFile = compileCommandLine(argv, shell).perFile;
   } catch (error) {
-    throw new ConfigError(`Task "${definition.name}": ${(error as Error).message}`);
+    throw new ConfigError(l10n.t('Task "{0}": {1}', definition.name, (error as Error).message));
   }
   if (definition.problemMatcher !== undefined && typeof definition.problemMatcher !== 'string') {
     try {
       const groups = new RegExp(definition.problemMatcher.regexp).source;
-      if (!groups.includes('(?<file>') || !groups.includes('(?<message>')) throw new Error('it needs the named groups file and message');
+      if (!groups.includes('(?<file>') || !groups.includes('(?<message>')) throw new Error(l10n.t('it needs the named groups file and message'));
     } catch (error) {
-      throw new ConfigError(`Task "${definition.name}": problemMatcher.regexp: ${(error as Error).message}`);
+      throw new ConfigError(l10n.t('Task "{0}": problemMatcher.regexp: {1}', definition.name, (error as Error).message));
     }
   }
   return {
@@ -121,7 +122,7 @@ export async function loadTasks(folder: string): Promise<CustomTask[]> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}`);
+    throw new ConfigError(l10n.t('Cannot read {0}: {1}', file, (error as Error).message));
   }
   const errors: ParseError[] = [];
   const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
@@ -138,7 +139,7 @@ export async function loadTasks(folder: string): Promise<CustomTask[]> {
   }
   const names = new Set<string>();
   for (const t of parsed.data.tasks) {
-    if (names.has(t.name)) throw new ConfigError(`${file}: two tasks are named "${t.name}"`);
+    if (names.has(t.name)) throw new ConfigError(l10n.t('{0}: two tasks are named "{1}"', file, t.name));
     names.add(t.name);
   }
   return parsed.data.tasks;

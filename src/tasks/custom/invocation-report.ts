@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { Problem } from './matchers';
 
@@ -47,11 +48,19 @@ export function exitFailure(name: string, ended: ExitStatus, problems: GroupedPr
   if (!signal && (code === 0 || problems.errors > 0)) return undefined;
   const last = text.trim().split('\n').slice(-3).join(' ').slice(0, 500);
   const others = problems.others;
-  const reportedNote = signal ? '' : others > 0 ? ` and reported no error (${others} other problem${others === 1 ? '' : 's'}, in its output)` : ' and reported no problems';
-  return `${name} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${reportedNote}${last ? `: ${last}` : ''}`;
+  const ending = signal
+    ? l10n.t('{0} was killed by {1}', name, signal)
+    : others === 0
+      ? l10n.t('{0} exited with code {1} and reported no problems', name, String(code))
+      : others === 1
+        ? l10n.t('{0} exited with code {1} and reported no error (1 other problem, in its output)', name, String(code))
+        : l10n.t('{0} exited with code {1} and reported no error ({2} other problems, in its output)', name, String(code), others);
+  return last ? l10n.t({ message: '{0}: {1}', args: [ending, last], comment: ['how a program failed, then the last lines of its output'] }) : ending;
 }
 
 /** The message of an invocation that ended but whose background processes held its output open until the time limit. */
 export function lingeredFailure(name: string, ended: ExitStatus, seconds: number): string {
-  return `${name} ${ended.signal ? `was killed by ${ended.signal}` : `exited with code ${ended.code}`}, but processes it started kept its output open until the time limit (${seconds} s); killed them`;
+  return ended.signal
+    ? l10n.t('{0} was killed by {1}, but processes it started kept its output open until the time limit ({2} s); killed them', name, ended.signal, seconds)
+    : l10n.t('{0} exited with code {1}, but processes it started kept its output open until the time limit ({2} s); killed them', name, String(ended.code), seconds);
 }

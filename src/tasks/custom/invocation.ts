@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { killProcessGroup } from '../../core/worker-processes';
 import type { WorkerMessage } from '../../core/types';
 import { CappedOutput } from './capped-output';
@@ -115,7 +116,7 @@ export class InvocationRun {
   private failToStart(error: NodeJS.ErrnoException): void {
     if (!this.settle()) return;
     // The program could not be started: every file gets the reason; nothing crashed.
-    const message = error.code === 'ENOENT' ? `Command not found: ${this.program}` : `Could not start ${this.program}: ${error.message}`;
+    const message = error.code === 'ENOENT' ? l10n.t('Command not found: {0}', this.program) : l10n.t('Could not start {0}: {1}', this.program, error.message);
     this.record({ status: 'failed', error: message, exitCode: null, signal: null });
     this.failAll(message, 0);
     this.sink.resolve();
@@ -144,7 +145,10 @@ export class InvocationRun {
 
   /** Cancelled or timed out: the batch fails as a whole, and the scheduler decides what its files get. */
   private endStopped(why: 'timed out' | 'cancelled', closed: ExitStatus): void {
-    const error = why === 'cancelled' ? 'cancelled' : `timed out after ${this.setup.task.timeoutMs / 1000} s; killed with its child processes`;
+    const error =
+      why === 'cancelled'
+        ? l10n.t({ message: 'cancelled', comment: ['what became of a run of a custom task\'s program: the run was stopped'] })
+        : l10n.t('timed out after {0} s; killed with its child processes', this.setup.task.timeoutMs / 1000);
     this.record({ status: why, error, exitCode: closed.code, signal: closed.signal });
     this.sink.reject(new Error(error));
   }

@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import * as l10n from '@vscode/l10n';
 import * as z from 'zod/mini';
 import type { ExternalRun, TaskKind } from '../../core/task-api';
 import { problemsLine } from '../summary-lines';
@@ -19,7 +20,9 @@ export type CustomOptions = z.infer<typeof customOptionsSchema>;
  */
 export const customKind: TaskKind<CustomOptions, CommandValue> = {
   name: 'custom',
-  title: 'Custom task',
+  get title() {
+    return l10n.t({ message: 'Custom task', comment: ['the name of a task kind, in titles'] });
+  },
   pastTense: 'Ran',
   options: customOptionsSchema,
   // The task's own `include` decides, folder by folder (see external()).
@@ -37,13 +40,13 @@ export const customKind: TaskKind<CustomOptions, CommandValue> = {
   unsavedText: false,
   external: async (options, root) => {
     const definition = (await loadTasks(root)).find((t) => t.name === options.task);
-    if (!definition) return { skip: `no custom task named "${options.task}"` };
+    if (!definition) return { skip: l10n.t('no custom task named "{0}"', options.task) };
     return commandRun(resolveTask(definition, os.availableParallelism()), root);
   },
   results: {
     view: 'problems',
     problems: (value) => value.problems.map(({ file: _file, ...problem }) => problem),
-    diagnostics: (options) => ({ collection: `parallel-tasks: ${options.task}`, source: options.task, failure: `${options.task} failed on this file` }),
+    diagnostics: (options) => ({ collection: `parallel-tasks: ${options.task}`, source: options.task, failure: l10n.t('{0} failed on this file', options.task) }),
   },
   summaryLine: problemsLine,
 };

@@ -8,6 +8,8 @@
  * the scan below settles, refusing the places where it could not be.
  */
 
+import * as l10n from '@vscode/l10n';
+
 /** Where a position of the template stands, as /bin/sh reads it. */
 type Context = 'bare' | 'double' | 'single' | 'ansi' | 'backtick' | 'arithmetic' | 'comment';
 
@@ -28,12 +30,19 @@ export interface ShellTemplate {
 /** Characters that end a shell word (besides the end of the text). */
 const WORD_BREAK = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
 
-const PLACES: Readonly<Record<Exclude<Context, 'bare' | 'double' | 'comment'>, string>> = {
-  single: 'inside single quotes, where nothing expands',
-  ansi: "inside $'…' quotes",
-  backtick: 'inside backticks (use $(…) instead)',
-  arithmetic: 'inside $((…))',
-};
+/** A placeholder where its expansion would not stay quoted: one whole sentence per place. */
+function misplaced(placeholder: string, context: Exclude<Context, 'bare' | 'double' | 'comment'>): string {
+  switch (context) {
+    case 'single':
+      return l10n.t('{0} stands inside single quotes, where nothing expands: placeholders must stand outside quotes (the file names are quoted for you)', placeholder);
+    case 'ansi':
+      return l10n.t("{0} stands inside $'…' quotes: placeholders must stand outside quotes (the file names are quoted for you)", placeholder);
+    case 'backtick':
+      return l10n.t('{0} stands inside backticks (use $(…) instead): placeholders must stand outside quotes (the file names are quoted for you)', placeholder);
+    case 'arithmetic':
+      return l10n.t('{0} stands inside $((…)): placeholders must stand outside quotes (the file names are quoted for you)', placeholder);
+  }
+}
 
 /**
  * Compiles the template, or throws an Error saying which placeholder stands
@@ -66,7 +75,7 @@ class ShellScan {
     }
     // A comment may run to the end of the text.
     if (this.top().context === 'comment') this.stack.pop();
-    if (this.stack.length > 1) throw new Error(`unterminated ${describe(this.top().context)}`);
+    if (this.stack.length > 1) throw new Error(unterminated(this.top().context));
     return { script: this.script, usesFile: this.usesFile, usesFiles: this.usesFiles };
   }
 
@@ -86,14 +95,14 @@ class ShellScan {
   /** Replaces a placeholder by `"${1}"` or `"$@"`, or refuses it where its expansion would not stay quoted. */
   private substitute(placeholder: '${file}' | '${files}', context: Exclude<Context, 'comment'>): void {
     if (context !== 'bare' && context !== 'double') {
-      throw new Error(`${placeholder} stands ${PLACES[context]}: placeholders must stand outside quotes (the file names are quoted for you)`);
+      throw new Error(misplaced(placeholder, context));
     }
     if (placeholder === '${files}') {
-      if (context === 'double') throw new Error('${files} stands inside double quotes: it must stand outside quotes, as a word of its own (the file names are quoted for you)');
+      if (context === 'double') throw new Error(l10n.t('${files} stands inside double quotes: it must stand outside quotes, as a word of its own (the file names are quoted for you)'));
       const before = this.i === 0 ? ' ' : (this.template[this.i - 1] as string);
       const after = this.template[this.i + placeholder.length] ?? ' ';
       if (!WORD_BREAK.has(before) || !WORD_BREAK.has(after)) {
-        throw new Error('${files} must be a word of its own (it becomes one argument per file); to glue text to a name, use ${file}');
+        throw new Error(l10n.t('${files} must be a word of its own (it becomes one argument per file); to glue text to a name, use ${file}'));
       }
       this.script += '"$@"';
       this.usesFiles = true;
@@ -190,18 +199,19 @@ class ShellScan {
   }
 }
 
-function describe(context: Context): string {
+/** The template ends inside a quote or substitution: which one, in a whole sentence. */
+function unterminated(context: Context): string {
   switch (context) {
     case 'single':
     case 'ansi':
-      return 'single quote';
+      return l10n.t('unterminated single quote');
     case 'double':
-      return 'double quote';
+      return l10n.t('unterminated double quote');
     case 'backtick':
-      return 'backtick';
+      return l10n.t('unterminated backtick');
     case 'arithmetic':
-      return '$((';
+      return l10n.t('unterminated $((');
     default:
-      return '$(';
+      return l10n.t('unterminated $(');
   }
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ESLint } from 'eslint';
+import * as l10n from '@vscode/l10n';
 import { ConfigError, errorMessage } from '../../core/errors';
 import { bundledToolEntry, importModule, resolveTool } from '../resolve-tool';
 import type { ToolInfo } from '../tool-info';
@@ -106,6 +107,6 @@ export async function eslintForFile(request: ESLintRequest, file: string): Promi
     const tool: ToolInfo = { name: 'ESLint', version: loaded.version, source: loaded.source === 'workspace' ? 'workspace' : 'bundled', ...(configFile ? { config: configFile } : {}) };
     return { ...loaded, tool };
   } catch (error) {
-    throw new ConfigError(`ESLint configuration could not be loaded: ${errorMessage(error)}`);
+    throw new ConfigError(l10n.t('ESLint configuration could not be loaded: {0}', errorMessage(error)));
   }
 }

@@ -1,4 +1,5 @@
 import type { ESLint } from 'eslint';
+import * as l10n from '@vscode/l10n';
 import { errorMessage } from '../../core/errors';
 import type { FileOutcome } from '../../core/types';
 import type { FileHandler } from '../../core/task-api';
@@ -17,10 +18,10 @@ export const lintFile: FileHandler<LintOptions, LintValue> = async (file, reques
     results = await eslint.lintText(source.text, { filePath: file, warnIgnored: request.explicit?.includes(file) ?? false });
   } catch (error) {
     // A parse error is a message in the result; a throw here is a rule or plugin crashing.
-    return { status: 'error', message: `ESLint failed on this file: ${errorMessage(error)}` };
+    return { status: 'error', message: l10n.t('ESLint failed on this file: {0}', errorMessage(error)) };
   }
   const result = results[0];
-  if (!result) return { status: 'skipped', reason: 'ignored by the ESLint configuration' };
+  if (!result) return { status: 'skipped', reason: l10n.t('ignored by the ESLint configuration') };
   return { status: 'ok', value: { result: toPlain(result), rules: ruleDocs(eslint, results), eslint: origin, tool } };
 };
 

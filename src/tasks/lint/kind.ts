@@ -1,4 +1,5 @@
 import type { Linter } from 'eslint';
+import * as l10n from '@vscode/l10n';
 import type { Problem, TaskKind } from '../../core/task-api';
 import { eslintKeyInputs } from '../cache-key';
 import { JS_TS_FILES } from '../file-types';
@@ -12,7 +13,9 @@ import { lintOptionsSchema, type LintOptions, type LintValue, type RuleDocs } fr
 /** ESLint over the workspace: its results go to Problems, the CLI prints them as eslint does. */
 export const lintKind: TaskKind<LintOptions, LintValue> = {
   name: 'lint',
-  title: 'Lint',
+  get title() {
+    return l10n.t({ message: 'Lint', comment: ['the name of a task kind, in titles'] });
+  },
   pastTense: 'Linted',
   options: lintOptionsSchema,
   defaultInclude: () => [JS_TS_FILES],
@@ -32,7 +35,7 @@ export const lintKind: TaskKind<LintOptions, LintValue> = {
   results: {
     view: 'problems',
     problems: (value) => value.result.messages.map((message) => toProblem(message, value.rules)),
-    diagnostics: () => ({ source: 'eslint', failure: 'Parallel Tasks could not lint this file' }),
+    diagnostics: () => ({ source: 'eslint', failure: l10n.t('Parallel Tasks could not lint this file') }),
     ruleTimes: (value) => eslintRuleTimes(value.result),
   },
   summaryLine: problemsLine,

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import * as l10n from '@vscode/l10n';
 import { createTwoFilesPatch } from 'diff';
 import { sha256 } from '../../core/hash';
-import { safeWrite, type WriteResult } from './safe-write';
+import { changedBeforeReason, safeWrite, type WriteResult } from './safe-write';
 
 export type ApplyResult = { readonly ok: true; readonly before: string } | { readonly ok: false; readonly reason: string };
 
@@ -14,9 +15,9 @@ export async function checkUnchanged(file: string, expectedHash: string): Promis
   try {
     bytes = await readFile(file);
   } catch (error) {
-    return { ok: false, reason: `cannot be read any more (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    return { ok: false, reason: l10n.t('cannot be read any more ({0})', (error as NodeJS.ErrnoException).code ?? 'error') };
   }
-  if (sha256(bytes) !== expectedHash) return { ok: false, reason: 'changed on disk since it was read; not written' };
+  if (sha256(bytes) !== expectedHash) return { ok: false, reason: changedBeforeReason() };
   return { ok: true, before: bytes.toString('utf8') };
 }
 

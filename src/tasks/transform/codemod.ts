@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { API, FileInfo, Options, Transform } from 'jscodeshift';
 import { ConfigError, errorMessage } from '../../core/errors';
 import { bundledToolEntry, importModule, requireBundledTool } from '../resolve-tool';
@@ -22,7 +23,7 @@ async function loadCodemod(file: string): Promise<CodemodModule> {
   const mod = await jiti.import<Record<string, unknown>>(file);
   const candidate = typeof mod === 'function' ? mod : mod.default ?? mod.transform;
   if (typeof candidate !== 'function') {
-    throw new Error('the module must export a transform function (default export or `transform`)');
+    throw new Error(l10n.t('the module must export a transform function (default export or `transform`)'));
   }
   return { transform: candidate as Transform, parser: typeof mod.parser === 'string' ? mod.parser : undefined };
 }
@@ -32,7 +33,7 @@ function codemodAt(file: string): Promise<CodemodModule> {
   if (!codemod) {
     codemod = loadCodemod(file).catch((error: unknown) => {
       codemods.delete(file);
-      throw new ConfigError(`Codemod ${file} could not be loaded: ${errorMessage(error)}`);
+      throw new ConfigError(l10n.t('Codemod {0} could not be loaded: {1}', file, errorMessage(error)));
     });
     codemods.set(file, codemod);
   }

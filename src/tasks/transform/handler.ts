@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { errorMessage } from '../../core/errors';
 import type { FileOutcome } from '../../core/types';
 import type { FileHandler } from '../../core/task-api';
@@ -43,9 +44,9 @@ async function transformText(options: TransformOptions, file: string, text: stri
       const { eslint, tool } = await eslintForFile({ root, configFile: options.configFile, fix: true }, file);
       // Take the fixed text from the result; ESLint itself never writes (no outputFixes).
       const [result] = await eslint.lintText(text, { filePath: file, warnIgnored: false });
-      if (!result) return { status: 'skipped', reason: 'ignored by the ESLint configuration' };
+      if (!result) return { status: 'skipped', reason: l10n.t('ignored by the ESLint configuration') };
       const fatal = result.messages.find((m) => m.fatal);
-      if (fatal) return { status: 'error', message: `Parsing error at ${fatal.line}:${fatal.column}: ${fatal.message}` };
+      if (fatal) return { status: 'error', message: l10n.t('Parsing error at {0}:{1}: {2}', fatal.line, fatal.column, fatal.message) };
       // What is left after fixing: `eslint --fix` exits 1 when errors remain, and so do we.
       return { output: result.output, tool, remainingErrors: result.errorCount };
     }

@@ -1,15 +1,18 @@
+import * as l10n from '@vscode/l10n';
 import type { TaskKind } from '../../core/task-api';
 import { mapToolPaths } from '../tool-info';
 import { codemodKeyInputs, eslintKeyInputs, prettierKeyInputs } from '../cache-key';
 import { JS_TS_FILES, PRETTIER_FILES } from '../file-types';
-import { plural } from '../summary-lines';
+import { changedLine } from '../summary-lines';
 import { cachedTransformValue } from './cached-value';
 import { transformOptionsSchema, type TransformOptions, type TransformValue } from './types';
 
 /** Prettier, ESLint autofix, a codemod, or search and replace: new contents, reviewed before they are written. */
 export const transformKind: TaskKind<TransformOptions, TransformValue> = {
   name: 'transform',
-  title: 'Transform',
+  get title() {
+    return l10n.t({ message: 'Transform', comment: ['the name of a task kind, in titles'] });
+  },
   pastTense: 'Transformed',
   options: transformOptionsSchema,
   defaultInclude: (options) => [options.mode === 'prettier' ? PRETTIER_FILES : JS_TS_FILES],
@@ -48,5 +51,5 @@ export const transformKind: TaskKind<TransformOptions, TransformValue> = {
   },
   handler: async () => (await import('./handler')).transformFile,
   results: { view: 'edits', edit: (value) => value },
-  summaryLine: (totals) => `${plural(totals.changed, 'file')} changed${totals.failed > 0 ? `, ${plural(totals.failed, 'file')} failed` : ''}`,
+  summaryLine: changedLine,
 };

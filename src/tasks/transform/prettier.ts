@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type * as Prettier from 'prettier';
 import type { FileOutcome } from '../../core/types';
 import { importModule, resolveTool } from '../resolve-tool';
@@ -59,8 +60,8 @@ function configFileFor(prettier: PrettierModule, file: string): Promise<string |
 export async function formatWithPrettier(file: string, text: string, root: string): Promise<FileOutcome<{ output: string; tool: ToolInfo }>> {
   const { prettier, source } = await loadedFor(root);
   const info = await prettier.getFileInfo(file, { ignorePath: prettierIgnoreFiles(root) });
-  if (info.ignored) return { status: 'skipped', reason: 'ignored by .prettierignore or .gitignore' };
-  if (!info.inferredParser) return { status: 'skipped', reason: 'Prettier has no parser for this file type' };
+  if (info.ignored) return { status: 'skipped', reason: l10n.t('ignored by .prettierignore or .gitignore') };
+  if (!info.inferredParser) return { status: 'skipped', reason: l10n.t('Prettier has no parser for this file type') };
   const config = (await prettier.resolveConfig(file, { editorconfig: true })) ?? {};
   const configFile = (await configFileFor(prettier, file)) ?? undefined;
   const tool: ToolInfo = { name: 'Prettier', version: prettier.version, source, ...(configFile ? { config: configFile } : {}) };

@@ -2,6 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import { access, link, lstat, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { tempFileFor } from '../../core/temp-files';
 import { sha256 } from '../../core/hash';
 
@@ -33,8 +34,14 @@ import { sha256 } from '../../core/hash';
 
 export type WriteResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-const CHANGED_BEFORE = 'changed on disk since it was read; not written';
-const CHANGED_DURING = 'changed on disk while being written; not written';
+/** The file changed between the transform's read and this write (also said by apply.ts). */
+export function changedBeforeReason(): string {
+  return l10n.t('changed on disk since it was read; not written');
+}
+
+function changedDuringReason(): string {
+  return l10n.t('changed on disk while being written; not written');
+}
 
 function refuse(reason: string): WriteResult {
   return { ok: false, reason };
@@ -49,22 +56,22 @@ export async function safeWrite(file: string, expectedHash: string, content: Buf
   try {
     // Never through a symbolic link: discovery does not offer links (nor files in linked folders that
     // lead outside), and a link swapped in after it looked must not send the write elsewhere.
-    if ((await lstat(file)).isSymbolicLink()) return refuse(`is a symbolic link (to ${await realpath(file)}); not written`);
+    if ((await lstat(file)).isSymbolicLink()) return refuse(l10n.t('is a symbolic link (to {0}); not written', await realpath(file)));
     const target = await realpath(file);
     try {
       // The kernel's own decision for this user. Needed because rename()
       // replaces a read-only file as long as the folder is writable.
       await access(target, constants.W_OK);
     } catch (error) {
-      return refuse(`not writable (${codeOf(error)}); not written`);
+      return refuse(l10n.t('not writable ({0}); not written', codeOf(error)));
     }
     const info = await stat(target);
-    if (!info.isFile()) return refuse('not a regular file; not written');
+    if (!info.isFile()) return refuse(l10n.t('not a regular file; not written'));
     if (info.nlink > 1) return await writeInPlace(target, expectedHash, content);
     return await replace(target, expectedHash, content, info);
   } catch (error) {
-    if (codeOf(error) === 'ENOENT') return refuse('no longer exists; not written');
-    return refuse(`cannot be written (${codeOf(error)}); not written`);
+    if (codeOf(error) === 'ENOENT') return refuse(l10n.t('no longer exists; not written'));
+    return refuse(l10n.t('cannot be written ({0}); not written', codeOf(error)));
   }
 }
 
@@ -74,7 +81,7 @@ export async function safeWrite(file: string, expectedHash: string, content: Buf
  * written), otherwise someone else's change that must be kept.
  */
 function mismatch(current: Buffer, content: Buffer): WriteResult {
-  return current.equals(content) ? { ok: true } : refuse(CHANGED_BEFORE);
+  return current.equals(content) ? { ok: true } : refuse(changedBeforeReason());
 }
 
 async function replace(target: string, expectedHash: string, content: Buffer, info: Stats): Promise<WriteResult> {
@@ -122,10 +129,10 @@ async function swapIn(target: string, temp: string, expectedHash: string, conten
   }
   try {
     const verified = await readFile(aside);
-    if (sha256(verified) !== expectedHash) return refuse(CHANGED_BEFORE);
+    if (sha256(verified) !== expectedHash) return refuse(changedBeforeReason());
     // Replaced by another writer's rename since the link? Renaming now would destroy their file.
     const [asideInfo, targetInfo] = await Promise.all([stat(aside), stat(target)]);
-    if (asideInfo.ino !== targetInfo.ino || asideInfo.dev !== targetInfo.dev) return refuse(CHANGED_BEFORE);
+    if (asideInfo.ino !== targetInfo.ino || asideInfo.dev !== targetInfo.dev) return refuse(changedBeforeReason());
     await rename(temp, target);
     const after = await readFile(aside);
     if (after.equals(verified)) return { ok: true };
@@ -139,18 +146,18 @@ async function swapIn(target: string, temp: string, expectedHash: string, conten
 async function restore(target: string, aside: string, written: Buffer): Promise<WriteResult> {
   if ((await readFile(target)).equals(written)) {
     await rename(aside, target);
-    return refuse(CHANGED_DURING);
+    return refuse(changedDuringReason());
   }
   // Someone changed the new file too: neither version may be dropped, so the
   // old one is kept beside it, under a name no run removes or picks up.
   const kept = path.join(path.dirname(target), `.${path.basename(target)}.parallel-tasks-kept-${randomBytes(4).toString('hex')}`);
   await rename(aside, kept);
-  return refuse(`changed on disk while being written and again after; the version with the earlier change is kept as ${path.basename(kept)}`);
+  return refuse(l10n.t('changed on disk while being written and again after; the version with the earlier change is kept as {0}', path.basename(kept)));
 }
 
 /** For file systems without hard links: the window shrinks to this one read. */
 async function verifyThenRename(target: string, temp: string, expectedHash: string): Promise<WriteResult> {
-  if (sha256(await readFile(target)) !== expectedHash) return refuse(CHANGED_BEFORE);
+  if (sha256(await readFile(target)) !== expectedHash) return refuse(changedBeforeReason());
   await rename(temp, target);
   return { ok: true };
 }
@@ -166,7 +173,7 @@ async function writeInPlace(target: string, expectedHash: string, content: Buffe
     const verified = await handle.readFile();
     if (sha256(verified) !== expectedHash) return mismatch(verified, content);
     // An append since the read would be cut off by the truncate below.
-    if ((await handle.stat()).size !== verified.length) return refuse(CHANGED_BEFORE);
+    if ((await handle.stat()).size !== verified.length) return refuse(changedBeforeReason());
     await handle.write(content, 0, content.length, 0);
     await handle.truncate(content.length);
     await handle.sync();
