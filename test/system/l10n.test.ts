@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { globbySync } from 'globby';
 import { getL10nJson, getL10nPseudoLocalized } from '@vscode/l10n-dev';
-import { repoRoot } from '../helpers/files';
+import { PoolExecutor } from '../../src/core/pool-executor';
+import { repoRoot, tempDir, workerScript, writeFiles } from '../helpers/files';
+import { runKind } from '../helpers/pool';
 
 /**
  * Localisation's bookkeeping: the messages translators get (l10n/bundle.l10n.json) are exactly the ones the code
@@ -80,4 +82,32 @@ describe('localisation', function () {
       if (/[A-Za-z]{2,}/.test(text.replace(/\{\d+\}/g, ''))) assert.notEqual(pseudo[key], text, key);
     }
   });
+
+  for (const isolation of ['thread', 'process'] as const) {
+    it(`a worker ${isolation} speaks the language of the bundle the editor gives its pool; without one, English`, async () => {
+      const scratch = tempDir('pt-l10n-');
+      const english = readJson<Messages>('l10n/bundle.l10n.json');
+      const bundle = path.join(scratch.dir, 'bundle.l10n.qps-ploc.json');
+      writeFileSync(bundle, JSON.stringify(getL10nPseudoLocalized(Object.fromEntries(Object.entries(english).map(([key, value]) => [key, typeof value === 'string' ? value : value.message])))));
+      writeFiles(scratch.dir, { 'broken.js': 'export function (\n' });
+      const run = async (messagesFile?: string): Promise<string> => {
+        const executor = new PoolExecutor({ script: workerScript, workers: 1, isolation, ...(messagesFile ? { messagesFile } : {}) });
+        try {
+          const result = await runKind(executor, 'analyze', scratch.dir, {}, ['**/*.js']);
+          const outcome = result.state.results()[0]?.outcome;
+          assert.equal(outcome?.status, 'error');
+          return outcome.status === 'error' ? outcome.message : '';
+        } finally {
+          await executor.terminate();
+        }
+      };
+      try {
+        // The analyze worker's own words for a file it cannot parse, before the parser's.
+        assert.match(await run(bundle), /^Ƥȧȧřşḗḗ ḗḗřřǿǿř ȧȧŧ 1:\d+: /);
+        assert.match(await run(), /^Parse error at 1:\d+: /);
+      } finally {
+        scratch.cleanup();
+      }
+    });
+  }
 });
