@@ -32,7 +32,7 @@ export interface PoolExecutorOptions {
   readonly messagesFile?: string;
 }
 
-/** A worker's environment: ours, plus where its translated messages are (see src/worker/messages.ts). */
+/** A worker's environment: ours, plus where its translated messages are (see src/core/messages.ts). */
 function workerEnv(messagesFile: string | undefined): NodeJS.ProcessEnv {
   return messagesFile ? { ...process.env, [MESSAGES_FILE_ENV]: messagesFile } : { ...process.env };
 }
